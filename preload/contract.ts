@@ -1,0 +1,352 @@
+/**
+ * The one contract between the main process and everything that talks to it: the popup (over
+ * IPC, through the preload), the `tray-timer` CLI (over the control socket) and tests.
+ *
+ * Every payload that crosses a process boundary is described here with zod and parsed by the
+ * receiver in main. Snapshots never carry secrets: an account's secret exists only in the OS
+ * keychain and in the provider client that uses it.
+ */
+import { z } from 'zod';
+
+export const PROVIDER_KINDS = ['local', 'toggl', 'trackingtime', 'webwork'] as const;
+export const providerKindSchema = z.enum(PROVIDER_KINDS);
+export type ProviderKind = z.infer<typeof providerKindSchema>;
+
+export const PROVIDER_NAMES: Record<ProviderKind, string> = {
+  local: 'Local',
+  toggl: 'Toggl Track',
+  trackingtime: 'TrackingTime',
+  webwork: 'WebWork',
+};
+
+/** Ids are short, printable and safe in file names, keychain entries and command lines. */
+export const accountIdSchema = z
+  .string()
+  .min(1, 'account id is empty')
+  .max(64, 'account id is longer than 64 characters')
+  .regex(/^[A-Za-z0-9_.-]+$/, 'account id may contain only letters, digits, "_", "." and "-"');
+
+const shortText = (field: string, max: number) =>
+  z.string().max(max, `${field} is longer than ${max} characters`);
+
+// ---------------------------------------------------------------------------------------------
+// Errors are values: every failure the user can meet is one of these kinds, with a message
+// written for a person and, where it helps, a field or a reset time.
+// ---------------------------------------------------------------------------------------------
+export const ERROR_KINDS = [
+  'offline', // provider unreachable (network down, DNS, timeout, gateway page)
+  'auth', // sign-in needed: token revoked/expired, keychain entry missing or locked
+  'quota', // request budget exhausted; resetAt says when it comes back
+  'rate-limited', // burst limit (429); retry later
+  'validation', // bad input; field names it
+  'not-found', // account, entry, project or task does not exist
+  'conflict', // remote state differs from what the action assumed
+  'unsupported', // the provider or platform cannot do this
+  'keychain', // no usable OS keychain
+  'storage', // a data file could not be read or written (corrupt, disk full)
+  'provider', // the provider answered with an error of its own
+  'internal', // a bug: should never be seen
+] as const;
+export const errorKindSchema = z.enum(ERROR_KINDS);
+export type ErrorKind = z.infer<typeof errorKindSchema>;
+
+export const appErrorSchema = z.object({
+  kind: errorKindSchema,
+  message: z.string(),
+  field: z.string().optional(),
+  resetAt: z.string().optional(),
+});
+export type AppError = z.infer<typeof appErrorSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Snapshot: the whole visible state, pushed from main to popup, tray and CLI.
+// ---------------------------------------------------------------------------------------------
+export const entryViewSchema = z.object({
+  /** Provider's id of the entry (or a local id); used by `continue`. */
+  id: z.string(),
+  description: z.string().nullable(),
+  projectId: z.string().nullable(),
+  projectName: z.string().nullable(),
+  projectColor: z.string().nullable(),
+  taskId: z.string().nullable(),
+  taskName: z.string().nullable(),
+  /** ISO 8601 with offset; null where the provider does not tell (WebWork). */
+  startedAt: z.string().nullable(),
+  /** ISO 8601 with offset; null while running. */
+  stoppedAt: z.string().nullable(),
+  /** Seconds elapsed (running) or duration (stopped), as of `Snapshot.at`. */
+  elapsedSeconds: z.number(),
+});
+export type EntryView = z.infer<typeof entryViewSchema>;
+
+export const projectViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  color: z.string().nullable(),
+  clientName: z.string().nullable(),
+});
+export type ProjectView = z.infer<typeof projectViewSchema>;
+
+export const capabilitiesSchema = z.object({
+  projects: z.boolean(),
+  tasks: z.boolean(),
+  /** Can record an action with a time in the past (offline replay). */
+  backdate: z.boolean(),
+  /** Can change the start of the running entry. */
+  editStart: z.boolean(),
+});
+export type Capabilities = z.infer<typeof capabilitiesSchema>;
+
+export const accountStateSchema = z.object({
+  id: accountIdSchema,
+  provider: providerKindSchema,
+  label: z.string(),
+  isDefault: z.boolean(),
+  running: z.boolean(),
+  entry: entryViewSchema.nullable(),
+  error: appErrorSchema.nullable(),
+  /** Most recent first, deduplicated by description+project+task: what "Continue" offers. */
+  recent: z.array(entryViewSchema),
+  projects: z.array(projectViewSchema),
+  todaySeconds: z.number(),
+  lastSyncedAt: z.string().nullable(),
+  capabilities: capabilitiesSchema,
+});
+export type AccountState = z.infer<typeof accountStateSchema>;
+
+export const trayStateSchema = z.enum(['idle', 'running', 'attention']);
+export type TrayState = z.infer<typeof trayStateSchema>;
+
+export const noticeSchema = z.object({
+  id: z.string(),
+  level: z.enum(['info', 'warning', 'error']),
+  message: z.string(),
+  /** What the notice is about, so the UI can put it next to the right control. */
+  topic: z.string().optional(),
+});
+export type Notice = z.infer<typeof noticeSchema>;
+
+export const snapshotSchema = z.object({
+  /** Increases with every change; a receiver ignores a snapshot older than the one it has. */
+  version: z.number().int(),
+  at: z.string(),
+  accounts: z.array(accountStateSchema),
+  defaultAccountId: accountIdSchema,
+  todaySeconds: z.number(),
+  tray: z.object({ state: trayStateSchema, tooltip: z.string(), title: z.string() }),
+  notices: z.array(noticeSchema),
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Settings (non-secret). Stored in settings.json in the data folder.
+// ---------------------------------------------------------------------------------------------
+/** Electron accelerator syntax, e.g. "CommandOrControl+Shift+Alt+T"; "" disables the hotkey. */
+export const acceleratorSchema = z
+  .string()
+  .max(64, 'shortcut is too long')
+  .regex(
+    /^$|^((CommandOrControl|CmdOrCtrl|Command|Cmd|Control|Ctrl|Alt|Option|AltGr|Shift|Super|Meta)\+)+([A-Z0-9]|F([1-9]|1[0-9]|2[0-4])|Space|Tab|Backspace|Delete|Insert|Return|Enter|Up|Down|Left|Right|Home|End|PageUp|PageDown|Escape|Esc|Plus|[`\-=[\];',./\\])$/,
+    'shortcut must be modifiers plus one key, e.g. CommandOrControl+Shift+Alt+T',
+  );
+
+export const HOTKEY_ACTIONS = ['toggleTimer', 'togglePopup'] as const;
+export const hotkeyActionSchema = z.enum(HOTKEY_ACTIONS);
+export type HotkeyAction = z.infer<typeof hotkeyActionSchema>;
+export const HOTKEY_LABELS: Record<HotkeyAction, string> = {
+  toggleTimer: 'Start/stop the timer',
+  togglePopup: 'Show/hide the popup',
+};
+
+export const hotkeysSchema = z.object({
+  toggleTimer: acceleratorSchema,
+  togglePopup: acceleratorSchema,
+});
+export type Hotkeys = z.infer<typeof hotkeysSchema>;
+
+export const DEFAULT_HOTKEYS: Hotkeys = {
+  toggleTimer: 'CommandOrControl+Shift+Alt+T',
+  togglePopup: 'CommandOrControl+Shift+Alt+Space',
+};
+
+export const themeSchema = z.enum(['system', 'light', 'dark']);
+
+export const accountConfigSchema = z.object({
+  id: accountIdSchema,
+  provider: providerKindSchema,
+  label: shortText('label', 80).min(1, 'label is empty'),
+  /** Replaces the provider's documented base URL (proxies, tests). */
+  baseUrl: z.string().url().optional(),
+  /** Provider-specific, non-secret options (workspace id, e-mail, user id…). */
+  options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+});
+export type AccountConfig = z.infer<typeof accountConfigSchema>;
+
+export const SETTINGS_SCHEMA_VERSION = 1;
+export const settingsSchema = z.object({
+  schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
+  /** Accounts besides the built-in Local one, which always exists with id "local". */
+  accounts: z.array(accountConfigSchema).default([]),
+  defaultAccountId: accountIdSchema.default('local'),
+  hotkeys: hotkeysSchema.default(DEFAULT_HOTKEYS),
+  theme: themeSchema.default('system'),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const settingsPatchSchema = z
+  .object({
+    defaultAccountId: accountIdSchema,
+    hotkeys: hotkeysSchema.partial(),
+    theme: themeSchema,
+  })
+  .partial()
+  .strict();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Commands: what the popup, tray menu, hotkeys and CLI ask the core to do. One schema for all
+// front doors, so the control socket speaks exactly what IPC speaks.
+// ---------------------------------------------------------------------------------------------
+export const startInputSchema = z
+  .object({
+    accountId: accountIdSchema.optional(),
+    description: shortText('description', 3000).optional(),
+    /** Project id, or a name matched case-insensitively. */
+    project: shortText('project', 255).optional(),
+    /** Task id, or a name matched case-insensitively within the project. */
+    task: shortText('task', 255).optional(),
+  })
+  .strict();
+export type StartInput = z.infer<typeof startInputSchema>;
+
+export const accountRefSchema = z.object({ accountId: accountIdSchema.optional() }).strict();
+export type AccountRef = z.infer<typeof accountRefSchema>;
+
+export const continueInputSchema = z
+  .object({
+    accountId: accountIdSchema.optional(),
+    /** The entry to start again; the most recent when omitted. */
+    entryId: z.string().max(200).optional(),
+  })
+  .strict();
+export type ContinueInput = z.infer<typeof continueInputSchema>;
+
+export const addAccountInputSchema = z
+  .object({
+    provider: providerKindSchema,
+    label: shortText('label', 80).optional(),
+    baseUrl: z.string().max(2000).optional(),
+    /** Arrives over IPC/socket only, goes straight to the keychain; never echoed back. */
+    secret: z.string().max(4096).optional(),
+    options: z.record(z.string(), z.string().max(500)).default({}),
+  })
+  .strict();
+export type AddAccountInput = z.infer<typeof addAccountInputSchema>;
+
+export const searchInputSchema = z
+  .object({ accountId: accountIdSchema.optional(), query: shortText('query', 200) })
+  .strict();
+export type SearchInput = z.infer<typeof searchInputSchema>;
+
+export const commandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('status') }).strict(),
+  z.object({ type: z.literal('start'), input: startInputSchema }).strict(),
+  z.object({ type: z.literal('stop'), input: accountRefSchema }).strict(),
+  z.object({ type: z.literal('toggle'), input: accountRefSchema }).strict(),
+  z.object({ type: z.literal('continue'), input: continueInputSchema }).strict(),
+  z.object({ type: z.literal('refresh'), input: accountRefSchema }).strict(),
+  z.object({ type: z.literal('accounts.list') }).strict(),
+  z.object({ type: z.literal('accounts.add'), input: addAccountInputSchema }).strict(),
+  z.object({ type: z.literal('accounts.remove'), input: z.object({ accountId: accountIdSchema }).strict() }).strict(),
+  z.object({ type: z.literal('settings.get') }).strict(),
+  z.object({ type: z.literal('settings.update'), input: settingsPatchSchema }).strict(),
+  z.object({ type: z.literal('projects.search'), input: searchInputSchema }).strict(),
+]);
+export type Command = z.infer<typeof commandSchema>;
+export type CommandType = Command['type'];
+
+/** Public, non-secret view of an account (what `accounts list` prints). */
+export const accountSummarySchema = z.object({
+  id: accountIdSchema,
+  provider: providerKindSchema,
+  label: z.string(),
+  isDefault: z.boolean(),
+  baseUrl: z.string().nullable(),
+});
+export type AccountSummary = z.infer<typeof accountSummarySchema>;
+
+/** What the UI may show of the settings: accounts are summarised, never with secrets. */
+export const settingsViewSchema = z.object({
+  defaultAccountId: accountIdSchema,
+  hotkeys: hotkeysSchema,
+  theme: themeSchema,
+  accounts: z.array(accountSummarySchema),
+});
+export type SettingsView = z.infer<typeof settingsViewSchema>;
+
+export const commandResultSchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    snapshot: snapshotSchema,
+    /** Command-specific answer: accounts list, settings view, search hits. */
+    data: z.unknown().optional(),
+    /** A short human sentence saying what happened ("Started “Writing docs” on Local"). */
+    message: z.string().optional(),
+  }),
+  z.object({ ok: z.literal(false), error: appErrorSchema, snapshot: snapshotSchema.optional() }),
+]);
+export type CommandResult = z.infer<typeof commandResultSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// IPC: channel names. The preload maps each named verb to exactly one channel.
+// ---------------------------------------------------------------------------------------------
+export const IPC = {
+  /** renderer → main (invoke): a Command; answers a CommandResult. */
+  command: 'tray-timer:command',
+  /** renderer → main (send): the popup asks to be hidden (Esc). */
+  hidePopup: 'tray-timer:hide-popup',
+  /** main → renderer: a new Snapshot. */
+  snapshot: 'tray-timer:snapshot',
+  /** main → renderer: the popup was shown; focus the description field / switch view. */
+  shown: 'tray-timer:shown',
+} as const;
+
+export const popupViewSchema = z.enum(['timer', 'preferences']);
+export type PopupView = z.infer<typeof popupViewSchema>;
+
+/** What the preload exposes as `window.trayTimer`: named verbs only. */
+export interface TrayTimerApi {
+  getState(): Promise<CommandResult>;
+  onState(listener: (snapshot: Snapshot) => void): () => void;
+  onShown(listener: (view: PopupView) => void): () => void;
+  start(input: StartInput): Promise<CommandResult>;
+  stop(input: AccountRef): Promise<CommandResult>;
+  toggle(input: AccountRef): Promise<CommandResult>;
+  continueEntry(input: ContinueInput): Promise<CommandResult>;
+  refresh(input: AccountRef): Promise<CommandResult>;
+  searchProjects(input: SearchInput): Promise<CommandResult>;
+  getSettings(): Promise<CommandResult>;
+  updateSettings(patch: SettingsPatch): Promise<CommandResult>;
+  listAccounts(): Promise<CommandResult>;
+  addAccount(input: AddAccountInput): Promise<CommandResult>;
+  removeAccount(accountId: string): Promise<CommandResult>;
+  hidePopup(): void;
+}
+
+export const TRAY_TIMER_API_KEYS = [
+  'getState',
+  'onState',
+  'onShown',
+  'start',
+  'stop',
+  'toggle',
+  'continueEntry',
+  'refresh',
+  'searchProjects',
+  'getSettings',
+  'updateSettings',
+  'listAccounts',
+  'addAccount',
+  'removeAccount',
+  'hidePopup',
+] as const satisfies readonly (keyof TrayTimerApi)[];

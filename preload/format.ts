@@ -1,0 +1,49 @@
+/**
+ * Pure display formatting shared by the tray (main), the popup (renderer) and the CLI, so the
+ * same time reads the same everywhere. No imports: safe for every process.
+ */
+
+/** 83 s → "0:01", 5400 s → "1:30": hours and minutes, for the tooltip and status bars. */
+export function formatHoursMinutes(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `${h}:${String(m).padStart(2, '0')}`;
+}
+
+/** 83 s → "0:01:23": the popup's live clock. */
+export function formatClock(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
+}
+
+/** 5400 s → "1 h 30 min", 300 s → "5 min", 20 s → "20 s": for sentences. */
+export function formatDurationWords(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  if (s < 60) return `${s} s`;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h === 0) return `${m} min`;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
+/** Seconds between an ISO start and `nowMs`, never negative (clock skew between machines). */
+export function elapsedSince(startedAtIso: string, nowMs: number): number {
+  const start = Date.parse(startedAtIso);
+  if (Number.isNaN(start)) return 0;
+  return Math.max(0, Math.floor((nowMs - start) / 1000));
+}
+
+/** "Writing docs — Website": what an entry is, in one line. */
+export function describeEntry(entry: {
+  description: string | null;
+  projectName: string | null;
+  taskName?: string | null;
+}): string {
+  const what = entry.description?.trim() || '(no description)';
+  const where = [entry.projectName, entry.taskName].filter((x): x is string => Boolean(x)).join(' / ');
+  return where ? `${what} — ${where}` : what;
+}
