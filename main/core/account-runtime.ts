@@ -1,0 +1,96 @@
+/**
+ * One account's live state and the only path to its provider. It guarantees:
+ *  - one in-flight request per endpoint (a second caller shares the first one's promise);
+ *  - a late answer never overwrites newer state: a refresh that began before an action
+ *    completed is discarded when it lands.
+ */
+import type { AccountConfig, AppError } from '../../preload/contract';
+import type { Project, Provider, RemoteEntry } from '../providers/provider';
+import { toAppError } from './errors';
+
+/** How far back "recent entries" reach (Continue, autocomplete, today's total). */
+export const RECENT_WINDOW_MS = 7 * 24 * 3600 * 1000;
+
+export class AccountRuntime {
+  running: RemoteEntry | null = null;
+  /** Entries of the recent window, the running one included. */
+  entries: RemoteEntry[] = [];
+  projects: Project[] = [];
+  error: AppError | null;
+  lastSyncedAt: number | null = null;
+
+  #seq = 0;
+  #lastActionSeq = 0;
+  readonly #inflight = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly config: AccountConfig,
+    /** Null when the provider could not be set up; `error` then says why. */
+    readonly provider: Provider | null,
+    setupError: AppError | null,
+    private readonly now: () => number,
+  ) {
+    this.error = setupError;
+  }
+
+  /** Shares one in-flight call per endpoint. */
+  once<T>(endpoint: string, call: () => Promise<T>): Promise<T> {
+    const pending = this.#inflight.get(endpoint);
+    if (pending) return pending as Promise<T>;
+    const p = call().finally(() => this.#inflight.delete(endpoint));
+    this.#inflight.set(endpoint, p);
+    return p;
+  }
+
+  /** Reads running entry, recent entries and projects. Errors become `error`, never throws. */
+  async refresh(): Promise<void> {
+    const provider = this.provider;
+    if (!provider) return;
+    const seq = ++this.#seq;
+    try {
+      const since = this.now() - RECENT_WINDOW_MS;
+      const [running, entries, projects] = await Promise.all([
+        this.once('current', () => provider.current()),
+        this.once('recent', () => provider.recent(since)),
+        this.once('projects', () => provider.projects()),
+      ]);
+      if (seq < this.#lastActionSeq) return; // an action finished meanwhile: its answer is newer
+      this.running = running;
+      this.entries = mergeEntries(entries, running ? [running] : []);
+      this.projects = projects;
+      this.error = null;
+      this.lastSyncedAt = this.now();
+    } catch (err) {
+      if (seq < this.#lastActionSeq) return;
+      this.error = toAppError(err);
+    }
+  }
+
+  /** Applies the provider's answer to a start/stop: that answer is the new truth, no extra poll. */
+  applyAction(change: { running: RemoteEntry | null; touched: RemoteEntry[] }): void {
+    this.#lastActionSeq = ++this.#seq;
+    this.running = change.running;
+    this.entries = mergeEntries(this.entries, [
+      ...change.touched,
+      ...(change.running ? [change.running] : []),
+    ]);
+    if (!change.running)
+      this.entries = this.entries.map((e) => (e.stop === null ? { ...e, stop: this.now() } : e));
+    this.error = null;
+    this.lastSyncedAt = this.now();
+  }
+
+  addProject(project: Project): void {
+    this.projects = [...this.projects.filter((p) => p.id !== project.id), project];
+  }
+}
+
+/** Entries by id; later lists win. */
+function mergeEntries(
+  base: readonly RemoteEntry[],
+  updates: readonly RemoteEntry[],
+): RemoteEntry[] {
+  const byId = new Map(base.map((e) => [e.id, e]));
+  for (const e of updates) byId.set(e.id, e);
+  return [...byId.values()];
+}

@@ -1,0 +1,132 @@
+/**
+ * Start, stop, continue and toggle: what the user asks for most, from every front door. Each
+ * returns a sentence saying what happened; failures are thrown as CoreError/ProviderError and
+ * turned into error values by the caller.
+ */
+import type { ContinueInput, StartInput } from '../../preload/contract';
+import { describeEntry } from '../../preload/format';
+import type { Project, RemoteEntry } from '../providers/provider';
+import type { AccountRuntime } from './account-runtime';
+import { fail } from './errors';
+import { accountLabel, recentDistinct } from './snapshot';
+
+export function requireProvider(rt: AccountRuntime) {
+  if (!rt.provider)
+    fail(
+      rt.error?.kind ?? 'unsupported',
+      rt.error?.message ?? `${rt.config.label} is not available.`,
+    );
+  return rt.provider;
+}
+
+const quote = (e: {
+  description: string | null;
+  projectName: string | null;
+  taskName?: string | null;
+}) => `“${describeEntry(e)}”`;
+
+export function findProject(projects: readonly Project[], ref: string): Project | undefined {
+  const needle = ref.trim().toLowerCase();
+  return (
+    projects.find((p) => p.id === ref) ?? projects.find((p) => p.name.toLowerCase() === needle)
+  );
+}
+
+async function resolveProjectAndTask(
+  rt: AccountRuntime,
+  input: StartInput,
+): Promise<{ projectId: string | null; taskId: string | null }> {
+  const provider = requireProvider(rt);
+  let project: Project | undefined;
+  if (input.project !== undefined && input.project.trim() !== '') {
+    if (!provider.capabilities.projects) {
+      fail('validation', `${accountLabel(rt.config)} has no projects.`, { field: 'project' });
+    }
+    const projects = await rt.once('projects', () => provider.projects());
+    rt.projects = projects;
+    project = findProject(projects, input.project);
+    if (!project && provider.createProject) {
+      project = await provider.createProject(input.project);
+      rt.addProject(project);
+    }
+    if (!project) {
+      fail('validation', `No project “${input.project}” in ${accountLabel(rt.config)}.`, {
+        field: 'project',
+      });
+    }
+  }
+  let taskId: string | null = null;
+  if (input.task !== undefined && input.task.trim() !== '') {
+    if (!provider.capabilities.tasks) {
+      fail('validation', `${accountLabel(rt.config)} entries have no tasks.`, { field: 'task' });
+    }
+    if (!project) fail('validation', 'Choose a project for the task.', { field: 'task' });
+    const needle = input.task.trim().toLowerCase();
+    const task =
+      project.tasks.find((t) => t.id === input.task) ??
+      project.tasks.find((t) => t.name.toLowerCase() === needle);
+    if (!task)
+      fail('validation', `No task “${input.task}” in project ${project.name}.`, { field: 'task' });
+    taskId = task.id;
+  }
+  return { projectId: project?.id ?? null, taskId };
+}
+
+export async function startEntry(
+  rt: AccountRuntime,
+  input: StartInput,
+  now: number,
+): Promise<string> {
+  const provider = requireProvider(rt);
+  const { projectId, taskId } = await resolveProjectAndTask(rt, input);
+  const description = input.description?.trim() ? input.description.trim() : null;
+  const result = await rt.once('start', () =>
+    provider.start({ description, projectId, taskId, at: now }),
+  );
+  rt.applyAction({ running: result.entry, touched: result.replaced ? [result.replaced] : [] });
+  const replaced = result.replaced ? ` (stopped ${quote(result.replaced)})` : '';
+  return `Started ${quote(result.entry)} on ${accountLabel(rt.config)}${replaced}.`;
+}
+
+export async function stopEntry(rt: AccountRuntime, now: number): Promise<string> {
+  const provider = requireProvider(rt);
+  const stopped = await rt.once('stop', () => provider.stop(now));
+  rt.applyAction({ running: null, touched: stopped ? [stopped] : [] });
+  return stopped
+    ? `Stopped ${quote(stopped)} on ${accountLabel(rt.config)}.`
+    : `Nothing was running on ${accountLabel(rt.config)}.`;
+}
+
+export async function continueEntry(
+  rt: AccountRuntime,
+  input: ContinueInput,
+  now: number,
+): Promise<string> {
+  const provider = requireProvider(rt);
+  let source: RemoteEntry | undefined;
+  if (input.entryId !== undefined) {
+    source = rt.entries.find((e) => e.id === input.entryId);
+    if (!source)
+      fail(
+        'not-found',
+        `That entry is no longer in the recent list of ${accountLabel(rt.config)}.`,
+      );
+  } else {
+    source = recentDistinct(rt.entries, 1)[0];
+    if (!source)
+      fail('not-found', `There is no recent entry to continue on ${accountLabel(rt.config)}.`);
+  }
+  const { description, projectId, taskId } = source;
+  const result = await rt.once('start', () =>
+    provider.start({ description, projectId, taskId, at: now }),
+  );
+  rt.applyAction({ running: result.entry, touched: result.replaced ? [result.replaced] : [] });
+  return `Continued ${quote(result.entry)} on ${accountLabel(rt.config)}.`;
+}
+
+/** Stop if running; else continue the most recent entry; with no history, start a blank one. */
+export async function toggleEntry(rt: AccountRuntime, now: number): Promise<string> {
+  if (rt.running) return stopEntry(rt, now);
+  if (recentDistinct(rt.entries, 1).length > 0) return continueEntry(rt, {}, now);
+  return startEntry(rt, {}, now);
+}

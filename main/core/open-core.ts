@@ -1,0 +1,300 @@
+/**
+ * The core: accounts, their live state, settings and the schedule that keeps them fresh. Runs in
+ * plain Node (CLI, tests, benchmark) and inside Electron's main process (the shell feeds it popup
+ * visibility and power events). Every front door calls `execute`.
+ */
+import {
+  addAccountInputSchema,
+  commandSchema,
+  settingsPatchSchema,
+  type AccountSummary,
+  type Command,
+  type CommandResult,
+  type Notice,
+  type Settings,
+  type SettingsView,
+  type Snapshot,
+} from '../../preload/contract';
+import { createProvider, LOCAL_ACCOUNT } from '../providers/create-provider';
+import { ensureDir } from '../storage/atomic-file';
+import { confSettingsBackend } from '../storage/conf-backend';
+import { SettingsStore } from '../storage/settings-store';
+import { AccountRuntime } from './account-runtime';
+import { systemClock, type Clock } from './clock';
+import type { Core, CoreOptions, PowerEvent } from './core';
+import { continueEntry, startEntry, stopEntry, toggleEntry } from './entry-commands';
+import { CoreError, fail, toAppError } from './errors';
+import { Scheduler } from './scheduler';
+import { buildSnapshot } from './snapshot';
+
+export async function openCore(options: CoreOptions): Promise<Core> {
+  const core = new TrayTimerCore(options);
+  await core.init();
+  return core;
+}
+
+class TrayTimerCore implements Core {
+  readonly #clock: Clock;
+  readonly #settings: SettingsStore;
+  readonly #notices = new Map<string, Notice>();
+  readonly #listeners = new Set<(s: Snapshot) => void>();
+  readonly #scheduler: Scheduler;
+  #runtimes: AccountRuntime[] = [];
+  #version = 0;
+  #closed = false;
+
+  constructor(private readonly options: CoreOptions) {
+    this.#clock = options.clock ?? systemClock;
+    ensureDir(options.dataDir);
+    this.#settings = new SettingsStore(
+      options.dataDir,
+      options.settingsBackend ?? confSettingsBackend,
+    );
+    this.#scheduler = new Scheduler({
+      clock: this.#clock,
+      enabled: options.mode === 'app',
+      accounts: () => this.#runtimes,
+      onRefreshed: () => this.#emit(),
+      onTick: () => this.#emit(),
+    });
+  }
+
+  async init(): Promise<void> {
+    const loaded = this.#settings.load();
+    if (loaded.problem) this.#warn('storage:settings', loaded.problem);
+    this.#runtimes = this.#settings.get().accounts.map((c) => this.#makeRuntime(c));
+    this.#runtimes.unshift(this.#makeRuntime(LOCAL_ACCOUNT));
+    await Promise.all(this.#runtimes.map((rt) => rt.refresh()));
+    this.#version = 1;
+    this.#scheduler.start();
+  }
+
+  #makeRuntime(config: AccountRuntime['config']): AccountRuntime {
+    const now = () => this.#clock.now();
+    try {
+      const provider = createProvider(config, {
+        dataDir: this.options.dataDir,
+        secrets: this.options.secrets,
+        fetch: this.options.fetch ?? globalThis.fetch,
+        onProblem: (message) => this.#warn(`storage:${config.id}`, message),
+      });
+      return new AccountRuntime(config, provider, null, now);
+    } catch (err) {
+      return new AccountRuntime(config, null, toAppError(err), now);
+    }
+  }
+
+  snapshot(): Snapshot {
+    return buildSnapshot({
+      version: this.#version,
+      now: this.#clock.now(),
+      runtimes: this.#runtimes,
+      defaultAccountId: this.#defaultAccountId(),
+      notices: [...this.#notices.values()],
+    });
+  }
+
+  subscribe(listener: (snapshot: Snapshot) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  settings(): Settings {
+    return this.#settings.get();
+  }
+
+  setPopupVisible(visible: boolean): void {
+    this.#scheduler.setPopupVisible(visible);
+  }
+
+  power(event: PowerEvent): void {
+    this.#scheduler.power(event);
+    if (event === 'resume' || event === 'unlock-screen') this.#emit();
+  }
+
+  setNotice(notice: Notice): void {
+    this.#notices.set(notice.id, notice);
+    this.#emit();
+  }
+
+  clearNotice(id: string): void {
+    if (this.#notices.delete(id)) this.#emit();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#scheduler.stop();
+    this.#listeners.clear();
+  }
+
+  async execute(raw: Command): Promise<CommandResult> {
+    // Every front door is parsed again here: the core trusts no caller.
+    const parsed = commandSchema.safeParse(raw);
+    if (!parsed.success)
+      return { ok: false, error: toAppError(parsed.error), snapshot: this.snapshot() };
+    if (this.#closed)
+      return { ok: false, error: { kind: 'internal', message: 'Tray Timer is shutting down.' } };
+    try {
+      const { message, data } = await this.#run(parsed.data);
+      const snapshot = this.#emit();
+      return {
+        ok: true,
+        snapshot,
+        ...(message ? { message } : {}),
+        ...(data !== undefined ? { data } : {}),
+      };
+    } catch (err) {
+      return { ok: false, error: toAppError(err), snapshot: this.#emit() };
+    }
+  }
+
+  async #run(command: Command): Promise<{ message?: string; data?: unknown }> {
+    const now = this.#clock.now();
+    switch (command.type) {
+      case 'status':
+        return {};
+      case 'start':
+        return {
+          message: await startEntry(this.#account(command.input.accountId), command.input, now),
+        };
+      case 'stop':
+        return { message: await stopEntry(this.#account(command.input.accountId), now) };
+      case 'toggle':
+        return { message: await toggleEntry(this.#account(command.input.accountId), now) };
+      case 'continue':
+        return {
+          message: await continueEntry(this.#account(command.input.accountId), command.input, now),
+        };
+      case 'refresh': {
+        const targets = command.input.accountId
+          ? [this.#account(command.input.accountId)]
+          : this.#runtimes;
+        await Promise.all(targets.map((rt) => rt.refresh()));
+        return {};
+      }
+      case 'accounts.list':
+        return { data: this.#accountSummaries() };
+      case 'accounts.add': {
+        const input = addAccountInputSchema.parse(command.input);
+        if (input.provider === 'local')
+          fail('validation', 'The Local account is built in; it cannot be added again.', {
+            field: 'provider',
+          });
+        // Remote providers arrive with their own issues; createProvider says so clearly.
+        createProvider(
+          {
+            id: 'new',
+            provider: input.provider,
+            label: input.label ?? input.provider,
+            options: {},
+          },
+          {
+            dataDir: this.options.dataDir,
+            secrets: this.options.secrets,
+            fetch: this.options.fetch ?? globalThis.fetch,
+            onProblem: () => {},
+          },
+        );
+        return fail('unsupported', 'This provider cannot be added yet.');
+      }
+      case 'accounts.remove': {
+        const { accountId } = command.input;
+        if (accountId === LOCAL_ACCOUNT.id)
+          fail('validation', 'The Local account is built in; it cannot be removed.', {
+            field: 'accountId',
+          });
+        const rt = this.#account(accountId);
+        const current = this.#settings.get();
+        this.#settings.update({
+          ...current,
+          accounts: current.accounts.filter((a) => a.id !== accountId),
+          defaultAccountId:
+            current.defaultAccountId === accountId ? LOCAL_ACCOUNT.id : current.defaultAccountId,
+        });
+        await this.options.secrets.delete(accountId);
+        this.#runtimes = this.#runtimes.filter((r) => r !== rt);
+        return { message: `Removed ${rt.config.label}.` };
+      }
+      case 'settings.get':
+        return { data: this.#settingsView() };
+      case 'settings.update': {
+        const patch = settingsPatchSchema.parse(command.input);
+        if (patch.defaultAccountId !== undefined) this.#account(patch.defaultAccountId);
+        const current = this.#settings.get();
+        this.#settings.update({
+          ...current,
+          ...(patch.defaultAccountId !== undefined
+            ? { defaultAccountId: patch.defaultAccountId }
+            : {}),
+          ...(patch.theme !== undefined ? { theme: patch.theme } : {}),
+          hotkeys: { ...current.hotkeys, ...patch.hotkeys },
+        });
+        return { data: this.#settingsView(), message: 'Preferences saved.' };
+      }
+      case 'projects.search': {
+        const rt = this.#account(command.input.accountId);
+        const q = command.input.query.trim().toLowerCase();
+        const hits = rt.projects
+          .filter(
+            (p) =>
+              q === '' ||
+              p.name.toLowerCase().includes(q) ||
+              (p.clientName ?? '').toLowerCase().includes(q),
+          )
+          .slice(0, 50)
+          .map((p) => ({ id: p.id, name: p.name, color: p.color, clientName: p.clientName }));
+        return { data: hits };
+      }
+    }
+  }
+
+  #account(accountId: string | undefined): AccountRuntime {
+    const id = accountId ?? this.#defaultAccountId();
+    const rt = this.#runtimes.find((r) => r.config.id === id);
+    if (!rt)
+      throw new CoreError({
+        kind: 'not-found',
+        message: `No account with id “${id}”. See \`tray-timer accounts list\`.`,
+        field: 'accountId',
+      });
+    return rt;
+  }
+
+  #defaultAccountId(): string {
+    const wanted = this.#settings.get().defaultAccountId;
+    return this.#runtimes.some((r) => r.config.id === wanted) ? wanted : LOCAL_ACCOUNT.id;
+  }
+
+  #accountSummaries(): AccountSummary[] {
+    const def = this.#defaultAccountId();
+    return this.#runtimes.map((r) => ({
+      id: r.config.id,
+      provider: r.config.provider,
+      label: r.config.label,
+      isDefault: r.config.id === def,
+      baseUrl: r.config.baseUrl ?? null,
+    }));
+  }
+
+  #settingsView(): SettingsView {
+    const s = this.#settings.get();
+    return {
+      defaultAccountId: this.#defaultAccountId(),
+      hotkeys: s.hotkeys,
+      theme: s.theme,
+      accounts: this.#accountSummaries(),
+    };
+  }
+
+  #warn(id: string, message: string): void {
+    this.#notices.set(id, { id, level: 'warning', message, topic: 'storage' });
+  }
+
+  #emit(): Snapshot {
+    this.#version += 1;
+    const snapshot = this.snapshot();
+    for (const listener of this.#listeners) listener(snapshot);
+    this.#scheduler.reschedule();
+    return snapshot;
+  }
+}

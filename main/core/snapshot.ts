@@ -1,0 +1,151 @@
+/**
+ * Builds the one picture of the app's state that tray, popup and CLI show. Pure: same inputs,
+ * same snapshot. Elapsed times are computed at `now`; receivers that tick (the popup clock)
+ * recompute from `startedAt`.
+ */
+import {
+  PROVIDER_NAMES,
+  type AccountState,
+  type EntryView,
+  type Notice,
+  type Snapshot,
+  type TrayState,
+} from '../../preload/contract';
+import { describeEntry, formatHoursMinutes } from '../../preload/format';
+import type { RemoteEntry } from '../providers/provider';
+import type { AccountRuntime } from './account-runtime';
+import { secondsToday } from './today';
+
+/** How many distinct recent entries "Continue" and autocomplete offer per account. */
+export const RECENT_LIMIT = 15;
+
+export function entryView(e: RemoteEntry, now: number): EntryView {
+  const end = e.stop ?? now;
+  const elapsedSeconds =
+    e.start !== null
+      ? Math.max(0, Math.floor((end - e.start) / 1000))
+      : Math.max(0, e.trackedSeconds ?? 0);
+  return {
+    id: e.id,
+    description: e.description,
+    projectId: e.projectId,
+    projectName: e.projectName,
+    projectColor: e.projectColor,
+    taskId: e.taskId,
+    taskName: e.taskName,
+    startedAt: e.start === null ? null : toLocalIso(e.start),
+    stoppedAt: e.stop === null ? null : toLocalIso(e.stop),
+    elapsedSeconds,
+  };
+}
+
+/** Distinct stopped entries, newest first: one row per description + project + task. */
+export function recentDistinct(
+  entries: readonly RemoteEntry[],
+  limit = RECENT_LIMIT,
+): RemoteEntry[] {
+  const sorted = entries
+    .filter((e) => e.stop !== null)
+    .sort((a, b) => (b.start ?? 0) - (a.start ?? 0));
+  const seen = new Set<string>();
+  const out: RemoteEntry[] = [];
+  for (const e of sorted) {
+    const key = `${(e.description ?? '').trim().toLowerCase()}\u0000${e.projectId ?? ''}\u0000${e.taskId ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+export function accountLabel(a: { label: string; provider: AccountState['provider'] }): string {
+  return a.provider === 'local' || a.label === PROVIDER_NAMES[a.provider]
+    ? a.label
+    : `${PROVIDER_NAMES[a.provider]}: ${a.label}`;
+}
+
+export interface SnapshotInput {
+  version: number;
+  now: number;
+  runtimes: readonly AccountRuntime[];
+  defaultAccountId: string;
+  notices: readonly Notice[];
+}
+
+export function buildSnapshot(input: SnapshotInput): Snapshot {
+  const { now } = input;
+  const accounts: AccountState[] = input.runtimes.map((rt) => ({
+    id: rt.config.id,
+    provider: rt.config.provider,
+    label: rt.config.label,
+    isDefault: rt.config.id === input.defaultAccountId,
+    running: rt.running !== null,
+    entry: rt.running ? entryView(rt.running, now) : null,
+    error: rt.error,
+    recent: recentDistinct(rt.entries).map((e) => entryView(e, now)),
+    projects: rt.projects.map((p) => ({
+      id: p.id,
+      name: p.name,
+      color: p.color,
+      clientName: p.clientName,
+    })),
+    todaySeconds: secondsToday(rt.entries, now),
+    lastSyncedAt: rt.lastSyncedAt === null ? null : toLocalIso(rt.lastSyncedAt),
+    capabilities: rt.provider?.capabilities ?? {
+      projects: false,
+      tasks: false,
+      backdate: false,
+      editStart: false,
+    },
+  }));
+  // The default account first: it is what the tooltip and the menu lead with.
+  accounts.sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
+  const todaySeconds = accounts.reduce((sum, a) => sum + a.todaySeconds, 0);
+  return {
+    version: input.version,
+    at: toLocalIso(now),
+    accounts,
+    defaultAccountId: input.defaultAccountId,
+    todaySeconds,
+    tray: trayView(accounts, todaySeconds, input.notices),
+    notices: [...input.notices],
+  };
+}
+
+function trayView(
+  accounts: readonly AccountState[],
+  todaySeconds: number,
+  notices: readonly Notice[],
+): Snapshot['tray'] {
+  const running = accounts.filter((a) => a.entry !== null);
+  const lines = running.map(
+    (a) =>
+      `▶ ${formatHoursMinutes(a.entry?.elapsedSeconds ?? 0)} ${describeEntry(a.entry ?? emptyEntry)} (${accountLabel(a)})`,
+  );
+  if (lines.length === 0) lines.push(`Not tracking · today ${formatHoursMinutes(todaySeconds)}`);
+  for (const a of accounts) if (a.error) lines.push(`⚠ ${accountLabel(a)}: ${a.error.message}`);
+  const attention =
+    accounts.some((a) => a.error !== null) || notices.some((n) => n.level === 'error');
+  const state: TrayState = attention ? 'attention' : running.length > 0 ? 'running' : 'idle';
+  const first = running[0]?.entry;
+  return {
+    state,
+    tooltip: lines.join('\n'),
+    title: first ? formatHoursMinutes(first.elapsedSeconds) : '',
+  };
+}
+
+const emptyEntry = { description: null, projectName: null, taskName: null };
+
+/** ISO 8601 with the local offset ("2026-11-27T09:15:00+01:00"), as the CLI contract asks. */
+export function toLocalIso(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
+  const offsetMin = -d.getTimezoneOffset();
+  const sign = offsetMin >= 0 ? '+' : '-';
+  return (
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:` +
+    `${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}${sign}${pad(Math.floor(Math.abs(offsetMin) / 60))}:${pad(Math.abs(offsetMin) % 60)}`
+  );
+}
