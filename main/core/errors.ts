@@ -32,7 +32,9 @@ export function toAppError(err: unknown): AppError {
   }
   if (err instanceof ZodError) {
     const issue = err.issues[0];
-    const field = issue?.path.map(String).join('.') || undefined;
+    // Commands wrap their payload in `input`; the UI knows fields by their own names.
+    const path = issue?.path.map(String) ?? [];
+    const field = (path[0] === 'input' ? path.slice(1) : path).join('.') || undefined;
     return {
       kind: 'validation',
       message: issue ? issue.message : 'Invalid input.',
