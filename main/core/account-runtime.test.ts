@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { Capabilities } from '../../preload/contract';
+import type {
+  Project,
+  Provider,
+  RemoteEntry,
+  StartRequest,
+  StartResult,
+  SyncPolicy,
+} from '../providers/provider';
+import { ProviderError } from '../providers/provider';
+import { AccountRuntime } from './account-runtime';
+
+/**
+ * A provider whose answers the test releases by hand, to order responses the way a slow
+ * network would. It is the runtime's collaborator, not the subject.
+ */
+class ControlledProvider implements Provider {
+  readonly kind = 'toggl' as const;
+  readonly capabilities: Capabilities = {
+    projects: true,
+    tasks: true,
+    backdate: true,
+    editStart: true,
+  };
+  readonly syncPolicy: SyncPolicy = { runningMs: 120_000, idleMs: 300_000 };
+  calls: string[] = [];
+  #currentWaiters: ((e: RemoteEntry | null) => void)[] = [];
+  failWith: ProviderError | null = null;
+
+  current(): Promise<RemoteEntry | null> {
+    this.calls.push('current');
+    if (this.failWith) return Promise.reject(this.failWith);
+    return new Promise((resolve) => this.#currentWaiters.push(resolve));
+  }
+  answerCurrent(e: RemoteEntry | null): void {
+    for (const w of this.#currentWaiters.splice(0)) w(e);
+  }
+  async start(r: StartRequest): Promise<StartResult> {
+    this.calls.push('start');
+    return { entry: entry('new', r.description, r.at), replaced: null };
+  }
+  async stop(): Promise<RemoteEntry | null> {
+    this.calls.push('stop');
+    return null;
+  }
+  async recent(): Promise<RemoteEntry[]> {
+    this.calls.push('recent');
+    return [];
+  }
+  async projects(): Promise<Project[]> {
+    this.calls.push('projects');
+    return [];
+  }
+}
+
+const entry = (id: string, description: string | null, start: number): RemoteEntry => ({
+  id,
+  description,
+  projectId: null,
+  projectName: null,
+  projectColor: null,
+  taskId: null,
+  taskName: null,
+  start,
+  stop: null,
+});
+
+const config = { id: 'work', provider: 'toggl' as const, label: 'Work', options: {} };
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('AccountRuntime', () => {
+  it('shares one in-flight request per endpoint', async () => {
+    const p = new ControlledProvider();
+    const rt = new AccountRuntime(config, p, null, () => 1000);
+    const a = rt.refresh();
+    const b = rt.refresh();
+    await tick();
+    expect(p.calls.filter((c) => c === 'current')).toHaveLength(1);
+    p.answerCurrent(entry('x', 'remote', 500));
+    await Promise.all([a, b]);
+    expect(rt.running?.description).toBe('remote');
+    // after it settled, a new refresh asks again
+    const c = rt.refresh();
+    await tick();
+    expect(p.calls.filter((x) => x === 'current')).toHaveLength(2);
+    p.answerCurrent(null);
+    await c;
+  });
+
+  it('drops a refresh answer that started before a newer action landed', async () => {
+    const p = new ControlledProvider();
+    const rt = new AccountRuntime(config, p, null, () => 1000);
+    const slowRefresh = rt.refresh(); // asks "what runs?" — the answer will be stale
+    await tick();
+    const started = await p.start({ description: 'mine', projectId: null, taskId: null, at: 900 });
+    rt.applyAction({ running: started.entry, touched: [] });
+    p.answerCurrent(null); // the old answer: nothing running
+    await slowRefresh;
+    expect(rt.running?.description).toBe('mine');
+  });
+
+  it('turns provider failures into an error value and keeps the last known state', async () => {
+    const p = new ControlledProvider();
+    const rt = new AccountRuntime(config, p, null, () => 1000);
+    const first = rt.refresh();
+    await tick();
+    p.answerCurrent(entry('x', 'known', 500));
+    await first;
+    p.failWith = new ProviderError({ kind: 'offline', message: 'Toggl Track is unreachable.' });
+    await rt.refresh();
+    expect(rt.error).toEqual({ kind: 'offline', message: 'Toggl Track is unreachable.' });
+    expect(rt.running?.description).toBe('known');
+  });
+});
