@@ -1,0 +1,220 @@
+import { useCallback, useEffect, useState } from 'react';
+import type {
+  AccountState,
+  CommandResult,
+  EntryView,
+  PopupView,
+  SettingsPatch,
+  SettingsView,
+  StartInput,
+  TrayTimerApi,
+} from '../preload/contract';
+import { formatHoursMinutes } from '../preload/format';
+import { PreferencesView } from './components/PreferencesView';
+import { RecentList, continueKey } from './components/RecentList';
+import { RunningEntry, liveElapsed } from './components/RunningEntry';
+import { StartForm } from './components/StartForm';
+import { BackIcon, GearIcon } from './components/icons';
+import { failureOf, useCommands } from './hooks/useCommands';
+import { useNow } from './hooks/useNow';
+import { unreachable, useSnapshot } from './hooks/useSnapshot';
+import { asSettingsView } from './settings-view';
+
+type Running = AccountState & { entry: EntryView };
+const isRunning = (a: AccountState): a is Running => a.running && a.entry !== null;
+
+export function App({ api }: { api: TrayTimerApi }) {
+  const { snapshot, loadError, accept } = useSnapshot(api);
+  const commands = useCommands(accept);
+  const [view, setView] = useState<PopupView>('timer');
+  const [focusSignal, setFocusSignal] = useState(0);
+  const [settings, setSettings] = useState<SettingsView | null>(null);
+  const [settingsError, setSettingsError] = useState<string | null>(null);
+
+  const running = snapshot?.accounts.filter(isRunning) ?? [];
+  const now = useNow(view === 'timer' && running.length > 0);
+  // The total counts running entries as of the snapshot; keep it moving with the clock.
+  const today =
+    (snapshot?.todaySeconds ?? 0) +
+    running.reduce(
+      (sum, a) =>
+        sum + Math.max(0, liveElapsed(a.entry, snapshot?.at ?? '', now) - a.entry.elapsedSeconds),
+      0,
+    );
+
+  const applySettings = useCallback((result: CommandResult) => {
+    if (!result.ok) return setSettingsError(result.error.message);
+    const parsed = asSettingsView(result.data);
+    setSettings(parsed);
+    setSettingsError(parsed ? null : 'Preferences could not be read: unexpected reply.');
+  }, []);
+  const settingsFailed = useCallback((error: unknown) => {
+    setSettingsError(unreachable(error).message);
+  }, []);
+  const loadSettings = useCallback(
+    () => api.getSettings().then(applySettings, settingsFailed),
+    [api, applySettings, settingsFailed],
+  );
+
+  useEffect(() => {
+    api.getSettings().then(applySettings, settingsFailed);
+    return api.onShown((shown) => {
+      setView(shown);
+      if (shown === 'timer') setFocusSignal((n) => n + 1);
+      else void loadSettings();
+    });
+  }, [api, applySettings, settingsFailed, loadSettings]);
+
+  // Esc closes the popup unless a control used it first (recording a shortcut).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !event.defaultPrevented) api.hidePopup();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [api]);
+
+  // data-theme="system" leaves it to prefers-color-scheme; light/dark force it (styles.css).
+  const theme = settings?.theme ?? 'system';
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  const update = useCallback(
+    async (key: string, patch: SettingsPatch, done: string) => {
+      const ok = await commands.run(key, () => api.updateSettings(patch), done);
+      if (ok) await loadSettings();
+      return ok;
+    },
+    [api, commands, loadSettings],
+  );
+
+  const toggleView = () => {
+    const next = view === 'timer' ? 'preferences' : 'timer';
+    setView(next);
+    if (next === 'timer') setFocusSignal((n) => n + 1);
+    else void loadSettings();
+  };
+
+  const blocked = commands.pending !== null;
+  const guard = (fn: () => unknown) => () => {
+    if (!blocked) void fn();
+  };
+  const start = (input: StartInput) =>
+    commands.run('start', () => api.start(input), `Started ${input.description ?? 'the timer'}`);
+
+  return (
+    <div className="app">
+      <header className="header">
+        <h1 className="title">{view === 'timer' ? 'Tray Timer' : 'Preferences'}</h1>
+        <button
+          type="button"
+          className="icon-button"
+          onClick={toggleView}
+          aria-label={view === 'timer' ? 'Preferences' : 'Back to the timer'}
+          title={view === 'timer' ? 'Preferences' : 'Back'}
+        >
+          {view === 'timer' ? <GearIcon /> : <BackIcon />}
+        </button>
+      </header>
+
+      <main className="content">
+        {loadError && (
+          <p className="notice error" role="alert">
+            {loadError.message}
+          </p>
+        )}
+        {!snapshot && !loadError && <p className="empty">Loading…</p>}
+        {snapshot && view === 'timer' && (
+          <>
+            {snapshot.notices.length > 0 && (
+              <ul className="notices" aria-label="Notices">
+                {snapshot.notices.map((n) => (
+                  <li key={n.id} className={`notice ${n.level}`}>
+                    {n.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {snapshot.accounts
+              .filter((a) => a.error)
+              .map((a) => (
+                <p key={a.id} className="notice warning" role="alert">
+                  <strong>{a.label}:</strong> {a.error?.message}
+                </p>
+              ))}
+            {running.length === 0 && (
+              <section className="card idle" aria-label="Timer">
+                <p className="clock idle-clock" data-testid="clock">
+                  0:00:00
+                </p>
+                <p className="muted">Not tracking</p>
+              </section>
+            )}
+            {running.map((account) => (
+              <RunningEntry
+                key={account.id}
+                account={account}
+                snapshotAt={snapshot.at}
+                now={now}
+                busy={commands.pending === `stop:${account.id}`}
+                blocked={blocked}
+                error={failureOf(commands, `stop:${account.id}`)}
+                onStop={guard(() =>
+                  commands.run(
+                    `stop:${account.id}`,
+                    () => api.stop({ accountId: account.id }),
+                    'Stopped',
+                  ),
+                )}
+              />
+            ))}
+            <StartForm
+              accounts={snapshot.accounts}
+              defaultAccountId={snapshot.defaultAccountId}
+              focusSignal={focusSignal}
+              busy={commands.pending === 'start'}
+              blocked={blocked}
+              error={failureOf(commands, 'start')}
+              onStart={start}
+            />
+            <RecentList
+              accounts={snapshot.accounts}
+              pending={commands.pending}
+              blocked={blocked}
+              error={commands.failure}
+              onContinue={(accountId, entryId) =>
+                guard(() =>
+                  commands.run(
+                    continueKey(accountId, entryId),
+                    () => api.continueEntry({ accountId, entryId }),
+                    'Continued',
+                  ),
+                )()
+              }
+            />
+          </>
+        )}
+        {snapshot && view === 'preferences' && (
+          <PreferencesView
+            accounts={snapshot.accounts}
+            notices={snapshot.notices}
+            settings={settings}
+            settingsError={settingsError}
+            commands={commands}
+            update={update}
+          />
+        )}
+      </main>
+
+      <footer className="footer">
+        <span className="today">
+          Today <strong data-testid="today">{formatHoursMinutes(today)}</strong>
+        </span>
+        <span className="status" role="status" aria-live="polite">
+          {commands.status}
+        </span>
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import type { AccountState, AppError, EntryView } from '../../preload/contract';
+import { PROVIDER_NAMES } from '../constants';
+import { elapsedSince, formatClock } from '../../preload/format';
+import { ProjectDot } from './ProjectDot';
+import { StopIcon } from './icons';
+
+/** Live seconds of a running entry; WebWork gives no start, so count on from the snapshot. */
+export function liveElapsed(entry: EntryView, snapshotAt: string, now: number): number {
+  if (entry.startedAt) return elapsedSince(entry.startedAt, now);
+  return entry.elapsedSeconds + elapsedSince(snapshotAt, now);
+}
+
+export function providerLabel(account: Pick<AccountState, 'label' | 'provider'>): string {
+  const provider = PROVIDER_NAMES[account.provider];
+  return account.label === provider ? provider : `${account.label} · ${provider}`;
+}
+
+interface Props {
+  account: AccountState & { entry: EntryView };
+  snapshotAt: string;
+  now: number;
+  busy: boolean;
+  blocked: boolean;
+  error: AppError | null;
+  onStop(): void;
+}
+
+export function RunningEntry({ account, snapshotAt, now, busy, blocked, error, onStop }: Props) {
+  const { entry } = account;
+  const description = entry.description?.trim();
+  const where = [entry.projectName, entry.taskName].filter(Boolean).join(' / ');
+  const headingId = `running-${account.id}`;
+  return (
+    <section className="card running" aria-labelledby={headingId}>
+      <div className="running-main">
+        <p className="clock" aria-label="Elapsed time" data-testid="clock">
+          {formatClock(liveElapsed(entry, snapshotAt, now))}
+        </p>
+        <h2 id={headingId} className={description ? 'entry-title' : 'entry-title muted'}>
+          {description || '(no description)'}
+        </h2>
+        <p className="entry-meta">
+          {where && (
+            <span className="project">
+              <ProjectDot color={entry.projectColor} />
+              {where}
+            </span>
+          )}
+          <span className="provider">{providerLabel(account)}</span>
+        </p>
+      </div>
+      <button
+        type="button"
+        className="button stop"
+        onClick={onStop}
+        aria-disabled={blocked || undefined}
+        aria-busy={busy || undefined}
+        aria-label={`Stop ${description || 'the timer'} on ${account.label}`}
+      >
+        <StopIcon />
+        <span>{busy ? 'Stopping…' : 'Stop'}</span>
+      </button>
+      {error && (
+        <p className="error" role="alert">
+          {error.message}
+        </p>
+      )}
+    </section>
+  );
+}

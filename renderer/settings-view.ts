@@ -1,0 +1,20 @@
+import type { HotkeyAction, SettingsView } from '../preload/contract';
+import { HOTKEY_ACTIONS } from './constants';
+
+/**
+ * Checks the `data` of a settings.get reply. Main already validated it with zod; this only
+ * guards the popup against a main/renderer version mismatch without shipping zod to the renderer.
+ */
+export function asSettingsView(data: unknown): SettingsView | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const d = data as Partial<Record<keyof SettingsView, unknown>>;
+  const hotkeys = d.hotkeys as Partial<Record<HotkeyAction, unknown>> | undefined;
+  const ok =
+    typeof d.defaultAccountId === 'string' &&
+    (d.theme === 'system' || d.theme === 'light' || d.theme === 'dark') &&
+    Array.isArray(d.accounts) &&
+    typeof hotkeys === 'object' &&
+    hotkeys !== null &&
+    HOTKEY_ACTIONS.every((a) => typeof hotkeys[a] === 'string');
+  return ok ? (data as SettingsView) : null;
+}
