@@ -1,0 +1,290 @@
+/**
+ * `tray-timer` argument parsing: commander for the grammar, the contract's zod schemas for the
+ * values. Parsing is pure (no files, no sockets): it turns argv into a Command plus how to print
+ * the answer, or into an exit with a usage message. Every usage problem exits 2; --help and
+ * --version exit 0; commander never calls process.exit itself.
+ */
+import { Command as Program, CommanderError, Option } from 'commander';
+import type { z } from 'zod';
+import {
+  accountIdSchema,
+  addAccountInputSchema,
+  accountRefSchema,
+  continueInputSchema,
+  PROVIDER_KINDS,
+  providerKindSchema,
+  startInputSchema,
+} from '../../preload/contract';
+import type { AddAccountInput, Command } from '../../preload/contract';
+import { describeZodError } from '../control/protocol';
+import { checkBaseUrl } from './base-url';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export type OutputKind =
+  'status-text' | 'status-json' | 'accounts-text' | 'accounts-json' | 'message';
+
+export interface Invocation {
+  command: Command;
+  output: OutputKind;
+  /** accounts add: where the secret comes from (filled in before the command is sent). */
+  secret?: 'stdin' | 'prompt-if-tty';
+}
+
+export type ParseOutcome = { kind: 'run'; invocation: Invocation } | { kind: 'exit'; code: number };
+
+export interface ParseIo {
+  writeOut(text: string): void;
+  writeErr(text: string): void;
+}
+
+/** A value that commander accepted but the contract does not. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Contract field → the flag or argument the user typed, so messages name what they can fix. */
+const FLAG_FOR_FIELD: Record<string, string> = {
+  accountId: '--account',
+  description: 'DESCRIPTION',
+  project: '--project',
+  task: '--task',
+  label: '--label',
+  baseUrl: '--base-url',
+  secret: 'the secret',
+  provider: 'PROVIDER',
+  'options.workspace': '--workspace',
+  'options.email': '--email',
+};
+
+function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.map(String).join('.') ?? '';
+  const flag = FLAG_FOR_FIELD[field];
+  const message = issue?.message ?? describeZodError(parsed.error).message;
+  throw new UsageError(flag ? `${flag}: ${message}` : describeZodError(parsed.error).message);
+}
+
+function accountOption(): Option {
+  return new Option('--account <id>', 'account id (default: the default account)');
+}
+
+/** Commander gives `undefined` when the flag is absent; '' when the user typed --account "". */
+function accountRef(opts: { account?: string }): { accountId?: string } {
+  if (opts.account === undefined) return {};
+  parseWith(accountIdSchema, opts.account);
+  return { accountId: opts.account };
+}
+
+export function buildProgram(
+  io: ParseIo,
+  version: string,
+  onInvocation: (inv: Invocation) => void,
+): Program {
+  const program = new Program('tray-timer');
+  program
+    .description(
+      'Tray Timer from the command line: talks to the running app, or works on its own when the app is not running.',
+    )
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr })
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes: 0 success, 1 the action failed, 2 usage error.',
+        'Data folder: $TRAY_TIMER_HOME, else the platform default (~/.config/tray-timer on Linux).',
+        'Example (waybar/polybar/tmux): tray-timer status',
+      ].join('\n'),
+    );
+
+  program
+    .command('status')
+    .description('show what each account is tracking (one line per account)')
+    .option('--json', 'print one JSON object (stable shape)')
+    .action((opts: { json?: boolean }) => {
+      onInvocation({
+        command: { type: 'status' },
+        output: opts.json ? 'status-json' : 'status-text',
+      });
+    });
+
+  program
+    .command('start')
+    .description('start a timer')
+    .argument('[description...]', 'what you are working on')
+    .addOption(accountOption())
+    .option('--project <name-or-id>', 'project, by id or name (case-insensitive)')
+    .option('--task <name-or-id>', 'task, by id or name (case-insensitive)')
+    .action((words: string[], opts: { account?: string; project?: string; task?: string }) => {
+      const description = words.join(' ').trim();
+      const input = parseWith(startInputSchema, {
+        ...accountRef(opts),
+        ...(description ? { description } : {}),
+        ...(opts.project !== undefined ? { project: nonEmpty('--project', opts.project) } : {}),
+        ...(opts.task !== undefined ? { task: nonEmpty('--task', opts.task) } : {}),
+      });
+      onInvocation({ command: { type: 'start', input }, output: 'message' });
+    });
+
+  program
+    .command('stop')
+    .description('stop the running timer')
+    .addOption(accountOption())
+    .action((opts: { account?: string }) => {
+      onInvocation({
+        command: { type: 'stop', input: parseWith(accountRefSchema, accountRef(opts)) },
+        output: 'message',
+      });
+    });
+
+  program
+    .command('toggle')
+    .description('stop if running, else continue the most recent entry')
+    .addOption(accountOption())
+    .action((opts: { account?: string }) => {
+      onInvocation({
+        command: { type: 'toggle', input: parseWith(accountRefSchema, accountRef(opts)) },
+        output: 'message',
+      });
+    });
+
+  program
+    .command('continue')
+    .description('start again the most recent entry')
+    .addOption(accountOption())
+    .action((opts: { account?: string }) => {
+      onInvocation({
+        command: { type: 'continue', input: parseWith(continueInputSchema, accountRef(opts)) },
+        output: 'message',
+      });
+    });
+
+  const accounts = program.command('accounts').description('list, add or remove accounts');
+
+  accounts
+    .command('list')
+    .description('list accounts (never secrets)')
+    .option('--json', 'print one JSON object')
+    .action((opts: { json?: boolean }) => {
+      onInvocation({
+        command: { type: 'accounts.list' },
+        output: opts.json ? 'accounts-json' : 'accounts-text',
+      });
+    });
+
+  accounts
+    .command('add')
+    .description(`add an account (${PROVIDER_KINDS.filter((p) => p !== 'local').join(', ')})`)
+    .argument('<provider>', 'toggl, trackingtime or webwork')
+    .option('--label <text>', 'a name for the account')
+    .option('--base-url <url>', "replace the provider's API base URL (https, or http on loopback)")
+    .option('--secret-stdin', 'read the API token / password from standard input')
+    .option('--workspace <id>', 'provider option: workspace id')
+    .option('--email <address>', 'provider option: e-mail address')
+    .addHelpText(
+      'after',
+      '\nWithout --secret-stdin the secret is asked for with a hidden prompt. It is never taken from arguments.',
+    )
+    .action(
+      (
+        provider: string,
+        opts: {
+          label?: string;
+          baseUrl?: string;
+          secretStdin?: boolean;
+          workspace?: string;
+          email?: string;
+        },
+      ) => {
+        const kind = parseWith(providerKindSchema, provider);
+        if (kind === 'local')
+          throw new UsageError('the Local account is built in; there is nothing to add');
+        let baseUrl: string | undefined;
+        if (opts.baseUrl !== undefined) {
+          const checked = checkBaseUrl(opts.baseUrl);
+          if (!checked.ok) throw new UsageError(checked.message);
+          baseUrl = checked.url;
+        }
+        const options: Record<string, string> = {};
+        if (opts.workspace !== undefined)
+          options['workspace'] = nonEmpty('--workspace', opts.workspace);
+        if (opts.email !== undefined) {
+          const email = nonEmpty('--email', opts.email);
+          if (!/^[^\s@]+@[^\s@]+$/.test(email))
+            throw new UsageError(`--email: "${email}" is not an e-mail address`);
+          options['email'] = email;
+        }
+        const input: AddAccountInput = parseWith(addAccountInputSchema, {
+          provider: kind,
+          ...(opts.label !== undefined ? { label: nonEmpty('--label', opts.label) } : {}),
+          ...(baseUrl !== undefined ? { baseUrl } : {}),
+          options,
+        });
+        onInvocation({
+          command: { type: 'accounts.add', input },
+          output: 'message',
+          secret: opts.secretStdin ? 'stdin' : 'prompt-if-tty',
+        });
+      },
+    );
+
+  accounts
+    .command('remove')
+    .description('remove an account and its stored secret')
+    .argument('<id>', 'account id (see "tray-timer accounts list")')
+    .action((id: string) => {
+      const accountId = parseWith(accountIdSchema, id);
+      onInvocation({
+        command: { type: 'accounts.remove', input: { accountId } },
+        output: 'message',
+      });
+    });
+
+  return program;
+}
+
+function nonEmpty(flag: string, value: string): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw new UsageError(`${flag} is empty`);
+  return trimmed;
+}
+
+/** argv without node and the script path (process.argv.slice(2)). */
+export function parseArgs(args: readonly string[], io: ParseIo, version: string): ParseOutcome {
+  let invocation: Invocation | undefined;
+  const program = buildProgram(io, version, (inv) => {
+    invocation = inv;
+  });
+  try {
+    program.parse([...args], { from: 'user' });
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.writeErr(`error: ${err.message}\n(run "tray-timer --help" for usage)\n`);
+      return { kind: 'exit', code: EXIT_USAGE };
+    }
+    if (err instanceof CommanderError) {
+      // Commander has already printed help, the version or its error message. Help and version
+      // are successes; everything else it rejects is a usage error (its own default is 1).
+      return { kind: 'exit', code: err.exitCode === 0 ? EXIT_OK : EXIT_USAGE };
+    }
+    throw err;
+  }
+  if (!invocation) {
+    // Only reachable when no action ran, e.g. "tray-timer accounts" without a subcommand
+    // (commander prints help then) — but keep the contract even if that changes.
+    io.writeErr('error: missing command\n(run "tray-timer --help" for usage)\n');
+    return { kind: 'exit', code: EXIT_USAGE };
+  }
+  return { kind: 'run', invocation };
+}
