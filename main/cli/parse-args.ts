@@ -62,12 +62,13 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   'options.email': '--email',
 };
 
-function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+/** `rootFlag` names the value itself when the schema is not an object (an account id, a provider). */
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, rootFlag?: string): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue?.path.map(String).join('.') ?? '';
-  const flag = FLAG_FOR_FIELD[field];
+  const flag = field === '' ? rootFlag : FLAG_FOR_FIELD[field];
   const message = issue?.message ?? describeZodError(parsed.error).message;
   throw new UsageError(flag ? `${flag}: ${message}` : describeZodError(parsed.error).message);
 }
@@ -79,7 +80,7 @@ function accountOption(): Option {
 /** Commander gives `undefined` when the flag is absent; '' when the user typed --account "". */
 function accountRef(opts: { account?: string }): { accountId?: string } {
   if (opts.account === undefined) return {};
-  parseWith(accountIdSchema, opts.account);
+  parseWith(accountIdSchema, opts.account, '--account');
   return { accountId: opts.account };
 }
 
@@ -207,7 +208,13 @@ export function buildProgram(
           email?: string;
         },
       ) => {
-        const kind = parseWith(providerKindSchema, provider);
+        const known = providerKindSchema.safeParse(provider);
+        if (!known.success) {
+          throw new UsageError(
+            `PROVIDER must be one of ${PROVIDER_KINDS.filter((p) => p !== 'local').join(', ')} (got "${provider}")`,
+          );
+        }
+        const kind = known.data;
         if (kind === 'local')
           throw new UsageError('the Local account is built in; there is nothing to add');
         let baseUrl: string | undefined;
@@ -244,7 +251,7 @@ export function buildProgram(
     .description('remove an account and its stored secret')
     .argument('<id>', 'account id (see "tray-timer accounts list")')
     .action((id: string) => {
-      const accountId = parseWith(accountIdSchema, id);
+      const accountId = parseWith(accountIdSchema, id, 'ID');
       onInvocation({
         command: { type: 'accounts.remove', input: { accountId } },
         output: 'message',
