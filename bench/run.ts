@@ -1,0 +1,286 @@
+/**
+ * `npm run bench` (after `npm run build`): the three numbers issue 2 asks for, measured, printed
+ * as a table and written to bench/results.json. Targets are reported, not asserted: a slow or
+ * busy machine should not fail a build, but the numbers must be visible.
+ *
+ *  1. Core wake-ups per hour with a Local timer running: the real core in 'app' mode on a
+ *     virtual clock that counts fired timers, one simulated hour, popup hidden and visible.
+ *  2. Renderer JS size: every out/renderer/**\/*.js, gzip level 9 each, summed.
+ *  3. `tray-timer status` wall time: 20 runs of the built CLI as a child process, with no app
+ *     running (in-process core) and with the control server running in this process.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { startControlServer } from '../main/control/socket-server';
+import { openCore } from '../main/core/open-core';
+import { MemorySecretStore } from '../main/secrets/memory-secret-store';
+import { controlSocketPath } from '../main/storage/data-dir';
+import { ensureCliBuilt } from '../test/cli/cli-build';
+import { CountingVirtualClock } from './virtual-clock';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = path.join(REPO, 'out', 'cli', 'tray-timer.js');
+const HOUR = 3600_000;
+const RUNS = 20;
+
+const TARGETS = { wakeUpsPerHour: 70, rendererGzipKiB: 100, cliStatusMs: 300 } as const;
+
+interface WakeUps {
+  popupHidden: number;
+  popupVisible: number;
+  snapshotsHidden: number;
+}
+
+async function measureWakeUps(): Promise<WakeUps> {
+  const one = async (popupVisible: boolean) => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-core-'));
+    // A weekday morning, 20 s past a minute, so minute ticks are not trivially aligned.
+    const clock = new CountingVirtualClock(new Date(2026, 10, 25, 9, 0, 20).getTime());
+    const core = await openCore({ dataDir, secrets: new MemorySecretStore(), mode: 'app', clock });
+    try {
+      const started = await core.execute({ type: 'start', input: { description: 'Benchmark' } });
+      if (!started.ok) throw new Error(`could not start a Local timer: ${started.error.message}`);
+      let snapshots = 0;
+      core.subscribe(() => (snapshots += 1));
+      core.setPopupVisible(popupVisible);
+      const before = clock.fired;
+      await clock.advance(HOUR);
+      return { fired: clock.fired - before, snapshots };
+    } finally {
+      await core.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+  const hidden = await one(false);
+  const visible = await one(true);
+  return {
+    popupHidden: hidden.fired,
+    popupVisible: visible.fired,
+    snapshotsHidden: hidden.snapshots,
+  };
+}
+
+interface RendererSize {
+  files: number;
+  rawBytes: number;
+  gzipBytes: number;
+}
+
+function listJs(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return listJs(full);
+    return e.name.endsWith('.js') ? [full] : [];
+  });
+}
+
+function measureRenderer(): RendererSize | null {
+  const files = listJs(path.join(REPO, 'out', 'renderer'));
+  if (files.length === 0) return null;
+  let rawBytes = 0;
+  let gzipBytes = 0;
+  for (const f of files) {
+    const content = readFileSync(f);
+    rawBytes += content.length;
+    gzipBytes += gzipSync(content, { level: 9 }).length;
+  }
+  return { files: files.length, rawBytes, gzipBytes };
+}
+
+/** One CLI run, timed from spawn to exit. Async: this process may be serving the socket. */
+function timeCli(home: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [CLI, 'status'], {
+      env: { ...process.env, TRAY_TIMER_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - t0;
+      if (code !== 0 || !out.startsWith('▶ '))
+        reject(new Error(`tray-timer status failed (${code}): ${out}${err}`));
+      else resolve(ms);
+    });
+  });
+}
+
+interface Timing {
+  medianMs: number;
+  p90Ms: number;
+  minMs: number;
+  maxMs: number;
+}
+
+function summarise(samples: number[]): Timing {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
+  const round = (n: number) => Math.round(n * 10) / 10;
+  const mid =
+    s.length % 2
+      ? (s[(s.length - 1) / 2] ?? NaN)
+      : ((s[s.length / 2 - 1] ?? NaN) + (s[s.length / 2] ?? NaN)) / 2;
+  return {
+    medianMs: round(mid),
+    p90Ms: round(at(0.9)),
+    minMs: round(s[0] ?? NaN),
+    maxMs: round(s.at(-1) ?? NaN),
+  };
+}
+
+async function timeRuns(home: string): Promise<Timing> {
+  await timeCli(home); // warm the file cache once, as a status bar's second call would be
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i += 1) samples.push(await timeCli(home));
+  return summarise(samples);
+}
+
+async function measureCliStatus(): Promise<{
+  inProcess: Timing;
+  overSocket: Timing;
+  nodeBaseline: Timing;
+}> {
+  await ensureCliBuilt();
+  const home = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-cli-'));
+  try {
+    // A running entry, so status prints what a status bar shows during work.
+    const setup = await openCore({
+      dataDir: home,
+      secrets: new MemorySecretStore(),
+      mode: 'oneshot',
+    });
+    await setup.execute({
+      type: 'start',
+      input: { description: 'Benchmark', project: 'Tray Timer' },
+    });
+    await setup.close();
+
+    const inProcess = await timeRuns(home);
+
+    const core = await openCore({ dataDir: home, secrets: new MemorySecretStore(), mode: 'app' });
+    const server = await startControlServer({ core, socketPath: controlSocketPath(home) });
+    let overSocket: Timing;
+    try {
+      overSocket = await timeRuns(home);
+    } finally {
+      await server.close();
+      await core.close();
+    }
+
+    // How long this machine takes to start Node at all: the floor under every CLI number.
+    const baseline: number[] = [];
+    for (let i = 0; i < RUNS; i += 1) {
+      const t0 = performance.now();
+      await new Promise((r) =>
+        spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).on('close', r),
+      );
+      baseline.push(performance.now() - t0);
+    }
+    return { inProcess, overSocket, nodeBaseline: summarise(baseline) };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+function row(name: string, value: string, target: string, ok: boolean | null): string[] {
+  return [name, value, target, ok === null ? 'n/a' : ok ? 'ok' : 'OVER'];
+}
+
+async function main(): Promise<void> {
+  const wakeUps = await measureWakeUps();
+  const renderer = measureRenderer();
+  const cli = await measureCliStatus();
+
+  const kib = (b: number) => Math.round((b / 1024) * 10) / 10;
+  const rows = [
+    ['measure', 'value', 'target', ''],
+    row(
+      'core wake-ups / hour, timer running, popup hidden',
+      String(wakeUps.popupHidden),
+      `≤ ${TARGETS.wakeUpsPerHour}`,
+      wakeUps.popupHidden <= TARGETS.wakeUpsPerHour,
+    ),
+    row(
+      'core wake-ups / hour, timer running, popup visible',
+      String(wakeUps.popupVisible),
+      'reported',
+      null,
+    ),
+    row(
+      'renderer JS, gzip -9 (sum of files)',
+      renderer
+        ? `${kib(renderer.gzipBytes)} KiB (${renderer.files} files, ${kib(renderer.rawBytes)} KiB raw)`
+        : 'not built (npm run build)',
+      `≤ ${TARGETS.rendererGzipKiB} KiB`,
+      renderer ? kib(renderer.gzipBytes) <= TARGETS.rendererGzipKiB : null,
+    ),
+    row(
+      'tray-timer status, no app (in-process) median',
+      `${cli.inProcess.medianMs} ms`,
+      `≤ ${TARGETS.cliStatusMs} ms`,
+      cli.inProcess.medianMs <= TARGETS.cliStatusMs,
+    ),
+    row(
+      'tray-timer status, no app (in-process) p90',
+      `${cli.inProcess.p90Ms} ms`,
+      `≤ ${TARGETS.cliStatusMs} ms`,
+      cli.inProcess.p90Ms <= TARGETS.cliStatusMs,
+    ),
+    row(
+      'tray-timer status, app running (socket) median',
+      `${cli.overSocket.medianMs} ms`,
+      `≤ ${TARGETS.cliStatusMs} ms`,
+      cli.overSocket.medianMs <= TARGETS.cliStatusMs,
+    ),
+    row(
+      'tray-timer status, app running (socket) p90',
+      `${cli.overSocket.p90Ms} ms`,
+      `≤ ${TARGETS.cliStatusMs} ms`,
+      cli.overSocket.p90Ms <= TARGETS.cliStatusMs,
+    ),
+    row('node -e 0 (machine floor) median', `${cli.nodeBaseline.medianMs} ms`, 'reported', null),
+  ];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  for (const r of rows)
+    console.log(
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
+
+  const results = {
+    at: new Date().toISOString(),
+    machine: {
+      node: process.version,
+      platform: process.platform,
+      cpus: os.cpus().length,
+      loadavg: os.loadavg(),
+    },
+    targets: TARGETS,
+    wakeUpsPerHour: wakeUps,
+    renderer,
+    cliStatus: { runs: RUNS, ...cli },
+  };
+  writeFileSync(path.join(REPO, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(
+    `\nwritten to bench/results.json (load average ${os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')})`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exitCode = 1;
+});
