@@ -32,7 +32,8 @@ export function App({ api }: { api: TrayTimerApi }) {
   const [settingsError, setSettingsError] = useState<string | null>(null);
 
   const running = snapshot?.accounts.filter(isRunning) ?? [];
-  const now = useNow(view === 'timer' && running.length > 0);
+  const anchor = Date.parse(running[0]?.entry.startedAt ?? '');
+  const now = useNow(view === 'timer' && running.length > 0, Number.isNaN(anchor) ? 0 : anchor);
   // The total counts running entries as of the snapshot; keep it moving with the clock.
   const today =
     (snapshot?.todaySeconds ?? 0) +

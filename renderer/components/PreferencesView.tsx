@@ -85,8 +85,9 @@ export function PreferencesView(props: Props) {
               <div className="account-text">
                 <span className="account-label">{account.label}</span>
                 <span className="account-meta">
-                  {PROVIDER_NAMES[account.provider]}
-                  {account.provider === 'local' && ' · built in, stored on this computer'}
+                  {account.provider === 'local'
+                    ? 'Built in · entries stay on this computer'
+                    : PROVIDER_NAMES[account.provider]}
                 </span>
                 {account.error && (
                   <span className="error" role="alert">
@@ -205,29 +206,14 @@ function HotkeysForm({ saved, notices, commands, update }: HotkeysProps) {
           .join(' ');
         return (
           <div className="field" key={action}>
-            <label htmlFor={inputId}>{HOTKEY_LABELS[action]}</label>
-            <div className="row tight">
-              <input
-                id={inputId}
-                name={action}
-                type="text"
-                className={isRecording ? 'recording grow' : 'grow'}
-                autoComplete="off"
-                spellCheck={false}
-                value={isRecording ? held : draft[action]}
-                placeholder={isRecording ? 'Press the new shortcut…' : 'Disabled'}
-                readOnly={isRecording}
-                onChange={(e) => setDraft((d) => ({ ...d, [action]: e.target.value }))}
-                onKeyDown={(e) => onKeyDown(action, e)}
-                onBlur={() => isRecording && setRecording(null)}
-                aria-invalid={fieldError || notice ? true : undefined}
-                aria-describedby={described || undefined}
-              />
+            <div className="row between">
+              <label htmlFor={inputId}>{HOTKEY_LABELS[action]}</label>
               <button
                 type="button"
                 className="button small"
                 aria-pressed={isRecording}
-                onClick={(e) => {
+                aria-label={`${isRecording ? 'Cancel recording' : 'Record'}: ${HOTKEY_LABELS[action]}`}
+                onClick={() => {
                   if (isRecording) {
                     setRecording(null);
                     return;
@@ -236,13 +222,28 @@ function HotkeysForm({ saved, notices, commands, update }: HotkeysProps) {
                   setHint(null);
                   setRecording(action);
                   // Keys go to the field; the button keeps its place in the Tab order.
-                  const input = e.currentTarget.parentElement?.querySelector('input');
-                  input?.focus();
+                  document.getElementById(inputId)?.focus();
                 }}
               >
                 {isRecording ? 'Cancel' : 'Record'}
               </button>
             </div>
+            <input
+              id={inputId}
+              name={action}
+              type="text"
+              className={isRecording ? 'accelerator recording' : 'accelerator'}
+              autoComplete="off"
+              spellCheck={false}
+              value={isRecording ? held : draft[action]}
+              placeholder={isRecording ? 'Press the new shortcut…' : 'Disabled'}
+              readOnly={isRecording}
+              onChange={(e) => setDraft((d) => ({ ...d, [action]: e.target.value }))}
+              onKeyDown={(e) => onKeyDown(action, e)}
+              onBlur={() => isRecording && setRecording(null)}
+              aria-invalid={fieldError || notice ? true : undefined}
+              aria-describedby={described || undefined}
+            />
             {isRecording && (
               <p className="hint" id={`${id}-recording`} role="status">
                 {hint ?? 'Press the keys together. Esc cancels, Backspace disables the shortcut.'}

@@ -3,8 +3,12 @@ import { useEffect, useState } from 'react';
 /**
  * The wall clock, re-read once per second while `active` and the popup is visible. A hidden
  * popup schedules nothing: a tray app must not wake the CPU every second for nobody.
+ *
+ * Ticks land just after each whole second counted from `anchorMs` (the running entry's start),
+ * which is when its elapsed seconds change; ticking on wall-clock seconds instead could show a
+ * value up to a second stale.
  */
-export function useNow(active: boolean): number {
+export function useNow(active: boolean, anchorMs = 0): number {
   const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
@@ -13,8 +17,8 @@ export function useNow(active: boolean): number {
     const tick = () => {
       const t = Date.now();
       setNow(t);
-      // Land just after the next whole second so the display flips in step with the wall clock.
-      timer = window.setTimeout(tick, 1000 - (t % 1000) + 15);
+      const phase = (((t - anchorMs) % 1000) + 1000) % 1000;
+      timer = window.setTimeout(tick, 1000 - phase + 15);
     };
     const onVisibility = () => {
       window.clearTimeout(timer);
@@ -27,7 +31,7 @@ export function useNow(active: boolean): number {
       window.clearTimeout(timer);
       document.removeEventListener('visibilitychange', onVisibility);
     };
-  }, [active]);
+  }, [active, anchorMs]);
 
   return now;
 }
