@@ -90,6 +90,8 @@ export function resolveAppUrl(url: string, rootDir: string): AppUrlResolution {
   } catch {
     return refuse('malformed percent-encoding');
   }
+  // A "%" left after decoding means the URL was encoded twice: nothing we serve is named so.
+  if (relative.includes('%')) return refuse('double-encoded URL');
   relative = relative.startsWith('/') ? relative.slice(1) : relative;
   if (relative === '') relative = 'index.html';
   // "//etc/passwd", "C:/…", "c:foo", alternate data streams: nothing in a web build needs these.

@@ -1,0 +1,196 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { TestCore } from './harness';
+
+vi.mock('electron', () => import('../fakes/electron'));
+
+const { fake, resetFake, Notification } = await import('../fakes/electron');
+const { createTray, trayIconFile } = await import('../../main/shell/tray');
+const { createPopup } = await import('../../main/shell/popup-window');
+const { createActionRunner, ACTION_NOTICE_ID } = await import('../../main/shell/run-action');
+const { IPC } = await import('../../preload/contract');
+const { openTestCore, run, local, until } = await import('./harness');
+
+const ICONS = '/app/assets/tray';
+let t: TestCore;
+let quit: ReturnType<typeof vi.fn<() => void>>;
+
+async function setUp(platform: NodeJS.Platform = 'linux') {
+  t = await openTestCore();
+  const popup = createPopup({
+    preloadPath: '/app/out/preload/index.cjs',
+    url: 'app://tray-timer/index.html',
+    trayBounds: () => null,
+    platform,
+  });
+  quit = vi.fn<() => void>();
+  const handle = createTray({
+    core: t.core,
+    popup,
+    run: createActionRunner({ core: t.core, showPopup: () => popup.show() }),
+    iconPath: (file) => path.join(ICONS, file),
+    platform,
+    quit,
+  });
+  return { popup, handle, tray: fake.tray };
+}
+
+beforeEach(() => resetFake());
+afterEach(async () => t?.close());
+
+describe('tray on Linux (menu attached, no title)', () => {
+  it('idle: idle icon, "Not tracking" tooltip, Start and a disabled Continue', async () => {
+    const { tray } = await setUp();
+    expect(tray.image).toBe(path.join(ICONS, 'tray-idle.png'));
+    expect(tray.tooltip).toMatch(/^Not tracking · today 0:00/);
+    expect(tray.menuLabels).toEqual([
+      'Start timer',
+      'Continue last entry',
+      '---',
+      'Open Tray Timer',
+      'Preferences…',
+      '---',
+      'Quit',
+    ]);
+    expect(tray.menuItem('continue').enabled).toBe(false);
+    expect(tray.contextMenu).not.toBeNull();
+    expect(tray.titleCalls).toBe(0);
+  });
+
+  it('follows the core: running icon, ▶ tooltip, Stop “…”; back to idle after stop', async () => {
+    const { tray } = await setUp();
+    await run(t.core, { type: 'start', input: { description: 'Writing docs' } });
+    expect(tray.image).toBe(path.join(ICONS, 'tray-running.png'));
+    expect(tray.tooltip).toMatch(/^▶ 0:00 Writing docs/);
+    expect(tray.menuItem('toggle').label).toBe('Stop “Writing docs”');
+
+    await run(t.core, { type: 'stop', input: {} });
+    expect(tray.image).toBe(path.join(ICONS, 'tray-idle.png'));
+    expect(tray.tooltip).toMatch(/^Not tracking/);
+    expect(tray.menuItem('toggle').label).toBe('Start timer');
+    expect(tray.menuItem('continue')).toMatchObject({
+      label: 'Continue “Writing docs”',
+      enabled: true,
+    });
+    expect(titleNeverSet(tray)).toBe(true);
+  });
+
+  it('menu Start/Stop and Continue change the core state', async () => {
+    const { tray } = await setUp();
+    tray.clickMenuItem('Start timer');
+    await until(() => expect(local(t.core.snapshot()).running).toBe(true));
+    expect(tray.menuItem('toggle').label).toBe('Stop timer');
+
+    tray.clickMenuItem('toggle');
+    await until(() => expect(local(t.core.snapshot()).running).toBe(false));
+
+    await t.clock.advance(60_000);
+    await run(t.core, { type: 'start', input: { description: 'Review' } });
+    await t.clock.advance(60_000);
+    await run(t.core, { type: 'stop', input: {} });
+    tray.clickMenuItem('Continue “Review”');
+    await until(() => expect(local(t.core.snapshot()).entry?.description).toBe('Review'));
+    expect(tray.menuItem('toggle').label).toBe('Stop “Review”');
+  });
+
+  it('the menu is rebuilt when its content changes, not on every tooltip tick', async () => {
+    const { tray } = await setUp();
+    await run(t.core, { type: 'start', input: { description: 'Long task' } });
+    const built = fake.menusBuilt;
+    const attached = tray.contextMenuCalls;
+    // Ticks are aligned to the minute; half a minute of slack keeps this independent of that.
+    await t.clock.advance(3.5 * 60_000);
+    expect(tray.tooltip).toMatch(/^▶ 0:03 Long task/);
+    expect(fake.menusBuilt).toBe(built);
+    expect(tray.contextMenuCalls).toBe(attached);
+    await run(t.core, { type: 'stop', input: {} });
+    expect(fake.menusBuilt).toBe(built + 1);
+    expect(tray.contextMenuCalls).toBe(attached + 1);
+  });
+
+  it('Open and Preferences show the popup on the right view; a click toggles it; Quit quits', async () => {
+    const { tray } = await setUp();
+    const window = fake.window;
+    tray.clickMenuItem('Preferences…');
+    expect(window.visible).toBe(true);
+    expect(window.webContents.sent.at(-1)).toEqual({ channel: IPC.shown, args: ['preferences'] });
+    tray.click();
+    expect(window.visible).toBe(false);
+    tray.clickMenuItem('Open Tray Timer');
+    expect(window.visible).toBe(true);
+    expect(window.webContents.sent.at(-1)).toEqual({ channel: IPC.shown, args: ['timer'] });
+    tray.clickMenuItem('Quit');
+    expect(quit).toHaveBeenCalledOnce();
+  });
+
+  it('a needs-attention notice turns the icon to attention', async () => {
+    const { tray } = await setUp();
+    t.core.setNotice({ id: 'x', level: 'error', message: 'Sign-in needed' });
+    expect(tray.image).toBe(path.join(ICONS, 'tray-attention.png'));
+  });
+
+  it('long descriptions are shortened in the menu', async () => {
+    const { tray } = await setUp();
+    await run(t.core, { type: 'start', input: { description: 'x'.repeat(200) } });
+    const label = tray.menuItem('toggle').label ?? '';
+    expect(label.length).toBeLessThan(50);
+    expect(label).toMatch(/^Stop “x+…”$/);
+  });
+});
+
+function titleNeverSet(tray: { titleCalls: number }): boolean {
+  return tray.titleCalls === 0;
+}
+
+describe('tray on macOS', () => {
+  it('template icons, elapsed time as the title, menu on right click (left click opens the popup)', async () => {
+    const { tray } = await setUp('darwin');
+    expect(tray.image).toBe(path.join(ICONS, 'trayTemplate.png'));
+    expect(tray.contextMenu).toBeNull();
+    await run(t.core, { type: 'start', input: { description: 'Design' } });
+    expect(tray.image).toBe(path.join(ICONS, 'trayRunningTemplate.png'));
+    expect(tray.title).toBe('0:00');
+    await t.clock.advance(65.5 * 60_000);
+    expect(tray.title).toBe('1:05');
+    tray.rightClick();
+    expect(tray.menuItem('toggle').label).toBe('Stop “Design”');
+    tray.click();
+    expect(fake.window.visible).toBe(true);
+  });
+
+  it('icon file names for every state and platform', () => {
+    expect(
+      ['idle', 'running', 'attention'].map((s) => trayIconFile(s as 'idle', 'darwin')),
+    ).toEqual(['trayTemplate.png', 'trayRunningTemplate.png', 'trayAttentionTemplate.png']);
+    expect(['idle', 'running', 'attention'].map((s) => trayIconFile(s as 'idle', 'win32'))).toEqual(
+      ['tray-idle.png', 'tray-running.png', 'tray-attention.png'],
+    );
+  });
+});
+
+describe('a failed tray or hotkey action is never dropped', () => {
+  it('shows a notification and a notice; the next success clears the notice', async () => {
+    await setUp();
+    const runAction = createActionRunner({ core: t.core, showPopup: () => undefined });
+    const result = await runAction({ type: 'stop', input: { accountId: 'no-such-account' } });
+    expect(result.ok).toBe(false);
+    const shown = fake.notifications.at(-1);
+    expect(shown?.shown).toBe(true);
+    expect(shown?.body).toMatch(/no-such-account|not found|does not exist/i);
+    const notice = t.core.snapshot().notices.find((n) => n.id === ACTION_NOTICE_ID);
+    expect(notice?.message).toBe(shown?.body);
+
+    await runAction({ type: 'start', input: {} });
+    expect(t.core.snapshot().notices.find((n) => n.id === ACTION_NOTICE_ID)).toBeUndefined();
+  });
+
+  it('without notifications, the popup opens to show it', async () => {
+    const { popup } = await setUp();
+    Notification.supported = false;
+    const runAction = createActionRunner({ core: t.core, showPopup: () => popup.show() });
+    await runAction({ type: 'continue', input: {} });
+    expect(fake.notifications).toHaveLength(0);
+    expect(popup.isVisible()).toBe(true);
+    expect(t.core.snapshot().notices.some((n) => n.id === ACTION_NOTICE_ID)).toBe(true);
+  });
+});
