@@ -78,6 +78,8 @@ export interface Popup {
   dataDir: string;
   /** Every Command the page sent, in order: what went over the wire. */
   commands: Command[];
+  /** Console errors, uncaught exceptions and CSP violations in the page: should stay empty. */
+  problems: string[];
   /** How many times the page asked to be hidden. */
   hideCalls(): number;
   /** What the shell does when the tray or the hotkey shows the popup. */
@@ -110,6 +112,12 @@ export async function openPopup(
   // Fail at the step that is wrong, well inside vitest's 30 s test timeout.
   page.setDefaultTimeout(8000);
   const commands: Command[] = [];
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning')
+      problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
   let hides = 0;
   let closed = false;
 
@@ -123,6 +131,9 @@ export async function openPopup(
     hides += 1;
   });
   await page.addInitScript(BRIDGE);
+  // CSP violations do not always reach the console; the event always fires.
+  await page.addInitScript(`document.addEventListener('securitypolicyviolation', (e) =>
+    console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`);
 
   const push = async (snapshot: Snapshot) => {
     if (closed) return;
@@ -142,6 +153,7 @@ export async function openPopup(
     core,
     dataDir,
     commands,
+    problems,
     hideCalls: () => hides,
     show: async (view) => {
       core.setPopupVisible(true);

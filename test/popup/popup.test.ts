@@ -23,7 +23,9 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
+  const problems = open.flatMap((p) => p.problems);
   for (const popup of open.splice(0)) await popup.close();
+  expect(problems).toEqual([]);
 });
 
 afterAll(async () => {
@@ -115,6 +117,19 @@ describe('popup against the real core', () => {
     const second = await clock(page).textContent();
     expect(second).not.toBe(first);
     await expect(page.getByTestId('today').textContent()).resolves.toBe('0:00');
+
+    // A hidden popup does not tick (no wake-ups for nobody); shown again, it is current at once.
+    const setVisibility = (state: 'hidden' | 'visible') =>
+      page.evaluate((v) => {
+        Object.defineProperty(document, 'visibilityState', { value: v, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    await setVisibility('hidden');
+    const frozen = await clock(page).textContent();
+    await page.waitForTimeout(1300);
+    await expect(clock(page).textContent()).resolves.toBe(frozen);
+    await setVisibility('visible');
+    await expect.poll(() => clock(page).textContent()).not.toBe(frozen);
     await expect(page.getByRole('status').textContent()).resolves.toContain('Writing docs');
   });
 

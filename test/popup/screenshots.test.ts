@@ -87,6 +87,7 @@ describe('README screenshots', () => {
           await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
           expect(statSync(path).size).toBeGreaterThan(10_000);
         };
+        await expect(page.getByTestId('today').textContent()).resolves.toBe('3:12');
         await shot('timer-idle');
 
         // Started from the form like a user would, 1 h 12 min before the popup is looked at.
@@ -97,6 +98,7 @@ describe('README screenshots', () => {
         await page.getByRole('heading', { name: 'Design the preferences view' }).waitFor();
         clock.time = SHOWN_AT;
         await expect(page.getByTestId('clock').textContent()).resolves.toBe('1:12:23');
+        await expect(page.getByTestId('today').textContent()).resolves.toBe('4:24');
         await shot('timer-running');
 
         await page.getByRole('button', { name: 'Preferences', exact: true }).click();
