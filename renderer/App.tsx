@@ -161,13 +161,15 @@ export function App({ api }: { api: TrayTimerApi }) {
                 busy={commands.pending === `stop:${account.id}`}
                 blocked={blocked}
                 error={failureOf(commands, `stop:${account.id}`)}
-                onStop={guard(() =>
-                  commands.run(
+                onStop={guard(async () => {
+                  const stopped = await commands.run(
                     `stop:${account.id}`,
                     () => api.stop({ accountId: account.id }),
                     'Stopped',
-                  ),
-                )}
+                  );
+                  // The Stop button is gone: give the keyboard a sensible place to continue.
+                  if (stopped) setFocusSignal((n) => n + 1);
+                })}
               />
             ))}
             <StartForm

@@ -33,7 +33,7 @@ export function RunningEntry({ account, snapshotAt, now, busy, blocked, error, o
   return (
     <section className="card running" aria-labelledby={headingId}>
       <div className="running-main">
-        <p className="clock" aria-label="Elapsed time" data-testid="clock">
+        <p className="clock" role="timer" aria-label="Elapsed time" data-testid="clock">
           {formatClock(liveElapsed(entry, snapshotAt, now))}
         </p>
         <h2 id={headingId} className={description ? 'entry-title' : 'entry-title muted'}>

@@ -205,6 +205,8 @@ describe('popup against the real core', () => {
     await page.keyboard.press('Enter');
     await page.getByText('Not tracking').waitFor();
     expect(local(p.core.snapshot()).running).toBe(false);
+    // The Stop button went away; focus went back to the description, not to nowhere.
+    await expect.poll(() => focusedLabel(page)).toBe('What are you working on?');
   });
 
   it('Esc asks main to hide the popup; being shown again puts focus back in the description', async () => {
