@@ -4,7 +4,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { app, dialog } from 'electron';
+import { app, dialog, globalShortcut } from 'electron';
 import { startControlServer } from './control/socket-server';
 import type { ControlServer } from './control/socket-server';
 import type { Core } from './core/core';
@@ -122,6 +122,8 @@ app.on('before-quit', (event) => {
     app.quit();
   });
 });
+// Whatever happened above, never leave a global shortcut held by a process that is gone.
+app.on('will-quit', () => globalShortcut.unregisterAll());
 // A tray app keeps running with no window open.
 app.on('window-all-closed', () => undefined);
 

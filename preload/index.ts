@@ -4,12 +4,27 @@
  * ipcRenderer itself). Main validates every payload; the types here only help honest callers.
  *
  * Bundled into one CommonJS file (out/preload/index.cjs): a sandboxed preload can only
- * `require('electron')`. Imports: electron and the contract, nothing else (ESLint enforces it).
+ * `require('electron')`. So the contract is imported for its types only: a value import would
+ * drag zod into the bundle (or worse, leave a `require('zod')` that fails in the sandbox).
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import { IPC } from './contract';
-import type { Command, CommandResult, PopupView, Snapshot, TrayTimerApi } from './contract';
+import type {
+  Command,
+  CommandResult,
+  IPC as ContractChannels,
+  PopupView,
+  Snapshot,
+  TrayTimerApi,
+} from './contract';
+
+/** The contract's channel names, checked against it by tsc (a typo or rename fails to compile). */
+const IPC = {
+  command: 'tray-timer:command',
+  hidePopup: 'tray-timer:hide-popup',
+  snapshot: 'tray-timer:snapshot',
+  shown: 'tray-timer:shown',
+} as const satisfies typeof ContractChannels;
 
 const command = (payload: Command): Promise<CommandResult> =>
   ipcRenderer.invoke(IPC.command, payload);

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Snapshot, TrayTimerApi } from '../../preload/contract';
 
@@ -124,4 +125,66 @@ describe('window.trayTimer', () => {
     stop();
     dispose();
   });
+});
+
+describe('the preload bundle', () => {
+  it('is one CommonJS file that requires only electron and runs in a sandbox-like context', async () => {
+    const { build } = await import('vite');
+    const { runInNewContext } = await import('node:vm');
+    const output = await build({
+      configFile: false,
+      logLevel: 'silent',
+      build: {
+        write: false,
+        minify: false,
+        lib: { entry: 'preload/index.ts', formats: ['cjs'], fileName: 'index' },
+        rollupOptions: { external: ['electron'], output: { inlineDynamicImports: true } },
+      },
+    });
+    const result = Array.isArray(output) ? output[0] : output;
+    if (!result || !('output' in result)) throw new Error('vite returned no bundle');
+    const chunks = result.output.filter((o) => o.type === 'chunk');
+    expect(chunks).toHaveLength(1);
+    const code = chunks[0]?.type === 'chunk' ? chunks[0].code : '';
+    expect([...code.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1])).toEqual([
+      'electron',
+    ]);
+    // Small: no zod, no contract schemas.
+    expect(code.length).toBeLessThan(8_000);
+
+    const exposedHere = new Map<string, unknown>();
+    const sandboxElectron = {
+      contextBridge: {
+        exposeInMainWorld: (key: string, api: unknown) => exposedHere.set(key, api),
+      },
+      ipcRenderer,
+    };
+    const module = { exports: {} };
+    runInNewContext(code, {
+      module,
+      exports: module.exports,
+      require: (id: string) => {
+        if (id === 'electron') return sandboxElectron;
+        throw new Error(`a sandboxed preload cannot require ${id}`);
+      },
+    });
+    expect(Object.keys(exposedHere.get('trayTimer') as object).sort()).toEqual(
+      [...TRAY_TIMER_API_KEYS].sort(),
+    );
+  });
+});
+
+describe('the shipped preload (out/preload/index.cjs, built by `npm test` before Vitest runs)', () => {
+  const built = 'out/preload/index.cjs';
+  const fresh =
+    existsSync(built) && statSync(built).mtimeMs >= statSync('preload/index.ts').mtimeMs;
+  it.skipIf(!fresh)(
+    'requires nothing but electron (electron-vite externalises dependencies by default)',
+    () => {
+      const code = readFileSync(built, 'utf8');
+      expect([...code.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1])).toEqual([
+        'electron',
+      ]);
+    },
+  );
 });
