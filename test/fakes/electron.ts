@@ -250,6 +250,10 @@ export class FakeApp
   isReady(): boolean {
     return this.#ready;
   }
+  /** Back to before 'ready' (a new process, as far as the shell can tell). */
+  unready(): void {
+    this.#ready = false;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -690,6 +694,7 @@ export function resetFake(): void {
   fake.notifications.length = 0;
   fake.menusBuilt = 0;
   app.removeAllListeners();
+  app.unready();
   app.isPackaged = false;
   app.singleInstanceLock = true;
   app.quitCalls = 0;
