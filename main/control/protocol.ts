@@ -27,6 +27,28 @@ export const MAX_REQUEST_BYTES = 64 * 1024;
  */
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Longest Unix socket path the kernel takes (sizeof(sun_path) minus the NUL: 108 on Linux, 104
+ * on macOS and the BSDs). Node 20 does not refuse a longer path: it silently truncates it and
+ * binds (or connects to) a *different* file, possibly in a shared directory like /tmp. So both
+ * ends check the length themselves and never use such a path.
+ */
+/** `\\.\pipe\…`: a Windows named pipe rather than a file. */
+export function isNamedPipePath(socketPath: string): boolean {
+  return /^\\\\[.?]\\pipe\\/i.test(socketPath);
+}
+
+export function maxUnixSocketPathBytes(platform: NodeJS.Platform = process.platform): number {
+  return platform === 'linux' || platform === 'android' ? 107 : 103;
+}
+
+export function unixSocketPathTooLong(
+  socketPath: string,
+  platform: NodeJS.Platform = process.platform,
+): boolean {
+  return Buffer.byteLength(socketPath) > maxUnixSocketPathBytes(platform);
+}
+
 /** Request ids are chosen by the client; 0 is reserved for "the request could not be read". */
 export const requestIdSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const UNKNOWN_REQUEST_ID = 0;

@@ -5,7 +5,14 @@
  */
 import net from 'node:net';
 import type { Command, CommandResult } from '../../preload/contract';
-import { encodeLine, LineSplitter, MAX_RESPONSE_BYTES, parseResponseLine } from './protocol';
+import {
+  encodeLine,
+  isNamedPipePath,
+  LineSplitter,
+  MAX_RESPONSE_BYTES,
+  parseResponseLine,
+  unixSocketPathTooLong,
+} from './protocol';
 
 export type ControlAnswer = { kind: 'answered'; result: CommandResult } | { kind: 'not-running' };
 
@@ -29,6 +36,11 @@ export function sendControlCommand(
   command: Command,
   options: SendOptions,
 ): Promise<ControlAnswer> {
+  // The app refuses to serve such a path (see protocol.ts), so nothing can be listening on it;
+  // connecting would reach whatever file the truncated path names.
+  if (!isNamedPipePath(socketPath) && unixSocketPathTooLong(socketPath)) {
+    return Promise.resolve({ kind: 'not-running' });
+  }
   return new Promise<ControlAnswer>((resolve, reject) => {
     let settled = false;
     let connected = false;

@@ -22,10 +22,13 @@ import type { Core } from '../core/core';
 import {
   encodeLine,
   errorResult,
+  isNamedPipePath,
   LineSplitter,
   MAX_REQUEST_BYTES,
+  maxUnixSocketPathBytes,
   parseRequestLine,
   UNKNOWN_REQUEST_ID,
+  unixSocketPathTooLong,
   validationError,
 } from './protocol';
 
@@ -51,9 +54,7 @@ export class ControlServerError extends Error {
   }
 }
 
-export function isNamedPipePath(socketPath: string): boolean {
-  return /^\\\\[.?]\\pipe\\/i.test(socketPath);
-}
+export { isNamedPipePath };
 
 /** `status` answers from the snapshot the core already has: no provider request, ever. */
 async function answer(
@@ -237,6 +238,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
       throw err;
     }
   } else {
+    if (unixSocketPathTooLong(socketPath)) {
+      throw new ControlServerError(
+        `The control socket path is longer than ${maxUnixSocketPathBytes()} bytes (${socketPath}); the tray-timer command cannot reach the app. Use a shorter TRAY_TIMER_HOME.`,
+        'unsafe-path',
+      );
+    }
     await preparePrivateDirectory(path.dirname(socketPath));
     await removeStaleSocket(socketPath);
     try {

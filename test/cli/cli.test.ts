@@ -223,6 +223,16 @@ describe('start, stop, toggle, continue (no app running: in-process core)', () =
   });
 });
 
+describe('data folder', () => {
+  it('a TRAY_TIMER_HOME too deep for a Unix socket still works (in-process)', async () => {
+    const deep = path.join(home, 'd'.repeat(60), 'e'.repeat(60));
+    const r1 = await runCli(['start', 'Deep'], { home: deep });
+    expect(r1.code).toBe(0);
+    const r2 = await runCli(['status'], { home: deep });
+    expect(r2).toMatchObject({ code: 0, stdout: '▶ 0:00 Deep (Local)\n' });
+  });
+});
+
 describe('accounts', () => {
   it('list shows the built-in Local account as the default; --json is one object', async () => {
     const text = await cli(['accounts', 'list']);

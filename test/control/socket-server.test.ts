@@ -13,7 +13,7 @@ import type { Command, CommandResult } from '../../preload/contract';
 import { snapshotSchema } from '../../preload/contract';
 import type { Core } from '../../main/core/core';
 import { openCore } from '../../main/core/open-core';
-import { MAX_REQUEST_BYTES } from '../../main/control/protocol';
+import { MAX_REQUEST_BYTES, maxUnixSocketPathBytes } from '../../main/control/protocol';
 import { startControlServer } from '../../main/control/socket-server';
 import type { ControlServer } from '../../main/control/socket-server';
 import { ControlClientError, sendControlCommand } from '../../main/control/socket-client';
@@ -148,6 +148,23 @@ describe('control socket: one instance', () => {
     );
     const answer = await sendControlCommand(socketPath, { type: 'status' }, { timeoutMs: 5_000 });
     expect(answer.kind).toBe('answered');
+  });
+
+  it('refuses a socket path the kernel would truncate, creating nothing anywhere', async () => {
+    const deep = path.join(tmp, 'd'.repeat(60), 'e'.repeat(60));
+    const longPath = path.join(deep, 'control.sock');
+    const limit = maxUnixSocketPathBytes();
+    const truncated = Buffer.from(longPath).subarray(0, limit).toString();
+    await expect(startControlServer({ core, socketPath: longPath })).rejects.toThrow(
+      `longer than ${limit} bytes`,
+    );
+    await expect(fs.lstat(truncated)).rejects.toMatchObject({ code: 'ENOENT' });
+    // …and the client does not knock on whatever the truncated path would name.
+    await expect(
+      sendControlCommand(longPath, { type: 'status' }, { timeoutMs: 1_000 }),
+    ).resolves.toEqual({
+      kind: 'not-running',
+    });
   });
 
   it('never deletes a file that is not a socket', async () => {
