@@ -140,11 +140,12 @@ async function runInProcess(
     // keychain it would be forgotten the moment this command returns, so refuse instead.
     const { store, status } = await secrets.select();
     if (store.kind !== 'keychain') {
+      const why = (status.reason ?? '').replace(/^Secrets are kept in memory only[^:]*:\s*/, '');
       return {
         ok: false,
         error: {
           kind: 'keychain',
-          message: `${status.reason ?? 'No keychain is available.'} Start the Tray Timer app and add the account there (the secret is then kept until it quits).`,
+          message: `The secret cannot be saved from the command line: no keychain works here${why ? ` (${why.replace(/\.$/, '')})` : ''}. Start the Tray Timer app and add the account there; it keeps the secret in memory until it quits.`,
         },
       };
     }

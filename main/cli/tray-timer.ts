@@ -8,6 +8,14 @@ import { version } from '../../package.json';
 import type { CoreOptions } from '../core/core';
 import { runCli } from './run-cli';
 
+// A status bar may close the pipe before we finish writing: that is not an error worth a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 async function main(): Promise<void> {
   let code: number;
   try {
