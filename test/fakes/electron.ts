@@ -744,11 +744,17 @@ const electron = {
   session,
   shell,
   Tray,
-} satisfies {
-  // Drift check for the statics the shell uses (instances are checked by `implements` above).
+} satisfies Partial<Record<keyof typeof Electron.CrossProcessExports, unknown>> & {
+  // Drift check: every name above is one electron exports (a rename fails here), and the statics
+  // the shell calls keep their signatures (instances are checked by `implements` above).
   Menu: Pick<typeof Electron.Menu, 'buildFromTemplate' | 'setApplicationMenu'>;
   Notification: Pick<typeof Electron.Notification, 'isSupported'>;
-  [name: string]: unknown;
+  session: {
+    defaultSession: Pick<
+      Electron.Session,
+      'setPermissionRequestHandler' | 'setPermissionCheckHandler'
+    >;
+  };
 };
 // electron-store does `import electron from 'electron'`.
 export default electron;
