@@ -125,7 +125,7 @@ done
   echo "viewbox 0 0 4096 4096"
   echo "stroke none fill '#1d4ed8' roundrectangle 128,128 3968,3968 800,800"
   echo "affine 256 0 0 256 0 0"
-  echo "affine 0.72 0 0 0.72 2.24 2.0"
+  echo "affine 0.72 0 0 0.72 2.6 2.1"
   cat <<EOF
 stroke white fill none stroke-linecap round stroke-linejoin round stroke-width 1.5
 circle 7.5,9.5 7.5,4.3
@@ -133,8 +133,8 @@ line 7.5,1.5 7.5,3.4
 line 5.9,1.5 9.1,1.5
 line 11.9,4.1 12.7,3.3
 stroke '#4ade80' stroke-width 1.3
-line 8,9.4 10,7.2
-stroke none fill '#4ade80' circle 8,9.4 8,8.5
+line 7.5,9.5 9.6,7.4
+stroke none fill '#4ade80' circle 7.5,9.5 7.5,8.6
 EOF
 } >"$work/app.mvg"
 "$CONVERT" -size 4096x4096 xc:none -draw "$(cat "$work/app.mvg")" -filter Box -resize 512x512 \
