@@ -32,6 +32,9 @@ import {
   validationError,
 } from './protocol';
 
+/** How long a connection may stay silent. Long enough for a paused debugger, short for a leak. */
+export const IDLE_TIMEOUT_MS = 60_000;
+
 export interface ControlServer {
   readonly socketPath: string;
   /** Stops accepting, ends open connections, removes the socket file. */
@@ -188,6 +191,9 @@ export async function startControlServer(options: ControlServerOptions): Promise
     socket.on('close', () => sockets.delete(socket));
     // A client that vanishes mid-answer must not crash the app.
     socket.on('error', () => socket.destroy());
+    // The CLI sends its line at once; a connection that sits silent is a stuck or stray client,
+    // and each one holds a file descriptor in a process meant to run for weeks.
+    socket.setTimeout(IDLE_TIMEOUT_MS, () => socket.destroy());
     const splitter = new LineSplitter(MAX_REQUEST_BYTES);
     // One request at a time per connection, answered in order.
     let queue = Promise.resolve();
