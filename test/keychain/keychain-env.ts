@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { it } from 'vitest';
 
 export const inTestKeyring = process.env.TRAY_TIMER_TEST_KEYRING === '1';
-export const onCi = process.env.CI === 'true';
+export const onCi = process.env.CI === 'true' || process.env.CI === '1';
 
 export const keyringMissingReason = inTestKeyring
   ? ''
