@@ -194,3 +194,17 @@ describe('a failed tray or hotkey action is never dropped', () => {
     expect(t.core.snapshot().notices.some((n) => n.id === ACTION_NOTICE_ID)).toBe(true);
   });
 });
+
+describe('tray icon files', () => {
+  it('every icon the tray can ask for exists in assets/tray, at 1x and 2x', async () => {
+    const { existsSync } = await import('node:fs');
+    for (const platform of ['linux', 'win32', 'darwin'] as const)
+      for (const state of ['idle', 'running', 'attention'] as const) {
+        const file = trayIconFile(state, platform);
+        expect(existsSync(path.join('assets/tray', file)), file).toBe(true);
+        expect(existsSync(path.join('assets/tray', file.replace(/\.png$/, '@2x.png'))), file).toBe(
+          true,
+        );
+      }
+  });
+});
