@@ -78,11 +78,11 @@ export interface CliRun {
  */
 export function runCli(
   args: readonly string[],
-  options: { home: string; stdin?: string; env?: NodeJS.ProcessEnv },
+  options: { home: string; stdin?: string; env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[] },
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
       cwd: REPO,
       env: { ...process.env, ...options.env, TRAY_TIMER_HOME: options.home },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -223,6 +223,30 @@ describe('start, stop, toggle, continue (no app running: in-process core)', () =
   });
 });
 
+describe('what status loads', () => {
+  const importsOf = async (args: string[], stdin?: string): Promise<string[]> => {
+    const log = path.join(home, 'imports.log');
+    await runCli(args, {
+      home,
+      env: { TT_IMPORT_LOG: log },
+      nodeArgs: ['--import', path.join(REPO, 'test', 'cli', 'fixtures', 'log-imports.mjs')],
+      ...(stdin !== undefined ? { stdin } : {}),
+    });
+    return readFileSync(log, 'utf8').trim().split('\n');
+  };
+
+  it('status never loads the keychain (keytar), so a status bar stays fast', async () => {
+    const loaded = await importsOf(['status']);
+    expect(loaded.some((u) => u.includes('open-core'))).toBe(true); // the probe does see imports
+    expect(loaded.filter((u) => /keytar|create-secret-store/.test(u))).toEqual([]);
+  });
+
+  it('accounts add does load it (the probe is not blind)', async () => {
+    const loaded = await importsOf(['accounts', 'add', 'toggl', '--secret-stdin'], 'tok\n');
+    expect(loaded.some((u) => u.includes('keytar'))).toBe(true);
+  });
+});
+
 describe('data folder', () => {
   it('a TRAY_TIMER_HOME too deep for a Unix socket still works (in-process)', async () => {
     const deep = path.join(home, 'd'.repeat(60), 'e'.repeat(60));
