@@ -43,7 +43,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['*', '!electron', '!./contract', '!./contract.js'], message: 'The preload imports only electron and the contract.' },
+            { regex: '^(?!(electron|\\./contract(\\.js)?)$)', message: 'The preload imports only electron and the contract.' },
           ],
         },
       ],

@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // electron-store must go through Vitest so vi.mock('electron') reaches its import.
+    server: { deps: { inline: ['electron-store'] } },
   },
 });

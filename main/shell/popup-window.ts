@@ -27,7 +27,7 @@ export function createPopupWindow(options: { preloadPath: string }): BrowserWind
     alwaysOnTop: true,
     title: 'Tray Timer',
     // Avoids a white flash before the page paints in dark mode.
-    backgroundColor: nativeTheme.shouldUseDarkColors ? '#1f1f1f' : '#ffffff',
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#1c1c1f' : '#f5f5f7',
     webPreferences: {
       contextIsolation: true,
       sandbox: true,
