@@ -53,7 +53,7 @@ describe('the one window factory', () => {
   it('paints a dark background in dark mode (no white flash)', () => {
     nativeTheme.shouldUseDarkColors = true;
     createPopupWindow({ preloadPath: PRELOAD });
-    expect(fake.window.options.backgroundColor).toBe('#1f1f1f');
+    expect(fake.window.options.backgroundColor).toBe('#1c1c1f');
   });
 
   it('the source of main/shell creates windows only here', async () => {
