@@ -68,6 +68,8 @@ interface RendererSize {
   files: number;
   rawBytes: number;
   gzipBytes: number;
+  /** Unminified output (e.g. left by a test harness build) overstates what ships. */
+  looksMinified: boolean;
 }
 
 function listJs(dir: string): string[] {
@@ -84,12 +86,15 @@ function measureRenderer(): RendererSize | null {
   if (files.length === 0) return null;
   let rawBytes = 0;
   let gzipBytes = 0;
+  let lines = 0;
   for (const f of files) {
     const content = readFileSync(f);
     rawBytes += content.length;
     gzipBytes += gzipSync(content, { level: 9 }).length;
+    lines += content.toString('utf8').split('\n').length;
   }
-  return { files: files.length, rawBytes, gzipBytes };
+  // Minified bundles are a handful of very long lines; unminified ones average ~40 characters.
+  return { files: files.length, rawBytes, gzipBytes, looksMinified: rawBytes / lines > 500 };
 }
 
 /** One CLI run, timed from spawn to exit. Async: this process may be serving the socket. */
@@ -137,11 +142,29 @@ function summarise(samples: number[]): Timing {
   };
 }
 
-async function timeRuns(home: string): Promise<Timing> {
-  await timeCli(home); // warm the file cache once, as a status bar's second call would be
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i += 1) samples.push(await timeCli(home));
-  return summarise(samples);
+function timeNode(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('close', () => resolve(performance.now() - t0));
+  });
+}
+
+/** A data folder with a running Local entry, so status prints what a bar shows during work. */
+async function preparedHome(): Promise<string> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-cli-'));
+  const setup = await openCore({
+    dataDir: home,
+    secrets: new MemorySecretStore(),
+    mode: 'oneshot',
+  });
+  await setup.execute({
+    type: 'start',
+    input: { description: 'Benchmark', project: 'Tray Timer' },
+  });
+  await setup.close();
+  return home;
 }
 
 async function measureCliStatus(): Promise<{
@@ -150,44 +173,34 @@ async function measureCliStatus(): Promise<{
   nodeBaseline: Timing;
 }> {
   await ensureCliBuilt();
-  const home = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-cli-'));
+  const idleHome = await preparedHome();
+  const appHome = await preparedHome();
+  const core = await openCore({ dataDir: appHome, secrets: new MemorySecretStore(), mode: 'app' });
+  const server = await startControlServer({ core, socketPath: controlSocketPath(appHome) });
   try {
-    // A running entry, so status prints what a status bar shows during work.
-    const setup = await openCore({
-      dataDir: home,
-      secrets: new MemorySecretStore(),
-      mode: 'oneshot',
-    });
-    await setup.execute({
-      type: 'start',
-      input: { description: 'Benchmark', project: 'Tray Timer' },
-    });
-    await setup.close();
-
-    const inProcess = await timeRuns(home);
-
-    const core = await openCore({ dataDir: home, secrets: new MemorySecretStore(), mode: 'app' });
-    const server = await startControlServer({ core, socketPath: controlSocketPath(home) });
-    let overSocket: Timing;
-    try {
-      overSocket = await timeRuns(home);
-    } finally {
-      await server.close();
-      await core.close();
-    }
-
-    // How long this machine takes to start Node at all: the floor under every CLI number.
-    const baseline: number[] = [];
+    // Warm the file cache once, as a status bar's second call would find it.
+    await timeCli(idleHome);
+    await timeCli(appHome);
+    // Interleaved, so a burst of load from elsewhere hits all three series alike. The bare
+    // `node -e 0` start is the floor under every CLI number on this machine.
+    const inProcess: number[] = [];
+    const overSocket: number[] = [];
+    const floor: number[] = [];
     for (let i = 0; i < RUNS; i += 1) {
-      const t0 = performance.now();
-      await new Promise((r) =>
-        spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).on('close', r),
-      );
-      baseline.push(performance.now() - t0);
+      inProcess.push(await timeCli(idleHome));
+      overSocket.push(await timeCli(appHome));
+      floor.push(await timeNode());
     }
-    return { inProcess, overSocket, nodeBaseline: summarise(baseline) };
+    return {
+      inProcess: summarise(inProcess),
+      overSocket: summarise(overSocket),
+      nodeBaseline: summarise(floor),
+    };
   } finally {
-    rmSync(home, { recursive: true, force: true });
+    await server.close();
+    await core.close();
+    rmSync(idleHome, { recursive: true, force: true });
+    rmSync(appHome, { recursive: true, force: true });
   }
 }
 
@@ -218,7 +231,7 @@ async function main(): Promise<void> {
     row(
       'renderer JS, gzip -9 (sum of files)',
       renderer
-        ? `${kib(renderer.gzipBytes)} KiB (${renderer.files} files, ${kib(renderer.rawBytes)} KiB raw)`
+        ? `${kib(renderer.gzipBytes)} KiB (${renderer.files} files, ${kib(renderer.rawBytes)} KiB raw${renderer.looksMinified ? '' : ', NOT minified: run npm run build'})`
         : 'not built (npm run build)',
       `≤ ${TARGETS.rendererGzipKiB} KiB`,
       renderer ? kib(renderer.gzipBytes) <= TARGETS.rendererGzipKiB : null,
@@ -249,6 +262,20 @@ async function main(): Promise<void> {
     ),
     row('node -e 0 (machine floor) median', `${cli.nodeBaseline.medianMs} ms`, 'reported', null),
   ];
+  rows.push(
+    row(
+      'status over node floor, in-process (median)',
+      `${Math.round(cli.inProcess.medianMs - cli.nodeBaseline.medianMs)} ms`,
+      'reported',
+      null,
+    ),
+    row(
+      'status over node floor, socket (median)',
+      `${Math.round(cli.overSocket.medianMs - cli.nodeBaseline.medianMs)} ms`,
+      'reported',
+      null,
+    ),
+  );
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   for (const r of rows)
     console.log(
