@@ -23,7 +23,7 @@ if [ "${TRAY_TIMER_TEST_KEYRING:-}" = "1" ]; then
 fi
 
 if ! command -v dbus-run-session >/dev/null 2>&1 || ! command -v gnome-keyring-daemon >/dev/null 2>&1; then
-  echo "run-tests: dbus-run-session or gnome-keyring-daemon not found: keychain tests will skip" >&2
+  echo "run-tests: dbus-run-session or gnome-keyring-daemon not found: keychain tests will skip (fail when CI=true)" >&2
   TRAY_TIMER_TEST_KEYRING_MISSING="dbus-run-session or gnome-keyring-daemon is not installed (apt-get install dbus gnome-keyring)"
   export TRAY_TIMER_TEST_KEYRING_MISSING
   exec "$@"
@@ -42,7 +42,7 @@ status=0
 dbus-run-session -- sh -c '
   if ! printf %s test-keyring-password |
     XDG_DATA_HOME="$keyring_home" gnome-keyring-daemon --unlock --components=secrets >/dev/null; then
-    echo "run-tests: gnome-keyring-daemon failed to start: keychain tests will skip" >&2
+    echo "run-tests: gnome-keyring-daemon failed to start: keychain tests will skip (fail when CI=true)" >&2
     TRAY_TIMER_TEST_KEYRING_MISSING="gnome-keyring-daemon failed to start"
     export TRAY_TIMER_TEST_KEYRING_MISSING
   else
