@@ -7,7 +7,10 @@ import type { Readable, Writable } from 'node:stream';
 export const MAX_SECRET_BYTES = 4096;
 
 export class SecretInputError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly cancelled = false,
+  ) {
     super(message);
     this.name = 'SecretInputError';
   }
@@ -68,7 +71,7 @@ export function promptHidden(question: string, input: TtyInput, output: Writable
     };
     const onData = (chunk: Buffer | string) => {
       for (const ch of chunk.toString('utf8')) {
-        if (ch === '\u0003') return done(new SecretInputError('cancelled'));
+        if (ch === '\u0003') return done(new SecretInputError('cancelled', true));
         if (ch === '\r' || ch === '\n' || ch === '\u0004') return done();
         if (ch === '\u007f' || ch === '\b') secret = secret.slice(0, -1);
         else secret += ch;

@@ -111,7 +111,8 @@ async function withSecret(invocation: Invocation, deps: CliDeps): Promise<Comman
   const { command } = invocation;
   if (command.type !== 'accounts.add' || !invocation.secret) return command;
   let secret: string;
-  if (invocation.secret === 'stdin') {
+  // --secret-stdin on a terminal would echo what is typed: ask with the hidden prompt instead.
+  if (invocation.secret === 'stdin' && !deps.stdin.isTTY) {
     secret = await readSecretFromStream(deps.stdin);
   } else if (deps.stdin.isTTY) {
     const what = PROVIDER_NAMES[command.input.provider];
@@ -172,6 +173,11 @@ export async function runCli(deps: CliDeps): Promise<number> {
     command = await withSecret(invocation, deps);
   } catch (err) {
     if (err instanceof SecretInputError) {
+      // Ctrl-C at the prompt is the user changing their mind, not a usage mistake.
+      if (err.cancelled) {
+        deps.stderr.write('tray-timer: cancelled; no account was added\n');
+        return EXIT_FAILED;
+      }
       deps.stderr.write(`error: ${err.message}\n`);
       return EXIT_USAGE;
     }

@@ -2,11 +2,17 @@
  * The pure parts of the CLI, exactly: the status-bar line for every account state, the --base-url
  * rule, and the secret readers (stdin and the hidden prompt on a terminal).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { AccountState, Snapshot } from '../../preload/contract';
 import { checkBaseUrl } from '../../main/cli/base-url';
 import { promptHidden, readSecretFromStream } from '../../main/cli/read-secret';
+import { runCli } from '../../main/cli/run-cli';
+import { openCore } from '../../main/core/open-core';
+import { MemorySecretStore } from '../../main/secrets/memory-secret-store';
 import { statusJson, statusLine, statusText } from '../../main/cli/status-output';
 
 const NOW = Date.parse('2026-11-27T10:00:00+00:00');
@@ -190,5 +196,59 @@ describe('secret input', () => {
     const answer = promptHidden('Token: ', input, new PassThrough());
     input.write('ab\u0003');
     await expect(answer).rejects.toThrow(/cancelled/);
+  });
+});
+
+describe('runCli on a terminal (in-process, real core)', () => {
+  async function onTerminal(args: string[], typed: string) {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'tt-tty-'));
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (d: Buffer) => (out += d.toString()));
+    stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const running = runCli({
+      args,
+      env: { TRAY_TIMER_HOME: home },
+      platform: process.platform,
+      homedir: home,
+      stdin,
+      stdout,
+      stderr,
+      version: '0.0.0-test',
+      now: () => Date.now(),
+      openCore,
+      // No keychain here: a session store, which the CLI must refuse to put a secret in.
+      loadSecretStore: async () => {
+        const store = new MemorySecretStore();
+        return { store, status: await store.status() };
+      },
+    });
+    // Type once the prompt is up.
+    await new Promise((r) => setTimeout(r, 50));
+    stdin.write(typed);
+    const code = await running;
+    rmSync(home, { recursive: true, force: true });
+    return { code, out, err };
+  }
+
+  it('--secret-stdin on a terminal asks with the hidden prompt instead of echoing', async () => {
+    const r = await onTerminal(
+      ['accounts', 'add', 'toggl', '--secret-stdin'],
+      'tok_TYPED_SECRET\r',
+    );
+    expect(r.err).toContain('Toggl Track API token or password (hidden): ');
+    expect(r.out + r.err).not.toContain('tok_TYPED_SECRET');
+    // Typed fine; then refused because a secret given to a one-shot process needs a keychain.
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/cannot be saved from the command line/);
+  });
+
+  it('Ctrl-C at the prompt cancels with exit 1 and adds nothing', async () => {
+    const r = await onTerminal(['accounts', 'add', 'toggl'], 'tok\u0003');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/cancelled; no account was added/);
   });
 });
