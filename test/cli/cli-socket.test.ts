@@ -31,11 +31,11 @@ async function startApp(): Promise<void> {
     socketPath: controlSocketPath(home),
     core: {
       snapshot: () => {
-        reached.push('status');
+        reached.push('snapshot()');
         return core.snapshot();
       },
       execute: (c: Command) => {
-        reached.push(c.type);
+        reached.push(`execute(${c.type})`);
         return core.execute(c);
       },
     },
@@ -83,7 +83,7 @@ describe('with the app running', () => {
     expect(core.snapshot().accounts[0]?.running).toBe(false);
 
     // status was answered from the snapshot (no execute), the actions by execute.
-    expect(reached).toEqual(['start', 'status', 'status', 'stop']);
+    expect(reached).toEqual(['execute(start)', 'snapshot()', 'snapshot()', 'execute(stop)']);
   });
 
   it('relays the app’s errors with exit 1', async () => {
@@ -91,7 +91,7 @@ describe('with the app running', () => {
     const r = await cli(['start', 'x', '--account', 'nope']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/No account with id .nope./);
-    expect(reached).toEqual(['start']);
+    expect(reached).toEqual(['execute(start)']);
   });
 
   it('accounts list comes from the app', async () => {
@@ -103,7 +103,7 @@ describe('with the app running', () => {
         { id: 'local', provider: 'local', label: 'Local', isDefault: true, baseUrl: null },
       ],
     });
-    expect(reached).toEqual(['accounts.list']);
+    expect(reached).toEqual(['execute(accounts.list)']);
   });
 
   it('usage errors never reach the app', async () => {
@@ -133,6 +133,6 @@ describe('after the app crashed (stale socket file)', () => {
     await startApp();
     expect(core.snapshot().accounts[0]?.entry?.description).toBe('After a crash');
     expect((await cli(['stop'])).code).toBe(0);
-    expect(reached).toEqual(['stop']);
+    expect(reached).toEqual(['execute(stop)']);
   });
 });
