@@ -34,7 +34,7 @@ export interface CoreOptions {
   /** Settings, local entries, journal and the control socket live here (see data-dir.ts). */
   dataDir: string;
   secrets: SecretStore;
-  /** electron-store in the app; conf elsewhere (the default). */
+  /** electron-store in the app; a plain atomic JSON file elsewhere (the default). */
   settingsBackend?: SettingsBackendFactory;
   clock?: Clock;
   /**

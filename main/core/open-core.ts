@@ -17,7 +17,7 @@ import {
 } from '../../preload/contract';
 import { createProvider, LOCAL_ACCOUNT } from '../providers/create-provider';
 import { ensureDir } from '../storage/atomic-file';
-import { confSettingsBackend } from '../storage/conf-backend';
+import { jsonFileSettingsBackend } from '../storage/json-file-backend';
 import { SettingsStore } from '../storage/settings-store';
 import { AccountRuntime } from './account-runtime';
 import { systemClock, type Clock } from './clock';
@@ -48,7 +48,7 @@ class TrayTimerCore implements Core {
     ensureDir(options.dataDir);
     this.#settings = new SettingsStore(
       options.dataDir,
-      options.settingsBackend ?? confSettingsBackend,
+      options.settingsBackend ?? jsonFileSettingsBackend,
     );
     this.#scheduler = new Scheduler({
       clock: this.#clock,

@@ -1,7 +1,7 @@
 /**
- * The file behind settings.json. In the app it is electron-store; in the CLI and tests it is
- * conf, the library electron-store is built on, so both read and write the same file the same
- * way (atomic writes). The settings store validates whatever this returns: never trust it.
+ * The file behind settings.json. In the app it is electron-store; in the CLI and tests a plain
+ * JSON file written atomically (json-file-backend.ts): both read and write the same file. The
+ * settings store validates whatever this returns: never trust it.
  */
 export interface SettingsBackend {
   /** Absolute path of the file, for messages ("moved aside to …"). */

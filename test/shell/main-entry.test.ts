@@ -22,16 +22,6 @@ vi.mock('../../main/secrets/create-secret-store', async () => {
   };
 });
 
-// electron-store (node_modules) sees the fake electron only when vitest.config.ts inlines it;
-// until then the app's settings go through conf, the library electron-store wraps, on the same file.
-vi.mock('../../main/shell/electron-store-backend', async (importOriginal) => {
-  const { readFileSync } = await import('node:fs');
-  if (/inline:\s*\[[^\]]*electron-store/.test(readFileSync('vitest.config.ts', 'utf8')))
-    return importOriginal();
-  const { confSettingsBackend } = await import('../../main/storage/conf-backend');
-  return { electronStoreBackend: confSettingsBackend };
-});
-
 type Fake = typeof FakeElectron;
 
 let dataDir: string;
