@@ -5,7 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { app, dialog, globalShortcut } from 'electron';
-import { startControlServer } from './control/socket-server';
+import { ControlServerError, startControlServer } from './control/socket-server';
 import type { ControlServer } from './control/socket-server';
 import type { Core } from './core/core';
 import { openCore } from './core/open-core';
@@ -95,7 +95,19 @@ async function start(): Promise<void> {
     quit: () => app.quit(),
   });
   hotkeys = registerHotkeys({ core: opened, popup, run });
-  control = await startControlServer({ core: opened, socketPath: controlSocketPath(dataDir) });
+  try {
+    control = await startControlServer({ core: opened, socketPath: controlSocketPath(dataDir) });
+  } catch (error) {
+    // Another Tray Timer serving this data folder is fatal (two writers); a socket path the OS
+    // cannot hold (too long) only costs the CLI its link to the app: say so and keep running.
+    if (!(error instanceof ControlServerError) || error.reason !== 'unsafe-path') throw error;
+    opened.setNotice({
+      id: 'control-socket',
+      level: 'warning',
+      topic: 'cli',
+      message: `The tray-timer command cannot reach the app (${error.message}); it will work on its own.`,
+    });
+  }
 }
 
 /** Closes what start() opened, newest first. Safe to call with a half-started app. */
