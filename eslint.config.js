@@ -3,7 +3,18 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'crypto', 'http', 'https', 'url'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'net',
+  'crypto',
+  'http',
+  'https',
+  'url',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules', 'out', 'dist', 'coverage', 'docs', 'assets'] },
@@ -29,8 +40,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['electron', ...nodeBuiltins], message: 'The renderer is sandboxed: no electron, no Node built-ins.' },
-            { group: ['**/main/**', '../main/*'], message: 'The renderer talks to main only through window.trayTimer.' },
+            {
+              group: ['electron', ...nodeBuiltins],
+              message: 'The renderer is sandboxed: no electron, no Node built-ins.',
+            },
+            {
+              group: ['**/main/**', '../main/*'],
+              message: 'The renderer talks to main only through window.trayTimer.',
+            },
           ],
         },
       ],
@@ -43,7 +60,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '^(?!(electron|\\./contract(\\.js)?)$)', message: 'The preload imports only electron and the contract.' },
+            {
+              regex: '^(?!(electron|\\./contract(\\.js)?)$)',
+              message: 'The preload imports only electron and the contract.',
+            },
           ],
         },
       ],
@@ -55,7 +75,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'The core never imports electron: pass what it needs through an interface.' }], patterns: [{ group: ['electron/*'] }] },
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'The core never imports electron: pass what it needs through an interface.',
+            },
+          ],
+          patterns: [{ group: ['electron/*'] }],
+        },
       ],
     },
   },

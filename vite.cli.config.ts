@@ -11,9 +11,18 @@ export default defineConfig({
     target: 'node20',
     minify: false,
     ssr: true,
-    lib: { entry: resolve('main/cli/tray-timer.ts'), formats: ['es'], fileName: () => 'tray-timer.js' },
+    lib: {
+      entry: resolve('main/cli/tray-timer.ts'),
+      formats: ['es'],
+      fileName: () => 'tray-timer.js',
+    },
     rollupOptions: {
-      external: ['keytar', 'electron', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
+      external: [
+        'keytar',
+        'electron',
+        ...builtinModules,
+        ...builtinModules.map((m) => `node:${m}`),
+      ],
       output: { banner: '#!/usr/bin/env node' },
     },
   },

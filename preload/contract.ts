@@ -257,7 +257,12 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('refresh'), input: accountRefSchema }).strict(),
   z.object({ type: z.literal('accounts.list') }).strict(),
   z.object({ type: z.literal('accounts.add'), input: addAccountInputSchema }).strict(),
-  z.object({ type: z.literal('accounts.remove'), input: z.object({ accountId: accountIdSchema }).strict() }).strict(),
+  z
+    .object({
+      type: z.literal('accounts.remove'),
+      input: z.object({ accountId: accountIdSchema }).strict(),
+    })
+    .strict(),
   z.object({ type: z.literal('settings.get') }).strict(),
   z.object({ type: z.literal('settings.update'), input: settingsPatchSchema }).strict(),
   z.object({ type: z.literal('projects.search'), input: searchInputSchema }).strict(),

@@ -44,6 +44,8 @@ export function describeEntry(entry: {
   taskName?: string | null;
 }): string {
   const what = entry.description?.trim() || '(no description)';
-  const where = [entry.projectName, entry.taskName].filter((x): x is string => Boolean(x)).join(' / ');
+  const where = [entry.projectName, entry.taskName]
+    .filter((x): x is string => Boolean(x))
+    .join(' / ');
   return where ? `${what} — ${where}` : what;
 }
