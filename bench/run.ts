@@ -20,7 +20,7 @@ import { openCore } from '../main/core/open-core';
 import { MemorySecretStore } from '../main/secrets/memory-secret-store';
 import { controlSocketPath } from '../main/storage/data-dir';
 import { ensureCliBuilt } from '../test/cli/cli-build';
-import { CountingVirtualClock } from './virtual-clock';
+import { VirtualClock } from '../test/support/virtual-clock';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(REPO, 'out', 'cli', 'tray-timer.js');
@@ -39,7 +39,7 @@ async function measureWakeUps(): Promise<WakeUps> {
   const one = async (popupVisible: boolean) => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-core-'));
     // A weekday morning, 20 s past a minute, so minute ticks are not trivially aligned.
-    const clock = new CountingVirtualClock(new Date(2026, 10, 25, 9, 0, 20).getTime());
+    const clock = new VirtualClock(new Date(2026, 10, 25, 9, 0, 20).getTime());
     const core = await openCore({ dataDir, secrets: new MemorySecretStore(), mode: 'app', clock });
     try {
       const started = await core.execute({ type: 'start', input: { description: 'Benchmark' } });
