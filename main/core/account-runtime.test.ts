@@ -6,7 +6,7 @@ import type {
   RemoteEntry,
   StartRequest,
   StartResult,
-  SyncPolicy,
+  SyncResult,
 } from '../providers/provider';
 import { ProviderError } from '../providers/provider';
 import { AccountRuntime } from './account-runtime';
@@ -23,12 +23,22 @@ class ControlledProvider implements Provider {
     backdate: true,
     editStart: true,
   };
-  readonly syncPolicy: SyncPolicy = { runningMs: 120_000, idleMs: 300_000 };
+  readonly popupStaleMs = 30_000;
   calls: string[] = [];
+
+  nextRefreshIn(): number {
+    return 240_000;
+  }
+  allowAutoRefresh(): boolean {
+    return true;
+  }
+  async sync(): Promise<SyncResult> {
+    return { running: await this.current() };
+  }
   #currentWaiters: ((e: RemoteEntry | null) => void)[] = [];
   failWith: ProviderError | null = null;
 
-  current(): Promise<RemoteEntry | null> {
+  private current(): Promise<RemoteEntry | null> {
     this.calls.push('current');
     if (this.failWith) return Promise.reject(this.failWith);
     return new Promise((resolve) => this.#currentWaiters.push(resolve));
@@ -43,10 +53,6 @@ class ControlledProvider implements Provider {
   async stop(): Promise<RemoteEntry | null> {
     this.calls.push('stop');
     return null;
-  }
-  async recent(): Promise<RemoteEntry[]> {
-    this.calls.push('recent');
-    return [];
   }
   async projects(): Promise<Project[]> {
     this.calls.push('projects');

@@ -5,7 +5,7 @@
  *    completed is discarded when it lands.
  */
 import type { AccountConfig, AppError } from '../../preload/contract';
-import type { Project, Provider, RemoteEntry } from '../providers/provider';
+import type { Project, Provider, RefreshReason, RemoteEntry } from '../providers/provider';
 import { toAppError } from './errors';
 
 /** How far back "recent entries" reach (Continue, autocomplete, today's total). */
@@ -42,28 +42,43 @@ export class AccountRuntime {
     return p;
   }
 
-  /** Reads running entry, recent entries and projects. Errors become `error`, never throws. */
-  async refresh(): Promise<void> {
+  /**
+   * Asks the provider for what is due (always the running entry; recent entries and projects
+   * when the provider says so). Errors become `error`, with the last known state kept.
+   */
+  async refresh(reason: RefreshReason = 'user'): Promise<void> {
     const provider = this.provider;
     if (!provider) return;
     const seq = ++this.#seq;
     try {
       const since = this.now() - RECENT_WINDOW_MS;
-      const [running, entries, projects] = await Promise.all([
-        this.once('current', () => provider.current()),
-        this.once('recent', () => provider.recent(since)),
-        this.once('projects', () => provider.projects()),
-      ]);
+      const result = await this.once('sync', () => provider.sync(reason, since));
       if (seq < this.#lastActionSeq) return; // an action finished meanwhile: its answer is newer
-      this.running = running;
-      this.entries = mergeEntries(entries, running ? [running] : []);
-      this.projects = projects;
+      this.running = result.running;
+      // Without a fresh list, an entry we thought running that no longer is has ended about now.
+      const entries =
+        result.entries ??
+        this.entries.map((e) =>
+          e.stop === null && e.id !== result.running?.id ? { ...e, stop: this.now() } : e,
+        );
+      this.entries = mergeEntries(entries, result.running ? [result.running] : []);
+      if (result.projects) this.projects = result.projects;
       this.error = null;
       this.lastSyncedAt = this.now();
     } catch (err) {
       if (seq < this.#lastActionSeq) return;
       this.error = toAppError(err);
     }
+  }
+
+  /** Shows what the provider cached on disk (its `syncedAt` says how old it is). */
+  restore(): void {
+    const cached = this.provider?.restore?.();
+    if (!cached) return;
+    this.running = cached.running;
+    this.entries = mergeEntries(cached.entries ?? [], cached.running ? [cached.running] : []);
+    if (cached.projects) this.projects = cached.projects;
+    this.lastSyncedAt = cached.syncedAt ?? null;
   }
 
   /** Applies the provider's answer to a start/stop: that answer is the new truth, no extra poll. */

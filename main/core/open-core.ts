@@ -64,7 +64,13 @@ class TrayTimerCore implements Core {
     if (loaded.problem) this.#warn('storage:settings', loaded.problem);
     this.#runtimes = this.#settings.get().accounts.map((c) => this.#makeRuntime(c));
     this.#runtimes.unshift(this.#makeRuntime(LOCAL_ACCOUNT));
-    await Promise.all(this.#runtimes.map((rt) => rt.refresh()));
+    const now = this.#clock.now();
+    await Promise.all(
+      this.#runtimes.map(async (rt) => {
+        rt.restore();
+        if (rt.provider?.allowAutoRefresh('startup', now)) await rt.refresh('startup');
+      }),
+    );
     this.#version = 1;
     this.#scheduler.start();
   }

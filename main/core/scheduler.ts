@@ -4,17 +4,17 @@
  *    "1:23" turns into "1:24" on time), and once at local midnight while idle (today's total
  *    resets); the popup's seconds are ticked by the popup itself, not here;
  *  - accounts whose provider can change behind our back are refreshed on their provider's
- *    schedule (chained one-shot timers, never overlapping), sooner when the popup opens with
- *    stale data, and not at all while the machine sleeps or the screen is locked;
+ *    schedule (chained one-shot timers, never overlapping; the provider follows its quota),
+ *    sooner when the popup opens with stale data, after resume/unlock, never after a sign-in
+ *    failure, and not at all while the machine sleeps or the screen is locked;
  *  - nothing runs in 'oneshot' mode (the CLI).
  */
 import type { AccountRuntime } from './account-runtime';
 import type { Clock, TimerHandle } from './clock';
+import type { RefreshReason } from '../providers/provider';
 import type { PowerEvent } from './core';
 import { nextLocalMidnight } from './today';
 
-/** Data older than this is refreshed when the popup opens. */
-export const POPUP_STALE_MS = 10_000;
 /** Lands a tick just after the minute boundary rather than a hair before it. */
 const TICK_SLACK_MS = 50;
 
@@ -28,7 +28,7 @@ export interface SchedulerOptions {
 
 export class Scheduler {
   #tick: TimerHandle | null = null;
-  readonly #polls = new Map<AccountRuntime, TimerHandle>();
+  readonly #polls = new Map<AccountRuntime, { timer: TimerHandle; due: number }>();
   #asleep = false;
   #locked = false;
   #started = false;
@@ -43,24 +43,22 @@ export class Scheduler {
 
   stop(): void {
     this.#started = false;
-    this.#tick?.cancel();
-    this.#tick = null;
-    for (const t of this.#polls.values()) t.cancel();
-    this.#polls.clear();
+    this.#cancelAll();
   }
 
   get paused(): boolean {
     return this.#asleep || this.#locked;
   }
 
+  /** The popup opened: refresh accounts whose data is older than their provider tolerates. */
   setPopupVisible(visible: boolean): void {
-    if (!visible || !this.#started) return;
+    if (!visible || !this.#started || this.paused) return;
     const now = this.o.clock.now();
-    const stale = this.o
-      .accounts()
-      .filter((a) => this.#polls.has(a) || a.provider?.syncPolicy.idleMs != null)
-      .filter((a) => a.lastSyncedAt === null || now - a.lastSyncedAt > POPUP_STALE_MS);
-    if (stale.length > 0) void this.#refresh(stale);
+    const stale = this.o.accounts().filter((a) => {
+      const maxAge = a.provider?.popupStaleMs;
+      return maxAge != null && (a.lastSyncedAt === null || now - a.lastSyncedAt > maxAge);
+    });
+    void this.#refresh(stale, 'popup');
   }
 
   power(event: PowerEvent): void {
@@ -70,16 +68,15 @@ export class Scheduler {
     if (event === 'unlock-screen') this.#locked = false;
     if (!this.#started) return;
     if (this.paused) {
-      this.stop();
-      this.#started = true;
+      this.#cancelAll();
       return;
     }
     if (event === 'resume' || event === 'unlock-screen') {
       // Whatever changed while we were away (another device, the web app) shows up now.
-      const remote = this.o
-        .accounts()
-        .filter((a) => a.provider && a.provider.syncPolicy.idleMs !== null);
-      if (remote.length > 0) void this.#refresh(remote);
+      void this.#refresh(
+        this.o.accounts().filter((a) => a.provider?.popupStaleMs != null),
+        'resume',
+      );
     }
     this.reschedule();
   }
@@ -88,24 +85,30 @@ export class Scheduler {
   reschedule(): void {
     if (!this.#started || this.paused) return;
     this.#scheduleTick();
-    for (const account of this.o.accounts()) this.#schedulePoll(account);
-    for (const [account, timer] of this.#polls) {
-      if (!this.o.accounts().includes(account)) {
-        timer.cancel();
-        this.#polls.delete(account);
-      }
+    const accounts = this.o.accounts();
+    for (const [account, poll] of this.#polls) {
+      if (accounts.includes(account)) continue;
+      poll.timer.cancel();
+      this.#polls.delete(account);
     }
+    for (const account of accounts) this.#schedulePoll(account);
+  }
+
+  #cancelAll(): void {
+    this.#tick?.cancel();
+    this.#tick = null;
+    for (const p of this.#polls.values()) p.timer.cancel();
+    this.#polls.clear();
   }
 
   #scheduleTick(): void {
     this.#tick?.cancel();
     const now = this.o.clock.now();
-    const runningStarts = this.o
+    const firstStart = this.o
       .accounts()
       .map((a) => a.running?.start)
-      .filter((s): s is number => typeof s === 'number');
+      .find((s): s is number => typeof s === 'number');
     let delay: number;
-    const firstStart = runningStarts[0];
     if (firstStart !== undefined) {
       const intoMinute = (((now - firstStart) % 60_000) + 60_000) % 60_000;
       delay = 60_000 - intoMinute + TICK_SLACK_MS;
@@ -118,25 +121,42 @@ export class Scheduler {
     });
   }
 
+  /**
+   * Keeps one chained timer per account. Providers answer `nextRefreshIn` from their own last
+   * request, so asking again (every tooltip tick calls reschedule) yields the same due time and
+   * leaves the timer alone; a changed plan (an action, a quota reset) moves it.
+   */
   #schedulePoll(account: AccountRuntime): void {
-    if (this.#polls.has(account)) return;
-    const policy = account.provider?.syncPolicy;
-    if (!policy) return;
-    const every = account.running ? policy.runningMs : policy.idleMs;
-    if (every === null) return;
-    const timer = this.o.clock.setTimer(every, () => {
+    const provider = account.provider;
+    const existing = this.#polls.get(account);
+    const now = this.o.clock.now();
+    // A sign-in failure stops background requests until the user fixes the account.
+    const delay =
+      !provider || account.error?.kind === 'auth'
+        ? null
+        : provider.nextRefreshIn({ running: account.running !== null, now });
+    if (delay === null) {
+      existing?.timer.cancel();
       this.#polls.delete(account);
-      void this.#refresh([account]);
+      return;
+    }
+    const due = now + Math.max(1000, delay);
+    if (existing && Math.abs(existing.due - due) < 1000) return;
+    existing?.timer.cancel();
+    const timer = this.o.clock.setTimer(due - now, () => {
+      this.#polls.delete(account);
+      void this.#refresh([account], 'poll');
     });
-    this.#polls.set(account, timer);
+    this.#polls.set(account, { timer, due });
   }
 
-  async #refresh(accounts: readonly AccountRuntime[]): Promise<void> {
-    for (const a of accounts) {
-      this.#polls.get(a)?.cancel();
-      this.#polls.delete(a);
-    }
-    await Promise.all(accounts.map((a) => a.refresh()));
+  async #refresh(accounts: readonly AccountRuntime[], reason: RefreshReason): Promise<void> {
+    const now = this.o.clock.now();
+    const due = accounts.filter(
+      (a) => a.provider && a.error?.kind !== 'auth' && a.provider.allowAutoRefresh(reason, now),
+    );
+    if (due.length === 0) return;
+    await Promise.all(due.map((a) => a.refresh(reason)));
     this.o.onRefreshed();
   }
 }

@@ -19,6 +19,9 @@ export interface RemoteEntry {
   stop: number | null;
   /** Seconds tracked, for providers that report a total instead of a start time. */
   trackedSeconds?: number;
+  /** Toggl's tags and billable flag, carried so Continue repeats them. */
+  tags?: string[];
+  billable?: boolean;
 }
 
 export interface Task {
@@ -39,6 +42,9 @@ export interface StartRequest {
   description: string | null;
   projectId: string | null;
   taskId: string | null;
+  /** Kept when continuing an entry of a provider that has them (Toggl). */
+  tags?: string[];
+  billable?: boolean;
   /** When the entry starts, epoch ms (now, or earlier when replaying an offline action). */
   at: number;
 }
@@ -49,23 +55,50 @@ export interface StartResult {
   replaced: RemoteEntry | null;
 }
 
-/** How often the background scheduler may ask; null = never (state changes only through us). */
-export interface SyncPolicy {
-  runningMs: number | null;
-  idleMs: number | null;
+/** Why the core asks for fresh data; providers spend their request budget accordingly. */
+export type RefreshReason = 'startup' | 'poll' | 'popup' | 'resume' | 'user';
+
+export interface SyncResult {
+  running: RemoteEntry | null;
+  /** When this state was read from the provider (epoch ms); set by `restore`. */
+  syncedAt?: number;
+  /** The recent window's entries, when the provider re-read them in this sync (else unchanged). */
+  entries?: RemoteEntry[];
+  /** All projects with their tasks, when re-read in this sync (else unchanged). */
+  projects?: Project[];
 }
 
 export interface Provider {
   readonly kind: ProviderKind;
   readonly capabilities: Capabilities;
-  readonly syncPolicy: SyncPolicy;
-  /** The running entry of the signed-in user, or null. */
-  current(): Promise<RemoteEntry | null>;
+  /** Data older than this is refreshed when the popup opens; null: never (Local). */
+  readonly popupStaleMs: number | null;
+  /**
+   * Milliseconds until the next background refresh, or null for none. Asked after every change
+   * (at least once a minute while a timer runs): answer from the provider's own last request
+   * time so the answer is stable, and follow the quota (Toggl).
+   */
+  nextRefreshIn(state: { running: boolean; now: number }): number | null;
+  /**
+   * May an automatic refresh (poll, popup opening, resume) spend requests now? User actions
+   * and explicit refreshes are never gated here; quota-exhausted providers say no until reset.
+   */
+  allowAutoRefresh(reason: RefreshReason, now: number): boolean;
+  /**
+   * Reads the running entry and whatever else is due (recent entries, projects), spending as
+   * few requests as the provider can. `since` is the start of the recent window (epoch ms).
+   */
+  sync(reason: RefreshReason, since: number): Promise<SyncResult>;
+  /**
+   * The last state this provider saved to its disk cache, if any: shown at start-up before (or,
+   * when the budget says no, instead of) a refresh, so `tray-timer status` without the app does
+   * not spend a request on every call.
+   */
+  restore?(): SyncResult | null;
   start(request: StartRequest): Promise<StartResult>;
   /** Stops the running entry at `at`; returns it stopped, or null when nothing was running. */
   stop(at: number): Promise<RemoteEntry | null>;
-  /** Entries that started at or after `sinceMs`, running one included, any order. */
-  recent(sinceMs: number): Promise<RemoteEntry[]>;
+  /** Projects with tasks (may answer from a cache the provider keeps fresh). */
   projects(): Promise<Project[]>;
   /** Providers where a project is just a name (Local) create one on first use. */
   createProject?(name: string): Promise<Project>;

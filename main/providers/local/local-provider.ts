@@ -16,7 +16,7 @@ import type {
   RemoteEntry,
   StartRequest,
   StartResult,
-  SyncPolicy,
+  SyncResult,
 } from '../provider';
 
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');
@@ -69,8 +69,8 @@ export class LocalProvider implements Provider {
     backdate: true,
     editStart: true,
   };
-  /** Nothing changes behind our back: no background polling. */
-  readonly syncPolicy: SyncPolicy = { runningMs: null, idleMs: null };
+  /** Nothing changes behind our back: no background polling, nothing to refresh on opening. */
+  readonly popupStaleMs = null;
   readonly path: string;
 
   constructor(
@@ -81,10 +81,25 @@ export class LocalProvider implements Provider {
     this.path = join(dataDir, 'local', 'entries.json');
   }
 
-  async current(): Promise<RemoteEntry | null> {
+  nextRefreshIn(): null {
+    return null;
+  }
+
+  allowAutoRefresh(): boolean {
+    return true;
+  }
+
+  /** One read of the file gives everything: running entry, recent window, projects. */
+  async sync(_reason: unknown, since: number): Promise<SyncResult> {
     const file = this.#read();
     const running = file.entries.find((e) => e.stop === null);
-    return running ? this.#toRemote(running, file) : null;
+    return {
+      running: running ? this.#toRemote(running, file) : null,
+      entries: file.entries
+        .filter((e) => e.stop === null || Date.parse(e.stop) >= since)
+        .map((e) => this.#toRemote(e, file)),
+      projects: file.projects.map((p) => ({ ...p, clientName: null, tasks: [] })),
+    };
   }
 
   async start(request: StartRequest): Promise<StartResult> {
@@ -119,13 +134,6 @@ export class LocalProvider implements Provider {
     running.stop = new Date(Math.max(at, Date.parse(running.start))).toISOString();
     this.#write(file);
     return this.#toRemote(running, file);
-  }
-
-  async recent(sinceMs: number): Promise<RemoteEntry[]> {
-    const file = this.#read();
-    return file.entries
-      .filter((e) => e.stop === null || Date.parse(e.stop) >= sinceMs)
-      .map((e) => this.#toRemote(e, file));
   }
 
   async projects(): Promise<Project[]> {
