@@ -17,7 +17,7 @@ import {
 } from '../../preload/contract';
 import type { AddAccountInput, Command } from '../../preload/contract';
 import { describeZodError } from '../control/protocol';
-import { checkBaseUrl } from './base-url';
+import { checkBaseUrl } from '../providers/http/base-url';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;

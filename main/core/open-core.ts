@@ -15,7 +15,9 @@ import {
   type SettingsView,
   type Snapshot,
 } from '../../preload/contract';
-import { createProvider, LOCAL_ACCOUNT } from '../providers/create-provider';
+import { createProvider, LOCAL_ACCOUNT, type CoreProviderDeps } from '../providers/create-provider';
+import { APP_VERSION } from './app-version';
+import { connectAccount, removeAccount } from './account-commands';
 import { ensureDir } from '../storage/atomic-file';
 import { jsonFileSettingsBackend } from '../storage/json-file-backend';
 import { SettingsStore } from '../storage/settings-store';
@@ -79,9 +81,7 @@ class TrayTimerCore implements Core {
     const now = () => this.#clock.now();
     try {
       const provider = createProvider(config, {
-        dataDir: this.options.dataDir,
-        secrets: this.options.secrets,
-        fetch: this.options.fetch ?? globalThis.fetch,
+        ...this.#providerDeps(),
         onProblem: (message) => this.#warn(`storage:${config.id}`, message),
       });
       return new AccountRuntime(config, provider, null, now);
@@ -181,45 +181,23 @@ class TrayTimerCore implements Core {
       case 'accounts.list':
         return { data: this.#accountSummaries() };
       case 'accounts.add': {
-        const input = addAccountInputSchema.parse(command.input);
-        if (input.provider === 'local')
-          fail('validation', 'The Local account is built in; it cannot be added again.', {
-            field: 'provider',
-          });
-        // Remote providers arrive with their own issues; createProvider says so clearly.
-        createProvider(
-          {
-            id: 'new',
-            provider: input.provider,
-            label: input.label ?? input.provider,
-            options: {},
-          },
-          {
-            dataDir: this.options.dataDir,
-            secrets: this.options.secrets,
-            fetch: this.options.fetch ?? globalThis.fetch,
-            onProblem: () => {},
-          },
-        );
-        return fail('unsupported', 'This provider cannot be added yet.');
+        const added = await connectAccount(addAccountInputSchema.parse(command.input), {
+          ...this.#providerDeps(),
+          settings: this.#settings,
+        });
+        const rt = this.#makeRuntime(added.config);
+        this.#runtimes.push(rt);
+        await rt.refresh('user');
+        return {
+          message: added.message,
+          data: this.#accountSummaries().find((a) => a.id === added.config.id),
+        };
       }
       case 'accounts.remove': {
-        const { accountId } = command.input;
-        if (accountId === LOCAL_ACCOUNT.id)
-          fail('validation', 'The Local account is built in; it cannot be removed.', {
-            field: 'accountId',
-          });
-        const rt = this.#account(accountId);
-        const current = this.#settings.get();
-        this.#settings.update({
-          ...current,
-          accounts: current.accounts.filter((a) => a.id !== accountId),
-          defaultAccountId:
-            current.defaultAccountId === accountId ? LOCAL_ACCOUNT.id : current.defaultAccountId,
-        });
-        await this.options.secrets.delete(accountId);
+        const rt = this.#account(command.input.accountId);
+        await removeAccount(rt.config, { ...this.#providerDeps(), settings: this.#settings });
         this.#runtimes = this.#runtimes.filter((r) => r !== rt);
-        return { message: `Removed ${rt.config.label}.` };
+        return { message: `Removed ${rt.config.label}; its secret was deleted from the keychain.` };
       }
       case 'settings.get':
         return { data: this.#settingsView() };
@@ -289,6 +267,17 @@ class TrayTimerCore implements Core {
       hotkeys: s.hotkeys,
       theme: s.theme,
       accounts: this.#accountSummaries(),
+    };
+  }
+
+  #providerDeps(): CoreProviderDeps {
+    return {
+      dataDir: this.options.dataDir,
+      secrets: this.options.secrets,
+      fetch: this.options.fetch ?? globalThis.fetch,
+      clock: this.#clock,
+      appVersion: APP_VERSION,
+      onProblem: () => {},
     };
   }
 

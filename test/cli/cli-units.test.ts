@@ -8,7 +8,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { AccountState, Snapshot } from '../../preload/contract';
-import { checkBaseUrl } from '../../main/cli/base-url';
+import { checkBaseUrl } from '../../main/providers/http/base-url';
 import { promptHidden, readSecretFromStream } from '../../main/cli/read-secret';
 import { runCli } from '../../main/cli/run-cli';
 import { openCore } from '../../main/core/open-core';
