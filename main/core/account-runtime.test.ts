@@ -119,3 +119,28 @@ describe('AccountRuntime', () => {
     expect(rt.running?.description).toBe('known');
   });
 });
+
+describe('errors as the user sees them', () => {
+  it('a quota error counts down to its reset; an offline error says how old the data is', async () => {
+    const { presentError } = await import('./snapshot');
+    const now = Date.parse('2026-11-27T10:00:00Z');
+    expect(
+      presentError(
+        { kind: 'quota', message: 'Toggl hourly limit reached', resetAt: '2026-11-27T10:11:30Z' },
+        null,
+        now,
+      ).message,
+    ).toBe('Toggl hourly limit reached — resets in 12 min');
+    expect(
+      presentError({ kind: 'quota', message: 'Limit', resetAt: '2026-11-27T10:00:20Z' }, null, now)
+        .message,
+    ).toBe('Limit — resets in less than a minute');
+    expect(
+      presentError({ kind: 'offline', message: 'Toggl Track is unreachable.' }, now - 185_000, now)
+        .message,
+    ).toBe('Toggl Track is unreachable. Last synced 3 min ago.');
+    expect(presentError({ kind: 'auth', message: 'Sign-in needed' }, now - 1, now).message).toBe(
+      'Sign-in needed',
+    );
+  });
+});

@@ -25,7 +25,7 @@ import { AccountRuntime } from './account-runtime';
 import { systemClock, type Clock } from './clock';
 import type { Core, CoreOptions, PowerEvent } from './core';
 import { continueEntry, startEntry, stopEntry, toggleEntry } from './entry-commands';
-import { CoreError, fail, toAppError } from './errors';
+import { CoreError, toAppError } from './errors';
 import { Scheduler } from './scheduler';
 import { buildSnapshot } from './snapshot';
 

@@ -6,12 +6,13 @@
 import {
   PROVIDER_NAMES,
   type AccountState,
+  type AppError,
   type EntryView,
   type Notice,
   type Snapshot,
   type TrayState,
 } from '../../preload/contract';
-import { describeEntry, formatHoursMinutes } from '../../preload/format';
+import { describeEntry, formatDurationWords, formatHoursMinutes } from '../../preload/format';
 import type { RemoteEntry } from '../providers/provider';
 import type { AccountRuntime } from './account-runtime';
 import { secondsToday } from './today';
@@ -82,7 +83,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     isDefault: rt.config.id === input.defaultAccountId,
     running: rt.running !== null,
     entry: rt.running ? entryView(rt.running, now) : null,
-    error: rt.error,
+    error: rt.error ? presentError(rt.error, rt.lastSyncedAt, now) : null,
     recent: recentDistinct(rt.entries).map((e) => entryView(e, now)),
     projects: rt.projects.map((p) => ({
       id: p.id,
@@ -134,6 +135,31 @@ function trayView(
     tooltip: lines.join('\n'),
     title: first ? formatHoursMinutes(first.elapsedSeconds) : '',
   };
+}
+
+/**
+ * Adds what only the moment of display knows: how long until a quota resets ("resets in
+ * 12 min") and, while a service is unreachable, how old the state on screen is.
+ */
+export function presentError(error: AppError, lastSyncedAt: number | null, now: number): AppError {
+  if (error.kind === 'quota' && error.resetAt) {
+    const left = Math.max(0, Date.parse(error.resetAt) - now);
+    const inWords =
+      left < 60_000 ? 'less than a minute' : formatDurationWords(Math.ceil(left / 60_000) * 60);
+    return { ...error, message: `${error.message} — resets in ${inWords}` };
+  }
+  if (
+    (error.kind === 'offline' || error.kind === 'provider' || error.kind === 'rate-limited') &&
+    lastSyncedAt !== null
+  ) {
+    const ago = Math.max(0, now - lastSyncedAt);
+    const when =
+      ago < 60_000
+        ? 'less than a minute ago'
+        : `${formatDurationWords(Math.floor(ago / 60_000) * 60)} ago`;
+    return { ...error, message: `${error.message} Last synced ${when}.` };
+  }
+  return error;
 }
 
 const emptyEntry = { description: null, projectName: null, taskName: null };

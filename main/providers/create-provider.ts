@@ -10,7 +10,7 @@ import type { SecretStore } from '../secrets/secret-store';
 import { SecretStoreError } from '../secrets/secret-store';
 import { LocalProvider } from './local/local-provider';
 import { ProviderError, type Provider } from './provider';
-import type { ProviderDeps, ProviderModule } from './provider-module';
+import type { ProviderModule } from './provider-module';
 
 /** Remote providers, one module each (main/providers/<kind>/). */
 const MODULES: Partial<Record<ProviderKind, ProviderModule>> = {};
