@@ -11,9 +11,12 @@ import { SecretStoreError } from '../secrets/secret-store';
 import { LocalProvider } from './local/local-provider';
 import { ProviderError, type Provider } from './provider';
 import type { ProviderModule } from './provider-module';
+import { togglModule } from './toggl/toggl-module';
 
 /** Remote providers, one module each (main/providers/<kind>/). */
-const MODULES: Partial<Record<ProviderKind, ProviderModule>> = {};
+const MODULES: Partial<Record<ProviderKind, ProviderModule>> = {
+  toggl: togglModule,
+};
 
 export function providerModule(kind: ProviderKind): ProviderModule {
   const module = MODULES[kind];

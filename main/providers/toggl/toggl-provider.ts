@@ -1,0 +1,494 @@
+/**
+ * A Toggl Track account. Free plans allow 30 user-level requests an hour, so every request is
+ * chosen: the running entry is polled about every 4 minutes (GET /me/time_entries/current, one
+ * request), recent entries and projects come from a disk cache refreshed with `since=` at most
+ * every 30 minutes, start and stop are exactly one request whose answer is the new truth, and
+ * automatic refreshes stop well before the quota (see request-budget.ts).
+ */
+import type { Capabilities } from '../../../preload/contract';
+import type { ProviderDeps } from '../provider-module';
+import {
+  ProviderError,
+  type Project,
+  type Provider,
+  type RefreshReason,
+  type RemoteEntry,
+  type StartRequest,
+  type StartResult,
+  type SyncResult,
+} from '../provider';
+import {
+  clientsSchema,
+  currentEntrySchema,
+  keepEntry,
+  projectsSchema,
+  tasksSchema,
+  timeEntriesSchema,
+  timeEntrySchema,
+  type KeptEntry,
+} from './toggl-api';
+import { TogglCache, type CacheFile } from './toggl-cache';
+import { TogglClient } from './toggl-client';
+import { RequestBudget } from './request-budget';
+
+/** How often the running entry is re-read while the app runs (p95 staleness target: 4 min). */
+export const POLL_MS = 4 * 60_000;
+/** Recent entries are re-read with `since=` at most this often by automatic refreshes. */
+export const ENTRIES_REFRESH_MS = 30 * 60_000;
+/**
+ * Projects, clients and tasks change rarely and cost three requests: automatic refreshes re-read
+ * them every 2 hours (a user refresh always does, and so does a running entry whose project we
+ * do not know), which keeps a 4-minute poll (15/h) plus recent entries (2/h) under the cap.
+ */
+export const PROJECTS_REFRESH_MS = 2 * 60 * 60_000;
+/** `since=` reaches a little further back than the last read, for clocks that disagree. */
+const SINCE_OVERLAP_MS = 5 * 60_000;
+const RECENT_MS = 7 * 24 * 3600_000;
+
+export interface TogglSettings {
+  workspaceId: number;
+}
+
+export class TogglProvider implements Provider {
+  readonly kind = 'toggl' as const;
+  readonly capabilities: Capabilities = {
+    projects: true,
+    tasks: true,
+    // PATCH …/stop stops "now" on Toggl's clock; a stop in the past would need another call.
+    backdate: false,
+    editStart: false,
+  };
+  readonly popupStaleMs = 30_000;
+  readonly budget: RequestBudget;
+  readonly #client: TogglClient;
+  readonly #cache: TogglCache;
+  #state: CacheFile;
+  /** When THIS process last learned the running entry: the poll rhythm is counted from it. */
+  #learnedAt: number | null = null;
+  readonly #askedForProject = new Set<number>();
+
+  constructor(
+    private readonly settings: TogglSettings,
+    baseUrl: string,
+    private readonly deps: ProviderDeps,
+  ) {
+    this.budget = new RequestBudget(deps.cacheDir, deps.onProblem);
+    this.#cache = new TogglCache(deps.cacheDir, settings.workspaceId, deps.onProblem);
+    this.#state = this.#cache.load();
+    this.#client = new TogglClient({
+      baseUrl,
+      fetch: deps.fetch,
+      appVersion: deps.appVersion,
+      now: () => deps.clock.now(),
+      getToken: deps.getSecret,
+      budget: this.budget,
+    });
+  }
+
+  get #wid(): number {
+    return this.settings.workspaceId;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Schedule
+  // -------------------------------------------------------------------------------------------
+
+  nextRefreshIn(state: { running: boolean; now: number }): number | null {
+    const { now } = state;
+    // From the last time we learned the truth (stable when asked every minute), but never
+    // before the budget (cap, headroom, quota reset, back-off) allows an automatic request.
+    const rhythm = this.#learnedAt === null ? now : this.#learnedAt + POLL_MS;
+    return Math.max(0, Math.max(rhythm, this.budget.autoAllowedAt(now)) - now);
+  }
+
+  allowAutoRefresh(reason: RefreshReason, now: number): boolean {
+    if (reason === 'user') return true;
+    if (this.budget.autoAllowedAt(now) > now) return false;
+    // A start-up (every `tray-timer status` without the app) reuses a state younger than one
+    // poll interval instead of spending a request.
+    const synced = this.#state.syncedAt;
+    if (reason === 'startup' && synced !== null && now - synced < POLL_MS && now >= synced)
+      return false;
+    return true;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reading
+  // -------------------------------------------------------------------------------------------
+
+  restore(): SyncResult | null {
+    this.#state = this.#cache.load();
+    const s = this.#state;
+    if (s.syncedAt === null && s.entriesSyncedAt === null && s.projectsSyncedAt === null)
+      return null;
+    if (s.syncedAt !== null) this.#learnedAt = s.syncedAt;
+    return {
+      running: s.running ? this.#toRemote(s.running) : null,
+      ...(s.syncedAt !== null ? { syncedAt: s.syncedAt } : {}),
+      entries: this.#recentEntries(this.deps.clock.now() - RECENT_MS),
+      projects: this.#projects(),
+    };
+  }
+
+  async sync(reason: RefreshReason, since: number): Promise<SyncResult> {
+    const auto = reason !== 'user';
+    const running = await this.#readCurrent(auto);
+    const now = this.deps.clock.now();
+    const entriesDue =
+      !auto ||
+      this.#state.entriesSyncedAt === null ||
+      now - this.#state.entriesSyncedAt >= ENTRIES_REFRESH_MS;
+    // A running entry in a project we do not know: the project list is stale (once per project,
+    // so an archived project does not cost three requests on every poll).
+    const missing = running?.workspaceId === this.#wid ? running.projectId : null;
+    const unknownProject =
+      missing !== null &&
+      !this.#askedForProject.has(missing) &&
+      !this.#state.projects.some((p) => p.id === missing);
+    if (unknownProject) this.#askedForProject.add(missing);
+    const projectsDue =
+      !auto ||
+      unknownProject ||
+      this.#state.projectsSyncedAt === null ||
+      now - this.#state.projectsSyncedAt >= PROJECTS_REFRESH_MS;
+    const projectCalls = this.#state.tasksUnsupported ? 2 : 3;
+    let entriesRead = false;
+    let projectsRead = false;
+    // Lists only when due and, for automatic refreshes, only when the budget has room for them
+    // now; otherwise they stay due and come with a later refresh.
+    if (entriesDue && (!auto || this.budget.autoAllowedAt(now, 1) <= now)) {
+      entriesRead = await this.#listStep(() => this.#readEntries(auto, since));
+    }
+    if (projectsDue && (!auto || this.budget.autoAllowedAt(now, projectCalls) <= now)) {
+      projectsRead = await this.#listStep(() => this.#readProjects(auto));
+    }
+    this.#cache.save(this.#state);
+    return {
+      running: running ? this.#toRemote(running) : null,
+      syncedAt: this.#state.syncedAt ?? now,
+      ...(entriesRead ? { entries: this.#recentEntries(since) } : {}),
+      ...(projectsRead ? { projects: this.#projects() } : {}),
+    };
+  }
+
+  /**
+   * A list that could not be read stays as cached (the running entry is what matters); only
+   * sign-in and quota failures are passed on, because the user must see those.
+   */
+  async #listStep(read: () => Promise<void>): Promise<boolean> {
+    try {
+      await read();
+      return true;
+    } catch (err) {
+      if (
+        err instanceof ProviderError &&
+        (err.error.kind === 'auth' || err.error.kind === 'quota')
+      ) {
+        this.#cache.save(this.#state);
+        throw err;
+      }
+      return false;
+    }
+  }
+
+  async #readCurrent(auto: boolean): Promise<KeptEntry | null> {
+    const body = await this.#client.call({
+      method: 'GET',
+      path: '/me/time_entries/current',
+      schema: currentEntrySchema,
+      what: 'running entry',
+      auto,
+    });
+    const kept = body ? keepEntry(body) : null;
+    // A "current" entry that has a stop time is not running (defensive: never show it ticking).
+    const running = kept && kept.stop === null ? kept : null;
+    this.#learn(running);
+    return running;
+  }
+
+  async #readEntries(auto: boolean, windowStart: number): Promise<void> {
+    const last = this.#state.entriesSyncedAt;
+    const from = last === null ? windowStart : Math.max(0, last - SINCE_OVERLAP_MS);
+    const fetchedAt = this.deps.clock.now();
+    const list = await this.#client.call({
+      method: 'GET',
+      path: `/me/time_entries?since=${Math.floor(from / 1000)}`,
+      schema: timeEntriesSchema,
+      what: 'recent entries',
+      auto,
+    });
+    const byId = new Map((last === null ? [] : this.#state.entries).map((e) => [e.id, e] as const));
+    for (const e of list) {
+      // `since` includes deleted entries: they leave the list instead of showing up in it.
+      if (e.server_deleted_at) byId.delete(e.id);
+      else if (e.workspace_id === this.#wid) byId.set(e.id, keepEntry(e));
+    }
+    const cutoff = windowStart;
+    this.#state.entries = [...byId.values()].filter((e) => e.stop === null || e.start >= cutoff);
+    this.#state.entriesSyncedAt = fetchedAt;
+  }
+
+  /** Projects, their clients and tasks: three requests, incremental with `since=` after the first. */
+  async #readProjects(auto: boolean): Promise<void> {
+    const last = this.#state.projectsSyncedAt;
+    const first = last === null;
+    const since = first ? '' : `?since=${Math.floor(Math.max(0, last - SINCE_OVERLAP_MS) / 1000)}`;
+    const fetchedAt = this.deps.clock.now();
+    const projects = await this.#client.call({
+      method: 'GET',
+      path: `/me/projects${since}`,
+      schema: projectsSchema,
+      what: 'projects',
+      auto,
+    });
+    const clients = await this.#client.call({
+      method: 'GET',
+      path: `/me/clients${since}`,
+      schema: clientsSchema,
+      what: 'clients',
+      auto,
+    });
+    const state = this.#state;
+    state.projects = mergeById(
+      first ? [] : state.projects,
+      projects.filter((p) => p.workspace_id === this.#wid),
+      (p) => (p.server_deleted_at || p.active === false ? null : p),
+      (p) => ({
+        id: p.id,
+        name: p.name,
+        color: p.color ?? null,
+        clientId: p.client_id ?? null,
+        clientName: p.client_name ?? null,
+      }),
+    ).sort((a, b) => a.name.localeCompare(b.name));
+    state.clients = mergeById(
+      first ? [] : state.clients,
+      clients,
+      (c) => (c.server_deleted_at || c.archived ? null : c),
+      (c) => ({ id: c.id, name: c.name }),
+    );
+    if (!state.tasksUnsupported) {
+      try {
+        const tasks = await this.#client.call({
+          method: 'GET',
+          path: `/me/tasks${since}`,
+          schema: tasksSchema,
+          what: 'tasks',
+          auto,
+        });
+        state.tasks = mergeById(
+          first ? [] : state.tasks,
+          tasks.filter((t) => t.workspace_id === this.#wid),
+          (t) => (t.server_deleted_at || t.active === false ? null : t),
+          (t) => ({ id: t.id, name: t.name, projectId: t.project_id }),
+        );
+      } catch (err) {
+        // Tasks are a paid feature: a workspace without them simply has none.
+        if (!(err instanceof ProviderError && err.error.kind === 'unsupported')) throw err;
+        state.tasks = [];
+        state.tasksUnsupported = true;
+      }
+    }
+    state.projectsSyncedAt = fetchedAt;
+  }
+
+  async projects(): Promise<Project[]> {
+    // The core asks on every start with a project: answer from the cache; read once if empty.
+    if (this.#state.projectsSyncedAt === null) {
+      await this.#readProjects(false);
+      this.#cache.save(this.#state);
+    }
+    return this.#projects();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Actions: one request each, the answer is the new state
+  // -------------------------------------------------------------------------------------------
+
+  async start(request: StartRequest): Promise<StartResult> {
+    const projectId = toTogglId(request.projectId, 'project');
+    const taskId = toTogglId(request.taskId, 'task');
+    const start = toUtc(request.at);
+    const body = {
+      created_with: 'Tray Timer',
+      workspace_id: this.#wid,
+      start,
+      duration: -1,
+      stop: null,
+      description: request.description ?? '',
+      project_id: projectId,
+      task_id: taskId,
+      tags: request.tags ?? [],
+      // Omitted unless known, so a project's own billable default still applies to new entries.
+      ...(request.billable !== undefined ? { billable: request.billable } : {}),
+    };
+    const previous = this.#state.running;
+    const created = await this.#client.call({
+      method: 'POST',
+      path: `/workspaces/${this.#wid}/time_entries`,
+      schema: timeEntrySchema,
+      what: 'new entry',
+      body,
+    });
+    const entry = keepEntry(created);
+    // Toggl stops the entry that was running when a new one starts; it ends where this begins.
+    const replaced =
+      previous && previous.id !== entry.id
+        ? { ...previous, stop: Math.max(previous.start, entry.start) }
+        : null;
+    this.#upsert(replaced);
+    this.#learn(entry.stop === null ? entry : null);
+    this.#upsert(entry);
+    this.#cache.save(this.#state);
+    return {
+      entry: this.#toRemote(entry),
+      replaced: replaced ? this.#toRemote(replaced) : null,
+    };
+  }
+
+  async stop(at: number): Promise<RemoteEntry | null> {
+    let target = this.#state.running;
+    if (!target) {
+      // Nothing known to run, but it may have been started on the web or phone meanwhile.
+      target = await this.#readCurrent(false);
+      if (!target) {
+        this.#cache.save(this.#state);
+        return null;
+      }
+    }
+    try {
+      return await this.#stopEntry(target);
+    } catch (err) {
+      const gone =
+        err instanceof ProviderError &&
+        (err.error.kind === 'conflict' || err.error.kind === 'not-found');
+      if (!gone) throw err;
+    }
+    // 409 "already stopped" (or deleted) elsewhere: not an error for the user. Learn the truth.
+    const now = await this.#readCurrent(false);
+    const stoppedElsewhere = {
+      ...target,
+      stop: Math.max(target.start, Math.min(at, this.deps.clock.now())),
+    };
+    if (now === null) {
+      this.#upsert(stoppedElsewhere);
+      this.#cache.save(this.#state);
+      return this.#toRemote(stoppedElsewhere);
+    }
+    if (now.id === target.id) {
+      this.#cache.save(this.#state);
+      throw new ProviderError({
+        kind: 'conflict',
+        message:
+          'Toggl Track says this entry is already stopped yet still running. Refresh and try again.',
+      });
+    }
+    // Another entry was started elsewhere meanwhile; "stop" means nothing should run.
+    this.#upsert(stoppedElsewhere);
+    return this.#stopEntry(now);
+  }
+
+  async #stopEntry(target: KeptEntry): Promise<RemoteEntry> {
+    const stopped = await this.#client.call({
+      method: 'PATCH',
+      path: `/workspaces/${target.workspaceId}/time_entries/${target.id}/stop`,
+      schema: timeEntrySchema,
+      what: 'stopped entry',
+    });
+    const kept = keepEntry(stopped);
+    this.#learn(null);
+    this.#upsert(kept);
+    this.#cache.save(this.#state);
+    return this.#toRemote(kept);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // State and mapping
+  // -------------------------------------------------------------------------------------------
+
+  #learn(running: KeptEntry | null): void {
+    const now = this.deps.clock.now();
+    this.#state.running = running;
+    this.#state.syncedAt = now;
+    this.#learnedAt = now;
+    // An entry we listed as running that no longer is ended about now; the next `since` read
+    // brings its exact stop time.
+    this.#state.entries = this.#state.entries.map((e) =>
+      e.stop === null && e.id !== running?.id ? { ...e, stop: Math.max(e.start, now) } : e,
+    );
+  }
+
+  #upsert(entry: KeptEntry | null): void {
+    if (!entry || entry.workspaceId !== this.#wid) return;
+    this.#state.entries = [...this.#state.entries.filter((e) => e.id !== entry.id), entry];
+  }
+
+  #recentEntries(since: number): RemoteEntry[] {
+    return this.#state.entries
+      .filter((e) => e.stop === null || e.start >= since)
+      .sort((a, b) => b.start - a.start)
+      .map((e) => this.#toRemote(e));
+  }
+
+  #projects(): Project[] {
+    return this.#state.projects.map((p) => ({
+      id: String(p.id),
+      name: p.name,
+      color: p.color,
+      clientName:
+        p.clientName ?? this.#state.clients.find((c) => c.id === p.clientId)?.name ?? null,
+      tasks: this.#state.tasks
+        .filter((t) => t.projectId === p.id)
+        .map((t) => ({ id: String(t.id), name: t.name, projectId: String(p.id) })),
+    }));
+  }
+
+  #toRemote(e: KeptEntry): RemoteEntry {
+    const project = this.#state.projects.find((p) => p.id === e.projectId);
+    const task = this.#state.tasks.find((t) => t.id === e.taskId);
+    return {
+      id: String(e.id),
+      description: e.description,
+      projectId: e.projectId === null ? null : String(e.projectId),
+      projectName: project?.name ?? e.projectName,
+      projectColor: project?.color ?? e.projectColor,
+      taskId: e.taskId === null ? null : String(e.taskId),
+      taskName: task?.name ?? e.taskName,
+      start: e.start,
+      stop: e.stop,
+      tags: e.tags,
+      ...(e.billable !== undefined ? { billable: e.billable } : {}),
+    };
+  }
+}
+
+/** Applies an incremental list: `keep` returns null for what left (deleted, archived). */
+function mergeById<W extends { id: number }, K extends { id: number }>(
+  cached: readonly K[],
+  changes: readonly W[],
+  keep: (w: W) => W | null,
+  toKept: (w: W) => K,
+): K[] {
+  const byId = new Map(cached.map((k) => [k.id, k] as const));
+  for (const w of changes) {
+    if (keep(w) === null) byId.delete(w.id);
+    else byId.set(w.id, toKept(w));
+  }
+  return [...byId.values()];
+}
+
+function toTogglId(id: string | null, what: 'project' | 'task'): number | null {
+  if (id === null) return null;
+  if (!/^\d+$/.test(id))
+    throw new ProviderError({
+      kind: 'validation',
+      message: `That is not a Toggl ${what} id: ${id}`,
+      field: what,
+    });
+  return Number(id);
+}
+
+/** Toggl wants UTC ("2025-01-01T10:00:00Z"); whole seconds, as its own clients send. */
+function toUtc(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
