@@ -26,6 +26,8 @@
  *   second (by `now`) → 429 (not counted in the quota), with `Retry-After: 1` if `retryAfter`.
  * - `errorBodies`: 'json-string' (default; 400/403/404/409 bodies are JSON strings such as
  *   `"Time entry already stopped"`) or 'text' (the same words, text/plain).
+ * - `projectClientName`: add `client_name` to project objects (default false: the v9 Project
+ *   shapes published in docs and clients show only `client_id`; clients come from /me/clients).
  *
  * Runtime switches: `fault(kind, pattern?, { times?, ms?, body? })` (kinds in http-fake-kit:
  * slow, reset, html502, status500, truncatedJson, wrongShape), `clearFaults(kind?)`,
@@ -42,9 +44,8 @@
  * Chosen where the docs are silent (UNCONFIRMED): validation messages for POST/PUT; start/stop
  * stored at whole seconds; a running entry is auto-stopped when another one starts (stop = new
  * start); GET /me/quota counts in the user bucket; 401/403 carry no quota headers and are not
- * counted; unknown routes answer Go's "404 page not found" text and are counted; project objects
- * carry no client name (clients come from /me/clients, /workspaces/{wid}/clients or
- * /me?with_related_data=true); /workspaces/{wid}/projects defaults to active=true; /me/time_entries
+ * counted; unknown routes answer Go's "404 page not found" text and are counted;
+ * /workspaces/{wid}/projects defaults to active=true; /me/time_entries
  * with no filter returns non-deleted entries started in the last 9 days.
  */
 import { randomBytes } from 'node:crypto';
@@ -76,6 +77,8 @@ export interface FakeTogglConfig {
   runningDuration: RunningDuration;
   burst: { perSecond: number; retryAfter?: boolean } | null;
   errorBodies: 'json-string' | 'text';
+  /** Add `client_name` to project objects (UNCONFIRMED that real Toggl does; default false). */
+  projectClientName: boolean;
 }
 
 export interface FakeTogglOptions {
@@ -84,6 +87,7 @@ export interface FakeTogglOptions {
   runningDuration?: RunningDuration;
   burst?: FakeTogglConfig['burst'];
   errorBodies?: FakeTogglConfig['errorBodies'];
+  projectClientName?: boolean;
 }
 
 export type Bucket = 'user' | 'org';
@@ -395,6 +399,7 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
     runningDuration: 'recorded',
     burst: null,
     errorBodies: 'json-string',
+    projectClientName: false,
   };
   const configure = (patch: FakeTogglOptions): void => {
     if (patch.now) config.now = patch.now;
@@ -402,6 +407,7 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
     if (patch.runningDuration) config.runningDuration = patch.runningDuration;
     if (patch.burst !== undefined) config.burst = patch.burst;
     if (patch.errorBodies) config.errorBodies = patch.errorBodies;
+    if (patch.projectClientName !== undefined) config.projectClientName = patch.projectClientName;
   };
   configure(options);
   const now = (): number => config.now();
@@ -731,6 +737,9 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
     wid: p.workspaceId,
     cid: p.clientId,
     permissions: null,
+    ...(config.projectClientName
+      ? { client_name: p.clientId === null ? null : (clients.get(p.clientId)?.name ?? null) }
+      : {}),
   });
 
   const taskWire = (t: FakeTask): Record<string, unknown> => ({
