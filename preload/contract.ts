@@ -84,6 +84,8 @@ export const projectViewSchema = z.object({
   name: z.string(),
   color: z.string().nullable(),
   clientName: z.string().nullable(),
+  /** The project's tasks (providers with `capabilities.tasks`), for the popup's task picker. */
+  tasks: z.array(z.object({ id: z.string(), name: z.string() })).default([]),
 });
 export type ProjectView = z.infer<typeof projectViewSchema>;
 

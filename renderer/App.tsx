@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useState } from 'react';
 import type {
   AccountState,
+  AppError,
   CommandResult,
   EntryView,
   PopupView,
@@ -10,7 +11,9 @@ import type {
   TrayTimerApi,
 } from '../preload/contract';
 import { formatHoursMinutes } from '../preload/format';
+import { AccountBanner } from './components/AccountBanner';
 import { PreferencesView } from './components/PreferencesView';
+import type { ConnectTarget } from './components/ConnectAccountForm';
 import { RecentList, continueKey } from './components/RecentList';
 import { RunningEntry, liveElapsed } from './components/RunningEntry';
 import { StartForm } from './components/StartForm';
@@ -22,6 +25,7 @@ import { asSettingsView } from './settings-view';
 
 type Running = AccountState & { entry: EntryView };
 const isRunning = (a: AccountState): a is Running => a.running && a.entry !== null;
+const hasError = (a: AccountState): a is AccountState & { error: AppError } => a.error !== null;
 
 export function App({ api }: { api: TrayTimerApi }) {
   const { snapshot, loadError, accept } = useSnapshot(api);
@@ -30,6 +34,8 @@ export function App({ api }: { api: TrayTimerApi }) {
   const [focusSignal, setFocusSignal] = useState(0);
   const [settings, setSettings] = useState<SettingsView | null>(null);
   const [settingsError, setSettingsError] = useState<string | null>(null);
+  // Set by "Reconnect": Preferences opens with that service chosen in the connect form.
+  const [connectFor, setConnectFor] = useState<ConnectTarget | null>(null);
 
   const running = snapshot?.accounts.filter(isRunning) ?? [];
   const anchor = Date.parse(running[0]?.entry.startedAt ?? '');
@@ -90,11 +96,14 @@ export function App({ api }: { api: TrayTimerApi }) {
     [api, commands, loadSettings],
   );
 
-  const toggleView = () => {
-    const next = view === 'timer' ? 'preferences' : 'timer';
+  const openView = (next: PopupView) => {
     setView(next);
     if (next === 'timer') setFocusSignal((n) => n + 1);
     else void loadSettings();
+  };
+  const toggleView = () => {
+    if (view === 'preferences') setConnectFor(null);
+    openView(view === 'timer' ? 'preferences' : 'timer');
   };
 
   const blocked = commands.pending !== null;
@@ -137,13 +146,39 @@ export function App({ api }: { api: TrayTimerApi }) {
                 ))}
               </ul>
             )}
-            {snapshot.accounts
-              .filter((a) => a.error)
-              .map((a) => (
-                <p key={a.id} className="notice warning" role="alert">
-                  <strong>{a.label}:</strong> {a.error?.message}
-                </p>
-              ))}
+            {/* Each account's area: its trouble on top, then its running entry. */}
+            {snapshot.accounts.map((account) => (
+              <Fragment key={account.id}>
+                {hasError(account) && (
+                  <AccountBanner
+                    account={account}
+                    onReconnect={() => {
+                      setConnectFor({ provider: account.provider, accountId: account.id });
+                      openView('preferences');
+                    }}
+                  />
+                )}
+                {isRunning(account) && (
+                  <RunningEntry
+                    account={account}
+                    snapshotAt={snapshot.at}
+                    now={now}
+                    busy={commands.pending === `stop:${account.id}`}
+                    blocked={blocked}
+                    error={failureOf(commands, `stop:${account.id}`)}
+                    onStop={guard(async () => {
+                      const stopped = await commands.run(
+                        `stop:${account.id}`,
+                        () => api.stop({ accountId: account.id }),
+                        'Stopped',
+                      );
+                      // The Stop button is gone: give the keyboard a sensible place to continue.
+                      if (stopped) setFocusSignal((n) => n + 1);
+                    })}
+                  />
+                )}
+              </Fragment>
+            ))}
             {running.length === 0 && (
               <section className="card idle" aria-label="Timer">
                 <p className="clock idle-clock" data-testid="clock">
@@ -152,26 +187,6 @@ export function App({ api }: { api: TrayTimerApi }) {
                 <p className="muted">Not tracking</p>
               </section>
             )}
-            {running.map((account) => (
-              <RunningEntry
-                key={account.id}
-                account={account}
-                snapshotAt={snapshot.at}
-                now={now}
-                busy={commands.pending === `stop:${account.id}`}
-                blocked={blocked}
-                error={failureOf(commands, `stop:${account.id}`)}
-                onStop={guard(async () => {
-                  const stopped = await commands.run(
-                    `stop:${account.id}`,
-                    () => api.stop({ accountId: account.id }),
-                    'Stopped',
-                  );
-                  // The Stop button is gone: give the keyboard a sensible place to continue.
-                  if (stopped) setFocusSignal((n) => n + 1);
-                })}
-              />
-            ))}
             <StartForm
               accounts={snapshot.accounts}
               defaultAccountId={snapshot.defaultAccountId}
@@ -206,6 +221,24 @@ export function App({ api }: { api: TrayTimerApi }) {
             settingsError={settingsError}
             commands={commands}
             update={update}
+            connectFor={connectFor}
+            onAddAccount={async (input) => {
+              let message = '';
+              const ok = await commands.run('accounts:add', async () => {
+                const result = await api.addAccount(input);
+                if (result.ok) message = result.message ?? 'Connected.';
+                return result;
+              });
+              if (ok) await loadSettings();
+              return ok ? message : null;
+            }}
+            onRemoveAccount={async (accountId) => {
+              const ok = await commands.run(`accounts:remove:${accountId}`, () =>
+                api.removeAccount(accountId),
+              );
+              if (ok) await loadSettings();
+              return ok;
+            }}
           />
         )}
       </main>

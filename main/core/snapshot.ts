@@ -90,6 +90,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
       name: p.name,
       color: p.color,
       clientName: p.clientName,
+      tasks: p.tasks.map((t) => ({ id: t.id, name: t.name })),
     })),
     todaySeconds: secondsToday(rt.entries, now),
     lastSyncedAt: rt.lastSyncedAt === null ? null : toLocalIso(rt.lastSyncedAt),

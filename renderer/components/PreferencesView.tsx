@@ -2,13 +2,16 @@ import { useId, useState } from 'react';
 import type { FormEvent, KeyboardEvent } from 'react';
 import type {
   AccountState,
+  AddAccountInput,
   HotkeyAction,
   Hotkeys,
   Notice,
   SettingsPatch,
   SettingsView,
 } from '../../preload/contract';
-import { HOTKEY_ACTIONS, HOTKEY_LABELS, PROVIDER_NAMES } from '../constants';
+import { HOTKEY_ACTIONS, HOTKEY_LABELS } from '../constants';
+import { AccountsSection } from './AccountsSection';
+import type { ConnectTarget } from './ConnectAccountForm';
 import { recordKey } from '../accelerator';
 import type { Commands } from '../hooks/useCommands';
 import { failureOf, isField } from '../hooks/useCommands';
@@ -20,12 +23,16 @@ interface Props {
   settingsError: string | null;
   commands: Commands;
   update(key: string, patch: SettingsPatch, done: string): Promise<boolean>;
+  connectFor: ConnectTarget | null;
+  onAddAccount(input: AddAccountInput): Promise<string | null>;
+  onRemoveAccount(accountId: string): Promise<boolean>;
 }
 
 const isMac = /Mac|iPhone|iPad/.test(navigator.userAgent);
 
 export function PreferencesView(props: Props) {
   const { accounts, notices, settings, settingsError, commands, update } = props;
+  const { connectFor, onAddAccount, onRemoveAccount } = props;
   const blocked = commands.pending !== null;
   return (
     <div className="preferences">
@@ -34,6 +41,14 @@ export function PreferencesView(props: Props) {
           {settingsError}
         </p>
       )}
+      <AccountsSection
+        accounts={accounts}
+        commands={commands}
+        connectFor={connectFor}
+        update={update}
+        onAddAccount={onAddAccount}
+        onRemoveAccount={onRemoveAccount}
+      />
       {settings && (
         <HotkeysForm
           // A new saved value resets the draft.
@@ -75,57 +90,6 @@ export function PreferencesView(props: Props) {
           )}
         </section>
       )}
-      <section className="card" aria-labelledby="accounts-heading">
-        <h2 id="accounts-heading" className="section-title">
-          Accounts
-        </h2>
-        <ul className="account-list">
-          {accounts.map((account) => (
-            <li key={account.id} className="account-item">
-              <div className="account-text">
-                <span className="account-label">{account.label}</span>
-                <span className="account-meta">
-                  {account.provider === 'local'
-                    ? 'Built in · entries stay on this computer'
-                    : PROVIDER_NAMES[account.provider]}
-                </span>
-                {account.error && (
-                  <span className="error" role="alert">
-                    {account.error.message}
-                  </span>
-                )}
-              </div>
-              {account.isDefault ? (
-                <span className="badge">Default</span>
-              ) : (
-                <button
-                  type="button"
-                  className="button small"
-                  aria-disabled={blocked || undefined}
-                  aria-busy={commands.pending === `settings:default:${account.id}` || undefined}
-                  onClick={() => {
-                    if (blocked) return;
-                    void update(
-                      `settings:default:${account.id}`,
-                      { defaultAccountId: account.id },
-                      `${account.label} is now the default account`,
-                    );
-                  }}
-                >
-                  Make default
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
-        {accounts
-          .filter((a) => failureOf(commands, `settings:default:${a.id}`))
-          .map((a) => (
-            <p className="error" role="alert" key={a.id}>
-              {failureOf(commands, `settings:default:${a.id}`)?.message}
-            </p>
-          ))}
-      </section>
     </div>
   );
 }

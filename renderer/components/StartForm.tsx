@@ -1,8 +1,9 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { FormEvent } from 'react';
-import type { AccountState, AppError, StartInput } from '../../preload/contract';
+import type { FormEvent, ReactNode } from 'react';
+import type { AccountState, AppError, ProjectView, StartInput } from '../../preload/contract';
 import { isField } from '../hooks/useCommands';
 import { PlayIcon } from './icons';
+import { ProjectPicker } from './ProjectPicker';
 
 interface Props {
   accounts: AccountState[];
@@ -15,16 +16,38 @@ interface Props {
   onStart(input: StartInput): Promise<boolean>;
 }
 
-/** Descriptions to suggest, newest first, each with the project it was last used with. */
-function suggestions(account: AccountState | undefined): Map<string, string | null> {
-  const byDescription = new Map<string, string | null>();
+interface Suggestion {
+  projectName: string | null;
+  projectId: string | null;
+  taskId: string | null;
+}
+
+/** Descriptions to suggest, newest first, each with the project and task it was last used with. */
+function suggestions(account: AccountState | undefined): Map<string, Suggestion> {
+  const byDescription = new Map<string, Suggestion>();
   for (const entry of account?.recent ?? []) {
     const description = entry.description?.trim();
     if (description && !byDescription.has(description)) {
-      byDescription.set(description, entry.projectName);
+      byDescription.set(description, {
+        projectName: entry.projectName,
+        projectId: entry.projectId,
+        taskId: entry.taskId,
+      });
     }
   }
   return byDescription;
+}
+
+/** The project the field means: the one picked from the list, else one named exactly so. */
+export function chosenProject(
+  projects: readonly ProjectView[],
+  text: string,
+  pickedId: string | null,
+): ProjectView | undefined {
+  const picked = projects.find((p) => p.id === pickedId);
+  if (picked && picked.name === text) return picked;
+  const needle = text.trim().toLowerCase();
+  return needle ? projects.find((p) => p.name.toLowerCase() === needle) : undefined;
 }
 
 export function StartForm(props: Props) {
@@ -33,6 +56,8 @@ export function StartForm(props: Props) {
   const descriptionRef = useRef<HTMLInputElement>(null);
   const [description, setDescription] = useState('');
   const [project, setProject] = useState('');
+  const [pickedProjectId, setPickedProjectId] = useState<string | null>(null);
+  const [taskId, setTaskId] = useState('');
   const [chosenAccount, setChosenAccount] = useState<string | null>(null);
 
   // The chosen account may disappear (removed in another window): fall back to the default.
@@ -42,20 +67,31 @@ export function StartForm(props: Props) {
     accounts[0];
   const recent = useMemo(() => suggestions(account), [account]);
   const projects = account?.capabilities.projects ? account.projects : [];
+  const current = chosenProject(projects, project, pickedProjectId);
+  const tasks = account?.capabilities.tasks && current ? current.tasks : [];
+  const task = tasks.find((t) => t.id === taskId);
+  const several = accounts.length > 1;
   const isNewProject =
-    account?.provider === 'local' &&
-    project.trim() !== '' &&
-    !projects.some((p) => p.name.toLowerCase() === project.trim().toLowerCase());
+    account?.provider === 'local' && project.trim() !== '' && current === undefined;
 
   useEffect(() => {
     descriptionRef.current?.focus();
   }, [focusSignal]);
 
+  const setProjectText = (text: string, pickedId: string | null = null) => {
+    setProject(text);
+    setPickedProjectId(pickedId);
+    setTaskId('');
+  };
+
   const onDescription = (value: string) => {
     setDescription(value);
-    // Picking a suggestion (or typing one exactly) brings its project along.
+    // Picking a suggestion (or typing one exactly) brings its project and task along.
     const known = recent.get(value.trim());
-    if (known !== undefined) setProject(known ?? '');
+    if (known !== undefined) {
+      setProjectText(known.projectName ?? '', known.projectId);
+      setTaskId(known.taskId ?? '');
+    }
   };
 
   const submit = async (event: FormEvent) => {
@@ -63,18 +99,129 @@ export function StartForm(props: Props) {
     if (blocked || !account) return;
     const input: StartInput = { accountId: account.id };
     if (description.trim()) input.description = description.trim();
-    if (project.trim()) input.project = project.trim();
+    // A picked project goes by id: two clients may have projects with the same name.
+    if (current) input.project = current.id === pickedProjectId ? current.id : current.name;
+    else if (project.trim()) input.project = project.trim();
+    if (task) input.task = task.id;
     if (await onStart(input)) {
       setDescription('');
-      setProject('');
+      setProjectText('');
       descriptionRef.current?.focus();
     }
   };
 
   const descriptionError = isField(error, 'description') ? error : null;
   const projectError = isField(error, 'project') ? error : null;
+  const taskError = isField(error, 'task') ? error : null;
   const accountError = isField(error, 'accountId') ? error : null;
-  const formError = error && !descriptionError && !projectError && !accountError ? error : null;
+  const formError =
+    error && !descriptionError && !projectError && !taskError && !accountError ? error : null;
+
+  const startButton = (
+    <button
+      type="submit"
+      className="button primary start"
+      aria-disabled={blocked || undefined}
+      aria-busy={busy || undefined}
+    >
+      <PlayIcon />
+      <span>{busy ? 'Starting…' : 'Start'}</span>
+    </button>
+  );
+
+  const projectField = account?.capabilities.projects !== false && (
+    <div className="field grow">
+      <label htmlFor={`${id}-project`}>
+        Project
+        {isNewProject && <span className="badge">new</span>}
+      </label>
+      <ProjectPicker
+        id={`${id}-project`}
+        value={project}
+        projects={projects}
+        placeholder={account?.provider === 'local' ? 'None, or type a new one' : 'None'}
+        invalid={projectError !== null}
+        describedBy={projectError ? `${id}-project-error` : undefined}
+        onChange={(text) => setProjectText(text)}
+        onPick={(p) => setProjectText(p.name, p.id)}
+      />
+    </div>
+  );
+
+  const taskField = tasks.length > 0 && (
+    <div className="field grow">
+      <label htmlFor={`${id}-task`}>Task</label>
+      <select
+        id={`${id}-task`}
+        name="task"
+        value={task ? task.id : ''}
+        onChange={(e) => setTaskId(e.target.value)}
+        aria-invalid={taskError ? true : undefined}
+        aria-describedby={taskError ? `${id}-task-error` : undefined}
+      >
+        <option value="">No task</option>
+        {tasks.map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+
+  const accountField = several && (
+    <div className="field grow">
+      <label htmlFor={`${id}-account`}>Account</label>
+      <select
+        id={`${id}-account`}
+        name="account"
+        value={account?.id}
+        onChange={(e) => {
+          setChosenAccount(e.target.value);
+          // Projects belong to one account: a name typed for another would not match.
+          setProjectText('');
+        }}
+        aria-invalid={accountError ? true : undefined}
+      >
+        {accounts.map((a) => (
+          <option key={a.id} value={a.id}>
+            {a.label}
+            {a.isDefault ? ' (default)' : ''}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+
+  // One row (project + Start) in the simple case; otherwise the pickers first, then account + Start.
+  let rows: ReactNode;
+  if (!several && !taskField) {
+    rows = (
+      <div className="row">
+        {projectField}
+        {startButton}
+      </div>
+    );
+  } else {
+    rows = (
+      <>
+        {several && (
+          <div className="row">
+            {accountField}
+            {!projectField && startButton}
+          </div>
+        )}
+        {projectField && (
+          <div className="row">
+            {projectField}
+            {taskField}
+            {!taskField && startButton}
+          </div>
+        )}
+        {projectField && taskField && <div className="row end">{startButton}</div>}
+      </>
+    );
+  }
 
   return (
     <form className="card start-form" onSubmit={submit} aria-label="Start a timer" noValidate>
@@ -105,67 +252,15 @@ export function StartForm(props: Props) {
           </p>
         )}
       </div>
-
-      <div className="row">
-        {account?.capabilities.projects !== false && (
-          <div className="field grow">
-            <label htmlFor={`${id}-project`}>
-              Project
-              {isNewProject && <span className="badge">new</span>}
-            </label>
-            <input
-              id={`${id}-project`}
-              name="project"
-              type="text"
-              autoComplete="off"
-              spellCheck={false}
-              list={`${id}-projects`}
-              placeholder={account?.provider === 'local' ? 'None, or type a new one' : 'None'}
-              value={project}
-              onChange={(e) => setProject(e.target.value)}
-              aria-invalid={projectError ? true : undefined}
-              aria-describedby={projectError ? `${id}-project-error` : undefined}
-            />
-            <datalist id={`${id}-projects`}>
-              {projects.map((p) => (
-                <option key={p.id} value={p.name}>
-                  {p.clientName ?? undefined}
-                </option>
-              ))}
-            </datalist>
-          </div>
-        )}
-        {accounts.length > 1 && (
-          <div className="field">
-            <label htmlFor={`${id}-account`}>Account</label>
-            <select
-              id={`${id}-account`}
-              name="account"
-              value={account?.id}
-              onChange={(e) => setChosenAccount(e.target.value)}
-              aria-invalid={accountError ? true : undefined}
-            >
-              {accounts.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.label}
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
-        <button
-          type="submit"
-          className="button primary start"
-          aria-disabled={blocked || undefined}
-          aria-busy={busy || undefined}
-        >
-          <PlayIcon />
-          <span>{busy ? 'Starting…' : 'Start'}</span>
-        </button>
-      </div>
+      {rows}
       {projectError && (
         <p className="error" id={`${id}-project-error`} role="alert">
           {projectError.message}
+        </p>
+      )}
+      {taskError && (
+        <p className="error" id={`${id}-task-error`} role="alert">
+          {taskError.message}
         </p>
       )}
       {(accountError ?? formError) && (

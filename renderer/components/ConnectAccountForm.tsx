@@ -1,0 +1,244 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import type { FormEvent } from 'react';
+import type { AddAccountInput, AppError, ProviderKind } from '../../preload/contract';
+import { PROVIDER_NAMES } from '../constants';
+import { isField } from '../hooks/useCommands';
+
+/** Services the form offers; the others are listed as coming soon. */
+export const CONNECTABLE = ['toggl'] as const satisfies readonly ProviderKind[];
+const COMING_SOON = ['trackingtime', 'webwork'] as const satisfies readonly ProviderKind[];
+type Connectable = (typeof CONNECTABLE)[number];
+const isConnectable = (p: string): p is Connectable =>
+  (CONNECTABLE as readonly string[]).includes(p);
+
+/** What "Reconnect" on a failing account asks the form to preselect. */
+export interface ConnectTarget {
+  provider: ProviderKind;
+  accountId: string;
+}
+
+const TOKEN_HINT: Record<Connectable, string> = {
+  toggl: 'Toggl Track → Profile settings → API Token. It is kept in the system keychain only.',
+};
+
+interface Props {
+  target: ConnectTarget | null;
+  busy: boolean;
+  blocked: boolean;
+  error: AppError | null;
+  /** Resolves to the core's message on success, null on failure (the error comes as a prop). */
+  onConnect(input: AddAccountInput): Promise<string | null>;
+}
+
+/**
+ * Connect a remote account. The token field is uncontrolled on purpose: a controlled React input
+ * mirrors its value into the `value` attribute, and the token must never be in the DOM. It is
+ * read once on submit and emptied as soon as the account is connected.
+ */
+export function ConnectAccountForm({ target, busy, blocked, error, onConnect }: Props) {
+  const id = useId();
+  const secretRef = useRef<HTMLInputElement>(null);
+  const [provider, setProvider] = useState<Connectable>(
+    target && isConnectable(target.provider) ? target.provider : 'toggl',
+  );
+  const [workspace, setWorkspace] = useState('');
+  const [label, setLabel] = useState('');
+  const [baseUrl, setBaseUrl] = useState('');
+  const [advancedOpen, setAdvancedOpen] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+
+  // "Reconnect" lands here (the form is keyed by its target, so the service is preselected by
+  // the initial state above): put the cursor in the token field.
+  useEffect(() => {
+    if (!target) return;
+    secretRef.current?.focus();
+    secretRef.current?.scrollIntoView({ block: 'center' });
+  }, [target]);
+
+  const secretError = isField(error, 'secret') ? error : null;
+  const baseUrlError = isField(error, 'baseUrl') ? error : null;
+  const workspaceError = isField(error, 'workspace') ? error : null;
+  const labelError = isField(error, 'label') ? error : null;
+  const formError =
+    error && !secretError && !baseUrlError && !workspaceError && !labelError ? error : null;
+
+  // The field at fault gets the cursor; the base URL's must be visible even if Advanced was closed.
+  useEffect(() => {
+    if (secretError) secretRef.current?.focus();
+  }, [secretError]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (blocked) return;
+    setDone(null);
+    const input: AddAccountInput = {
+      provider,
+      secret: secretRef.current?.value ?? '',
+      options: workspace.trim() ? { workspace: workspace.trim() } : {},
+    };
+    if (label.trim()) input.label = label.trim();
+    if (baseUrl.trim()) input.baseUrl = baseUrl.trim();
+    const message = await onConnect(input);
+    if (message === null) return;
+    if (secretRef.current) secretRef.current.value = '';
+    setWorkspace('');
+    setLabel('');
+    setBaseUrl('');
+    setDone(message);
+  };
+
+  const describe = (...ids: (string | false | null)[]) =>
+    ids.filter(Boolean).join(' ') || undefined;
+
+  return (
+    <form
+      className="card connect-form"
+      onSubmit={submit}
+      aria-labelledby={`${id}-heading`}
+      noValidate
+      autoComplete="off"
+    >
+      <h2 id={`${id}-heading`} className="section-title">
+        Connect an account
+      </h2>
+      <div className="field inline">
+        <label htmlFor={`${id}-provider`}>Service</label>
+        <select
+          id={`${id}-provider`}
+          name="provider"
+          value={provider}
+          onChange={(e) => isConnectable(e.target.value) && setProvider(e.target.value)}
+        >
+          {CONNECTABLE.map((p) => (
+            <option key={p} value={p}>
+              {PROVIDER_NAMES[p]}
+            </option>
+          ))}
+          {COMING_SOON.map((p) => (
+            <option key={p} value={p} disabled>
+              {PROVIDER_NAMES[p]} (coming soon)
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-secret`}>API token</label>
+        <input
+          ref={secretRef}
+          id={`${id}-secret`}
+          name="secret"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="Paste the token"
+          aria-invalid={secretError ? true : undefined}
+          aria-describedby={describe(`${id}-secret-hint`, secretError && `${id}-secret-error`)}
+          onChange={() => setDone(null)}
+        />
+        <p className="hint" id={`${id}-secret-hint`}>
+          {TOKEN_HINT[provider]}
+        </p>
+        {secretError && (
+          <p className="error" id={`${id}-secret-error`} role="alert">
+            {secretError.message}
+          </p>
+        )}
+      </div>
+      <div className="row tight">
+        <div className="field grow">
+          <label htmlFor={`${id}-workspace`}>Workspace (optional)</label>
+          <input
+            id={`${id}-workspace`}
+            name="workspace"
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="Default"
+            value={workspace}
+            onChange={(e) => setWorkspace(e.target.value)}
+            aria-invalid={workspaceError ? true : undefined}
+            aria-describedby={workspaceError ? `${id}-workspace-error` : undefined}
+          />
+        </div>
+        <div className="field grow">
+          <label htmlFor={`${id}-label`}>Label (optional)</label>
+          <input
+            id={`${id}-label`}
+            name="label"
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="From the profile"
+            value={label}
+            onChange={(e) => setLabel(e.target.value)}
+            aria-invalid={labelError ? true : undefined}
+            aria-describedby={labelError ? `${id}-label-error` : undefined}
+          />
+        </div>
+      </div>
+      {workspaceError && (
+        <p className="error" id={`${id}-workspace-error`} role="alert">
+          {workspaceError.message}
+        </p>
+      )}
+      {labelError && (
+        <p className="error" id={`${id}-label-error`} role="alert">
+          {labelError.message}
+        </p>
+      )}
+      <details
+        className="advanced"
+        open={advancedOpen || baseUrlError !== null}
+        onToggle={(e) => setAdvancedOpen(e.currentTarget.open)}
+      >
+        <summary>Advanced</summary>
+        <div className="field">
+          <label htmlFor={`${id}-base-url`}>API base URL</label>
+          <input
+            id={`${id}-base-url`}
+            name="baseUrl"
+            type="url"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="https://api.track.toggl.com/api/v9"
+            value={baseUrl}
+            onChange={(e) => setBaseUrl(e.target.value)}
+            aria-invalid={baseUrlError ? true : undefined}
+            aria-describedby={describe(
+              `${id}-base-url-hint`,
+              baseUrlError && `${id}-base-url-error`,
+            )}
+          />
+          <p className="hint" id={`${id}-base-url-hint`}>
+            For a proxy or a test server. Must be https (http only on this computer).
+          </p>
+          {baseUrlError && (
+            <p className="error" id={`${id}-base-url-error`} role="alert">
+              {baseUrlError.message}
+            </p>
+          )}
+        </div>
+      </details>
+      {formError && (
+        <p className="error" role="alert">
+          {formError.message}
+        </p>
+      )}
+      {done && (
+        <p className="success" role="status">
+          {done}
+        </p>
+      )}
+      <div className="row end">
+        <button
+          type="submit"
+          className="button primary"
+          aria-disabled={blocked || undefined}
+          aria-busy={busy || undefined}
+        >
+          {busy ? 'Connecting…' : 'Connect'}
+        </button>
+      </div>
+    </form>
+  );
+}
