@@ -280,6 +280,21 @@ describe('fake Toggl: start, stop, update', () => {
       tags: ['a', 'b'],
       at: new Date(clock.t).toISOString(),
     });
+    const entryPath = `/workspaces/${user.workspaceId}/time_entries/${created.id}`;
+    const mismatch = await call(fake, entryPath, {
+      method: 'PUT',
+      body: { project_id: fake.addProject({ workspaceId: user.workspaceId, name: 'B' }).id },
+    });
+    expect(mismatch.status).toBe(400); // the task belongs to another project
+    const cleared = await call(fake, entryPath, {
+      method: 'PUT',
+      body: { project_id: null, task_id: null },
+    });
+    expect(JSON.parse(cleared.text)).toMatchObject({ project_id: null, task_id: null });
+    expect(JSON.parse((await call(fake, `/me/time_entries/${created.id}`)).text)).toMatchObject({
+      id: created.id,
+      description: 'Wireframes',
+    });
   });
 });
 
@@ -390,7 +405,10 @@ describe('fake Toggl: hourly quota', () => {
 
     expect(fake.counts).toMatchObject({ status402: 3, quota402: 3, plan402: 0 });
     expect(fake.requestsBy({ status: 402 }).every((r) => !r.counted)).toBe(true);
-    expect(fake.maxRequestsInWindow({ bucket: 'user' })).toBe(30);
+    expect(fake.maxRequestsInWindow({ bucket: 'user', counted: true })).toBe(30);
+    // Sent, rejects included: from +10 min, 29 answered + 3 rejected + 1 answered at +60 min.
+    expect(fake.maxRequestsInWindow({ bucket: 'user' })).toBe(33);
+    expect(fake.maxRequestsInWindow({ bucket: 'user', windowMs: 10 * 60_000 })).toBe(30);
   });
 
   it('keeps the user bucket and each organization bucket independent', async () => {

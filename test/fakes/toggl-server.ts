@@ -39,7 +39,8 @@
  *
  * Request log: `fake.requests` (every request that reached the server, in arrival order, with
  * `authorized: boolean`, never the header), `requestsBy(filter)`, `counts` (402/429 answers),
- * `maxRequestsInWindow(filter)` (largest number of quota-counted requests in any window).
+ * `maxRequestsInWindow(filter)` (most requests sent in any 60-minute window; `counted: true` for
+ * quota units only).
  *
  * Chosen where the docs are silent (UNCONFIRMED): validation messages for POST/PUT; start/stop
  * stored at whole seconds; a running entry is auto-stopped when another one starts (stop = new
@@ -299,7 +300,10 @@ export interface FakeToggl {
   readonly requests: readonly LoggedRequest[];
   requestsBy(filter?: RequestFilter): LoggedRequest[];
   readonly counts: { status402: number; quota402: number; plan402: number; status429: number };
-  /** Largest number of quota-counted requests matching `filter` in any `windowMs` (default 1 h). */
+  /**
+   * Largest number of requests matching `filter` in any `windowMs` (default 1 h), rejected ones
+   * included; add `counted: true` for quota units only.
+   */
   maxRequestsInWindow(filter?: RequestFilter & { windowMs?: number }): number;
   clearRequests(): void;
   /** The bucket as GET /me/quota reports it (organizationId null = user-level). */
@@ -842,7 +846,7 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
   const windowFor = (userId: number, organizationId: number | null): SlidingWindow => {
     const key = `${userId}:${organizationId ?? 'user'}`;
     let w = windows.get(key);
-    if (!w) {
+    if (!w || w.windowMs !== config.quota.windowMs) {
       w = new SlidingWindow(config.quota.windowMs);
       windows.set(key, w);
     }
@@ -908,7 +912,9 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
         fail(400, 'Invalid description');
       out.description = body.description as string | null;
     }
-    const projectId = optionalId(body, 'project_id') ?? optionalId(body, 'pid');
+    // `project_id: null` clears the project, so only fall back to the legacy key when absent.
+    const projectId =
+      body.project_id !== undefined ? optionalId(body, 'project_id') : optionalId(body, 'pid');
     if (projectId !== undefined) {
       if (projectId !== null) {
         const project = projects.get(projectId);
@@ -916,11 +922,14 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
       }
       out.projectId = projectId;
     }
-    const taskId = optionalId(body, 'task_id') ?? optionalId(body, 'tid');
+    const taskId =
+      body.task_id !== undefined ? optionalId(body, 'task_id') : optionalId(body, 'tid');
     if (taskId !== undefined) {
       if (taskId !== null) {
         const task = tasks.get(taskId);
         if (!task || task.workspaceId !== workspaceId) fail(400, 'Invalid task_id');
+        if (task && projectId != null && task.projectId !== projectId)
+          fail(400, 'Task does not belong to the project');
       }
       out.taskId = taskId;
     }
@@ -1043,6 +1052,13 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
     return running ? entryWire(running, false, flag(ctx.query.meta)) : null;
   });
 
+  route('GET', '/me/time_entries/{id}', (ctx) => {
+    const entry = entries.get(Number(ctx.params[0]));
+    if (!entry || entry.userId !== ctx.user.id || entry.deletedAt !== null)
+      fail(404, 'Time entry not found');
+    return entryWire(entry as FakeEntry, false, flag(ctx.query.meta));
+  });
+
   route('GET', '/me/time_entries', (ctx) => {
     const q = ctx.query;
     if (q.since !== undefined && q.before !== undefined)
@@ -1144,6 +1160,10 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
     const stopMs =
       patch.stop === undefined ? entry.stop : patch.stop === null ? null : toMs(patch.stop);
     if (stopMs !== null && stopMs < startMs) fail(400, 'Stop time must be after start time');
+    const taskId = patch.taskId === undefined ? entry.taskId : patch.taskId;
+    const projectId = patch.projectId === undefined ? entry.projectId : patch.projectId;
+    if (taskId !== null && tasks.get(taskId)?.projectId !== projectId)
+      fail(400, 'Task does not belong to the project');
     applyPatch(entry, patch);
     return entryWire(entry, true, flag(ctx.query.meta));
   });
@@ -1596,7 +1616,7 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
     },
     maxRequestsInWindow: (filter = {}) =>
       maxInAnyWindow(
-        log.filter((r) => r.counted && matchesFilter(r, filter)).map((r) => r.at),
+        log.filter((r) => matchesFilter(r, filter)).map((r) => r.at),
         filter.windowMs ?? 3_600_000,
       ),
     clearRequests: () => {
