@@ -1,7 +1,15 @@
 /**
  * A fake Toggl Track API v9 server for provider tests and the workday benchmark, faithful to
- * /work/shared/docs/providers.md §1 (what real traffic showed, and the UNCONFIRMED parts chosen
- * as noted below). It speaks real HTTP on 127.0.0.1 so the provider's own HTTP client is tested.
+ * providers.md §1 (../shared/docs: what real traffic showed; the UNCONFIRMED parts are chosen as
+ * noted below). It speaks real HTTP on 127.0.0.1 so the provider's own HTTP client is tested.
+ *
+ * Endpoints: GET /me (?with_related_data=true), /me/workspaces, /me/organizations, /me/quota,
+ * /me/time_entries/current, /me/time_entries (since | before, start_date, end_date, meta),
+ * /me/time_entries/{id}, /me/projects (since, include_archived), /me/tasks (since,
+ * include_not_active, offset, per_page), /me/clients, /me/tags, /workspaces/{wid}/projects
+ * (active, page, per_page, name/search, since), /workspaces/{wid}/tasks (paginated object),
+ * /workspaces/{wid}/clients; POST /workspaces/{wid}/time_entries; PATCH …/time_entries/{id}/stop;
+ * PUT and DELETE /workspaces/{wid}/time_entries/{id}. Anything else: 404.
  *
  *   const fake = await startFakeToggl({ now: () => clock.now() });
  *   const user = fake.addUser({ token: 'tok' });          // + a workspace in its own Free org
@@ -9,6 +17,7 @@
  *   fake.addTask({ projectId: p.id, name: 'Design' });
  *   // provider under test uses fake.baseUrl ("http://127.0.0.1:PORT/api/v9") and token 'tok'
  *   fake.remoteStart(user.id, { description: 'from phone' });   // "another device": not logged
+ *   //   also remoteStop(userId), remoteEdit(entryId, patch), remoteDelete(id), remoteEditProject
  *   fake.requestsBy({ bucket: 'user' }); fake.maxRequestsInWindow({ bucket: 'user' });
  *   await fake.close();
  *
