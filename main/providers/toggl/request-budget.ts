@@ -172,7 +172,7 @@ export class RequestBudget {
     if (over > 0) {
       // The `over` oldest requests must leave the window first.
       const leaves = recent[Math.min(over, recent.length) - 1];
-      at = Math.max(at, (leaves ?? now) + WINDOW_MS + 1);
+      at = Math.max(at, (leaves ?? now) + WINDOW_MS);
     }
     const remaining = this.estimatedRemaining('user', now);
     const quota = f.buckets.user.quota;

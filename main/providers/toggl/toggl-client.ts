@@ -20,6 +20,8 @@ export interface TogglClientOptions {
   budget?: RequestBudget;
   /** The message for a 401/403 (connect explains where to copy the token from). */
   authMessage?: string;
+  /** Per request; http-client's 10 s by default (tests shorten it). */
+  timeoutMs?: number;
 }
 
 export interface TogglCall<S extends z.ZodType> {
@@ -64,6 +66,7 @@ export class TogglClient {
         ...(req.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
       },
       ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
+      ...(this.o.timeoutMs !== undefined ? { timeoutMs: this.o.timeoutMs } : {}),
     }).catch((err: unknown) => {
       throw scrub(err, token);
     });

@@ -41,12 +41,20 @@ export const ENTRIES_REFRESH_MS = 30 * 60_000;
  * do not know), which keeps a 4-minute poll (15/h) plus recent entries (2/h) under the cap.
  */
 export const PROJECTS_REFRESH_MS = 2 * 60 * 60_000;
+/** A user refresh re-reads lists older than this (every click would cost 5 requests). */
+export const USER_LISTS_MIN_MS = 2 * 60_000;
 /** `since=` reaches a little further back than the last read, for clocks that disagree. */
 const SINCE_OVERLAP_MS = 5 * 60_000;
 const RECENT_MS = 7 * 24 * 3600_000;
 
 export interface TogglSettings {
   workspaceId: number;
+}
+
+/** Knobs for tests: a shorter timeout, a predictable jitter. */
+export interface TogglTuning {
+  timeoutMs?: number;
+  random?: () => number;
 }
 
 export class TogglProvider implements Provider {
@@ -66,13 +74,15 @@ export class TogglProvider implements Provider {
   /** When THIS process last learned the running entry: the poll rhythm is counted from it. */
   #learnedAt: number | null = null;
   readonly #askedForProject = new Set<number>();
+  #slowDown = false;
 
   constructor(
     private readonly settings: TogglSettings,
     baseUrl: string,
     private readonly deps: ProviderDeps,
+    tuning: TogglTuning = {},
   ) {
-    this.budget = new RequestBudget(deps.cacheDir, deps.onProblem);
+    this.budget = new RequestBudget(deps.cacheDir, deps.onProblem, tuning.random);
     this.#cache = new TogglCache(deps.cacheDir, settings.workspaceId, deps.onProblem);
     this.#state = this.#cache.load();
     this.#client = new TogglClient({
@@ -82,6 +92,7 @@ export class TogglProvider implements Provider {
       now: () => deps.clock.now(),
       getToken: deps.getSecret,
       budget: this.budget,
+      ...(tuning.timeoutMs !== undefined ? { timeoutMs: tuning.timeoutMs } : {}),
     });
   }
 
@@ -134,10 +145,12 @@ export class TogglProvider implements Provider {
     const auto = reason !== 'user';
     const running = await this.#readCurrent(auto);
     const now = this.deps.clock.now();
+    // A user's refresh re-reads the lists too, unless they were read moments ago (a repeated
+    // click must not cost five requests each time).
+    const maxAge = (every: number) => (auto ? every : USER_LISTS_MIN_MS);
     const entriesDue =
-      !auto ||
       this.#state.entriesSyncedAt === null ||
-      now - this.#state.entriesSyncedAt >= ENTRIES_REFRESH_MS;
+      now - this.#state.entriesSyncedAt >= maxAge(ENTRIES_REFRESH_MS);
     // A running entry in a project we do not know: the project list is stale (once per project,
     // so an archived project does not cost three requests on every poll).
     const missing = running?.workspaceId === this.#wid ? running.projectId : null;
@@ -147,19 +160,23 @@ export class TogglProvider implements Provider {
       !this.#state.projects.some((p) => p.id === missing);
     if (unknownProject) this.#askedForProject.add(missing);
     const projectsDue =
-      !auto ||
       unknownProject ||
       this.#state.projectsSyncedAt === null ||
-      now - this.#state.projectsSyncedAt >= PROJECTS_REFRESH_MS;
+      now - this.#state.projectsSyncedAt >= maxAge(PROJECTS_REFRESH_MS);
     const projectCalls = this.#state.tasksUnsupported ? 2 : 3;
     let entriesRead = false;
     let projectsRead = false;
+    this.#slowDown = false;
     // Lists only when due and, for automatic refreshes, only when the budget has room for them
     // now; otherwise they stay due and come with a later refresh.
     if (entriesDue && (!auto || this.budget.autoAllowedAt(now, 1) <= now)) {
       entriesRead = await this.#listStep(() => this.#readEntries(auto, since));
     }
-    if (projectsDue && (!auto || this.budget.autoAllowedAt(now, projectCalls) <= now)) {
+    if (
+      projectsDue &&
+      !this.#slowDown &&
+      (!auto || this.budget.autoAllowedAt(now, projectCalls) <= now)
+    ) {
       projectsRead = await this.#listStep(() => this.#readProjects(auto));
     }
     this.#cache.save(this.#state);
@@ -187,6 +204,8 @@ export class TogglProvider implements Provider {
         this.#cache.save(this.#state);
         throw err;
       }
+      // After a 429 the rest of this refresh waits for the next one.
+      if (err instanceof ProviderError && err.error.kind === 'rate-limited') this.#slowDown = true;
       return false;
     }
   }
