@@ -55,7 +55,9 @@ export function ConnectAccountForm({ target, busy, blocked, error, onConnect }: 
     secretRef.current?.scrollIntoView({ block: 'center' });
   }, [target]);
 
-  const secretError = isField(error, 'secret') ? error : null;
+  // While connecting, a sign-in refusal is about the token even when no field is named.
+  const secretError =
+    isField(error, 'secret') || (error?.kind === 'auth' && !error.field) ? error : null;
   const baseUrlError = isField(error, 'baseUrl') ? error : null;
   const workspaceError = isField(error, 'workspace') ? error : null;
   const labelError = isField(error, 'label') ? error : null;

@@ -1,0 +1,334 @@
+/**
+ * The popup with a Toggl Track account, in real Chromium, against the REAL core and the REAL
+ * Toggl provider talking HTTP to the fake Toggl server on 127.0.0.1. The user connects in
+ * Preferences like anyone would (with the Advanced base URL pointing at the fake); assertions
+ * are about what the user sees and what reached "Toggl".
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { AccountState, Snapshot } from '../../preload/contract';
+import { systemClock } from '../../main/core/clock';
+import type { Clock } from '../../main/core/clock';
+import { startFakeToggl } from '../fakes/toggl-server';
+import type { FakeToggl, FakeUser } from '../fakes/toggl-server';
+import { launchChromium, openPopup } from './popup-harness';
+import type { Popup, PopupOptions } from './popup-harness';
+import { ensureRendererBuilt, RENDERER_OUT } from './renderer-build';
+import { serveDirectory } from './static-server';
+import type { StaticServer } from './static-server';
+
+let browser: Browser;
+let server: StaticServer;
+const open: Popup[] = [];
+const fakes: FakeToggl[] = [];
+
+beforeAll(async () => {
+  await ensureRendererBuilt();
+  server = await serveDirectory(RENDERER_OUT);
+  browser = await launchChromium();
+});
+
+afterEach(async () => {
+  const problems = open.flatMap((p) => p.problems);
+  for (const popup of open.splice(0)) await popup.close();
+  for (const fake of fakes.splice(0)) await fake.close();
+  expect(problems).toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Real time, plus a shift the test can add to make data look old (both core and fake). */
+class ShiftedClock implements Clock {
+  shift = 0;
+  now = () => Date.now() + this.shift;
+  setTimer = systemClock.setTimer;
+}
+
+const TOKEN = 'f3a1c0ffee5eed0000000000000000aa';
+
+interface World {
+  p: Popup;
+  page: Page;
+  fake: FakeToggl;
+  user: FakeUser;
+  clock: ShiftedClock;
+}
+
+async function world(options: PopupOptions = {}): Promise<World> {
+  const clock = new ShiftedClock();
+  const fake = await startFakeToggl({ now: clock.now, projectClientName: true });
+  fakes.push(fake);
+  const user = fake.addUser({
+    token: TOKEN,
+    email: 'ada@example.com',
+    fullname: 'Ada Lovelace',
+    workspaceName: 'Acme',
+  });
+  const p = await openPopup(browser, server.url, { clock, ...options });
+  open.push(p);
+  return { p, page: p.page, fake, user, clock };
+}
+
+const toggl = (s: Snapshot): AccountState | undefined => s.accounts.find((a) => a.id === 'toggl');
+
+async function openPreferences(page: Page) {
+  await page.getByRole('button', { name: 'Preferences', exact: true }).click();
+  await page.getByRole('heading', { name: 'Connect an account' }).waitFor();
+}
+
+async function fillConnectForm(page: Page, fake: FakeToggl, token: string, label = '') {
+  await page.getByLabel('API token').fill(token);
+  if (label) await page.getByLabel('Label (optional)').fill(label);
+  const baseUrl = page.getByLabel('API base URL');
+  if (!(await baseUrl.isVisible())) await page.getByText('Advanced', { exact: true }).click();
+  await baseUrl.fill(fake.baseUrl);
+}
+
+/** Connects in Preferences and goes back to the timer. */
+async function connect(w: World, label = 'Work') {
+  await openPreferences(w.page);
+  await fillConnectForm(w.page, w.fake, TOKEN, label);
+  await w.page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await w.page.getByText(`Connected Toggl Track: ${label} (id toggl)`).first().waitFor();
+  await w.page.getByRole('button', { name: 'Back to the timer' }).click();
+  await w.page.getByLabel('Account').waitFor();
+}
+
+describe('popup with a Toggl Track account (real core, real provider, fake Toggl)', () => {
+  it('connect: a wrong token is refused next to the field and nothing is saved; the right one is listed; the token never reaches the DOM', async () => {
+    const { p, page, fake } = await world();
+    await openPreferences(page);
+    // Advanced is collapsed by default: a proxy URL is not something most people need.
+    await expect(page.getByLabel('API base URL').isVisible()).resolves.toBe(false);
+    const tokenField = page.getByLabel('API token');
+    await expect(tokenField.getAttribute('type')).resolves.toBe('password');
+    await expect(tokenField.getAttribute('autocomplete')).resolves.toBe('off');
+
+    const wrong = 'wrong-token-0123456789abcdef';
+    await fillConnectForm(page, fake, wrong);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect.poll(() => tokenField.getAttribute('aria-invalid')).toBe('true');
+    const described = ((await tokenField.getAttribute('aria-describedby')) ?? '').split(' ');
+    const texts = await Promise.all(
+      described.map((id) => page.locator(`[id="${id}"]`).textContent()),
+    );
+    expect(texts.join(' ')).toContain('Toggl rejected this API token');
+    expect(p.core.settings().accounts).toEqual([]);
+    expect(toggl(p.core.snapshot())).toBeUndefined();
+    // The token was checked with GET /me (refused) and nothing else was asked of Toggl.
+    expect(fake.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      expect.stringMatching(/^GET \/me 40[13]$/),
+    ]);
+    expect(await page.content()).not.toContain(wrong);
+
+    await tokenField.fill(TOKEN);
+    await page.getByLabel('Label (optional)').fill('Work');
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Connected Toggl Track: Work (id toggl)' })
+      .first()
+      .waitFor();
+    // Cleared at once; and nowhere in the page: not in an attribute, not in a message.
+    await expect(tokenField.inputValue()).resolves.toBe('');
+    expect(await page.content()).not.toContain(TOKEN);
+    expect(await page.evaluate(() => document.body.innerText)).not.toContain(TOKEN);
+
+    const accounts = page.getByRole('region', { name: 'Accounts' });
+    const item = accounts.getByRole('listitem', { name: 'Work' });
+    await item.waitFor();
+    await expect(item.textContent()).resolves.toContain('Toggl Track');
+    expect(p.core.settings().accounts).toEqual([
+      expect.objectContaining({
+        id: 'toggl',
+        provider: 'toggl',
+        label: 'Work',
+        baseUrl: fake.baseUrl,
+      }),
+    ]);
+
+    // Make default, then remove with a confirm step (Cancel first: nothing happens).
+    await item.getByRole('button', { name: 'Make Work the default' }).click();
+    await expect.poll(() => p.core.settings().defaultAccountId).toBe('toggl');
+    await item.getByText('Default', { exact: true }).waitFor();
+    await item.getByRole('button', { name: 'Remove Work' }).click();
+    await item.getByRole('button', { name: 'Cancel' }).click();
+    expect(p.core.settings().accounts).toHaveLength(1);
+    await item.getByRole('button', { name: 'Remove Work' }).click();
+    await item.getByRole('button', { name: 'Remove account' }).click();
+    await expect.poll(() => p.core.settings().accounts).toEqual([]);
+    await accounts.getByRole('listitem', { name: 'Work' }).waitFor({ state: 'detached' });
+    expect(p.core.settings().defaultAccountId).toBe('local');
+  });
+
+  it('a base URL that is not https (and not loopback) is refused next to its field', async () => {
+    const { p, page } = await world();
+    await openPreferences(page);
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByText('Advanced', { exact: true }).click();
+    const field = page.getByLabel('API base URL');
+    await field.fill('http://toggl.example.com/api/v9');
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
+    const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(' ');
+    const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()));
+    expect(texts.join(' ')).toMatch(/must use https/);
+    expect(p.core.settings().accounts).toEqual([]);
+  });
+
+  it('picks a project and a task, starts on Toggl, ticks, stops, and continues from Recent', async () => {
+    const w = await world();
+    const { p, page, fake, user } = w;
+    const website = fake.addProject({
+      workspaceId: user.workspaceId,
+      name: 'Website',
+      clientName: 'Acme Corp',
+      color: '#e36a00',
+    });
+    fake.addProject({ workspaceId: user.workspaceId, name: 'Internal', color: '#0b83d9' });
+    const copy = fake.addTask({ projectId: website.id, name: 'Copywriting' });
+    fake.addTask({ projectId: website.id, name: 'Design' });
+    await connect(w);
+
+    // Several accounts: an account picker, the default (Local) preselected.
+    const account = page.getByLabel('Account');
+    await expect(account.inputValue()).resolves.toBe('local');
+    await account.selectOption('toggl');
+    await page.getByLabel('What are you working on?').fill('Landing page copy');
+
+    // The project field filters as you type and shows client and colour.
+    const projectField = page.getByRole('combobox', { name: 'Project' });
+    await projectField.fill('web');
+    const option = page.getByRole('option', { name: /Website/ });
+    await option.waitFor();
+    await expect(option.textContent()).resolves.toBe('WebsiteAcme Corp');
+    await expect(page.getByRole('option', { name: /Internal/ }).count()).resolves.toBe(0);
+    const dot = await option.locator('.dot').evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(dot).toBe('rgb(227, 106, 0)');
+    await projectField.press('ArrowDown');
+    await expect(projectField.getAttribute('aria-activedescendant')).resolves.toBeTruthy();
+    await projectField.press('Enter');
+    await expect(projectField.inputValue()).resolves.toBe('Website');
+
+    // Tasks appear for a project that has them.
+    const taskField = page.getByLabel('Task');
+    await taskField.selectOption({ label: 'Copywriting' });
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+
+    await page.getByRole('heading', { name: 'Landing page copy' }).waitFor();
+    const running = fake.runningEntry(user.id);
+    expect(running).toMatchObject({
+      description: 'Landing page copy',
+      projectId: website.id,
+      taskId: copy.id,
+      createdWith: 'Tray Timer',
+      workspaceId: user.workspaceId,
+    });
+    expect(p.commands.filter((c) => c.type === 'start').at(-1)).toEqual({
+      type: 'start',
+      input: {
+        accountId: 'toggl',
+        description: 'Landing page copy',
+        project: String(website.id),
+        task: String(copy.id),
+      },
+    });
+    const card = page.getByRole('region', { name: 'Landing page copy' });
+    await expect(card.textContent()).resolves.toContain('Website / Copywriting');
+    await expect(card.textContent()).resolves.toContain('Work · Toggl Track');
+    const clock = card.getByTestId('clock');
+    const first = await clock.textContent();
+    expect(first).toMatch(/^0:00:0\d$/);
+    await expect.poll(() => clock.textContent(), { timeout: 3000 }).not.toBe(first);
+
+    // Stop: the entry is stopped at Toggl.
+    await page.getByRole('button', { name: 'Stop Landing page copy on Work' }).click();
+    await page.getByText('Not tracking').waitFor();
+    expect(fake.runningEntry(user.id)).toBeNull();
+    expect(fake.entry(running?.id ?? -1)?.stop).not.toBeNull();
+
+    // Continue from Recent: a new entry at Toggl, same description, project and task.
+    const cont = page.getByRole('button', {
+      name: 'Continue Landing page copy (Website / Copywriting)',
+    });
+    await cont.click();
+    await page.getByRole('heading', { name: 'Landing page copy' }).waitFor();
+    const again = fake.runningEntry(user.id);
+    expect(again).toMatchObject({
+      description: 'Landing page copy',
+      projectId: website.id,
+      taskId: copy.id,
+      createdWith: 'Tray Timer',
+    });
+    expect(again?.id).not.toBe(running?.id);
+    expect(p.commands.filter((c) => c.type === 'continue').at(-1)).toEqual({
+      type: 'continue',
+      input: { accountId: 'toggl', entryId: String(running?.id) },
+    });
+  });
+
+  it('an entry started on another device shows when the popup opens with stale data', async () => {
+    const w = await world();
+    const { page, fake, user, clock } = w;
+    await connect(w);
+    await page.getByText('Not tracking').waitFor();
+    fake.remoteStart(user.id, { description: 'Call with a client' });
+    // Half a minute later the data is stale; opening the popup refreshes it.
+    clock.shift = 31_000;
+    await w.p.show('timer');
+    const card = page.getByRole('region', { name: 'Call with a client' });
+    await card.waitFor();
+    await expect(card.textContent()).resolves.toContain('Work · Toggl Track');
+    // One request for it: the running entry.
+    expect(
+      fake.requestsBy({ path: '/me/time_entries/current', from: clock.now() - 1000 }).length,
+    ).toBe(1);
+  });
+
+  it('shows the quota banner when Toggl’s hourly limit is reached', async () => {
+    const w = await world({ colorScheme: 'dark' });
+    const { p, page, fake, user } = w;
+    fake.addProject({ workspaceId: user.workspaceId, name: 'Website', clientName: 'Acme Corp' });
+    await connect(w);
+    // Every request from now on is over the limit.
+    fake.configure({ quota: { user: 1 } });
+    const result = await p.core.execute({ type: 'refresh', input: { accountId: 'toggl' } });
+    expect(result.ok).toBe(true);
+    const banner = page.locator('.banner.quota');
+    await banner.waitFor();
+    const error = toggl(p.core.snapshot())?.error;
+    expect(error?.kind).toBe('quota');
+    expect(error?.message).toMatch(/^Toggl hourly limit reached — resets in \d+ (min|h)/);
+    await expect(banner.textContent()).resolves.toBe(`Work ${error?.message}`);
+    await expect(banner.getAttribute('role')).resolves.toBe('alert');
+    expect(fake.counts.quota402).toBeGreaterThanOrEqual(1);
+    // Orange, not the red of a sign-in problem.
+    const edge = await banner.evaluate((el) => getComputedStyle(el).boxShadow);
+    expect(edge).toContain('rgb(251, 146, 60)');
+  });
+
+  it('a rejected token shows a red banner whose Reconnect opens Preferences on Toggl', async () => {
+    const w = await world();
+    const { p, page, user } = w;
+    await connect(w);
+    // The token is revoked on the Toggl side (a new one was generated there).
+    user.token = 'revoked-and-replaced';
+    await p.core.execute({ type: 'refresh', input: { accountId: 'toggl' } });
+    const banner = page.locator('.banner.auth');
+    await banner.waitFor();
+    await banner.getByRole('button', { name: 'Reconnect Work' }).click();
+    await page.getByRole('heading', { name: 'Connect an account' }).waitFor();
+    await expect(page.getByLabel('Service').inputValue()).resolves.toBe('toggl');
+    await expect
+      .poll(() => page.getByLabel('API token').evaluate((el) => el === document.activeElement))
+      .toBe(true);
+    // The failing account is marked in the list, with the same words as the banner.
+    const item = page
+      .getByRole('region', { name: 'Accounts' })
+      .getByRole('listitem', { name: 'Work' });
+    await expect(item.textContent()).resolves.toContain(toggl(p.core.snapshot())?.error?.message);
+  });
+});
