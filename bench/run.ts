@@ -8,6 +8,8 @@
  *  2. Renderer JS size: every out/renderer/**\/*.js, gzip level 9 each, summed.
  *  3. `tray-timer status` wall time: 20 runs of the built CLI as a child process, with no app
  *     running (in-process core) and with the control server running in this process.
+ *  4. Toggl workday (issue 3): an 8-hour day on virtual time against the fake Toggl server,
+ *     Tray Timer next to two naive pollers (bench/toggl-workday.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ import { MemorySecretStore } from '../main/secrets/memory-secret-store';
 import { controlSocketPath } from '../main/storage/data-dir';
 import { ensureCliBuilt } from '../test/cli/cli-build';
 import { VirtualClock } from '../test/support/virtual-clock';
+import { runTogglWorkday, togglTable } from './toggl-workday';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(REPO, 'out', 'cli', 'tray-timer.js');
@@ -204,6 +207,17 @@ async function measureCliStatus(): Promise<{
   }
 }
 
+function printTable(rows: string[][]): void {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  for (const r of rows)
+    console.log(
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
+}
+
 function row(name: string, value: string, target: string, ok: boolean | null): string[] {
   return [name, value, target, ok === null ? 'n/a' : ok ? 'ok' : 'OVER'];
 }
@@ -276,14 +290,35 @@ async function main(): Promise<void> {
       null,
     ),
   );
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  for (const r of rows)
-    console.log(
-      r
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    );
+  printTable(rows);
+
+  const t0 = performance.now();
+  const toggl = await runTogglWorkday({
+    ...(process.env.TOGGL_BENCH_LOG === '1' ? { log: (line: string) => console.log(line) } : {}),
+  });
+  console.log(
+    `\nToggl workday (${toggl.day.start}–${toggl.day.end}, locked ${toggl.day.locked}, asleep ${toggl.day.asleep}; ` +
+      `${toggl.script.popupOpens} popup openings, ${toggl.script.starts} starts + ${toggl.script.continues} continues, ` +
+      `${toggl.script.stops} stops, ${toggl.script.remoteChanges} remote changes; Free plan quotas 30/h; ` +
+      `${Math.round((performance.now() - t0) / 100) / 10} s)\n`,
+  );
+  printTable(togglTable(toggl));
+  console.log('\nTray Timer against the issue 3 targets:');
+  const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+  printTable([
+    ['measure', 'target', 'this day', '', `all ${1 + toggl.moreSeeds.length} days`, ''],
+    ...toggl.verdicts.thisDay.map((v, i) => {
+      const all = toggl.verdicts.allDays[i];
+      return [
+        v.measure.replace(/ \(\d+ changes\)$/, ''),
+        v.target,
+        v.value,
+        mark(v.ok),
+        all?.value ?? '',
+        all ? mark(all.ok) : '',
+      ];
+    }),
+  ]);
 
   const results = {
     at: new Date().toISOString(),
@@ -297,6 +332,7 @@ async function main(): Promise<void> {
     wakeUpsPerHour: wakeUps,
     renderer,
     cliStatus: { runs: RUNS, ...cli },
+    togglWorkday: toggl,
   };
   // Formatted as Prettier would, so `npm run lint` (prettier --check .) stays clean after a run.
   const { format } = await import('prettier');

@@ -1,0 +1,921 @@
+/**
+ * Toggl request economy over a simulated 8-hour workday (issue 3, "Request economy").
+ *
+ * One scripted day, run three times against fresh fake Toggl servers on virtual time:
+ *  - Tray Timer: the real core in 'app' mode with a real Toggl account over real HTTP, its
+ *    timers on a VirtualClock, so the day passes in seconds;
+ *  - two naive pollers: GET /me/time_entries/current every 5 s or every 60 s while the machine
+ *    is awake, and the same starts/stops with one request each (what broke Stream Deck, Raycast
+ *    and Obsidian integrations when Toggl's hourly quota arrived).
+ *
+ * The day (seeded PRNG, so every run is the same): work 09:00–17:00, screen locked at lunch
+ * 12:00–12:45, machine asleep 15:00–16:00, the popup opened 20 times for ~20 s, 8 starts (3 of
+ * them "continue") and 8 stops from the tray, and 6 changes of the running entry from another
+ * device (web/phone), two of them while the user is away.
+ *
+ * Measured from the fake's request log and the snapshots the user would see: requests in any
+ * 60-minute window per quota bucket, 402/429 answers, staleness of remote changes (counting only
+ * time the user is at the computer), popup openings on stale data and whether a refresh landed
+ * within 2 s, requests per user action, and requests while asleep or locked.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Snapshot } from '../preload/contract';
+import type { Core } from '../main/core/core';
+import { openCore } from '../main/core/open-core';
+import { MemorySecretStore } from '../main/secrets/memory-secret-store';
+import { maxInAnyWindow } from '../test/fakes/http-fake-kit';
+import { startFakeToggl, type FakeToggl, type LoggedRequest } from '../test/fakes/toggl-server';
+import { VirtualClock } from '../test/support/virtual-clock';
+
+const SEC = 1000;
+const MIN = 60 * SEC;
+const HOUR = 60 * MIN;
+const SEED = 20261125;
+const MORE_SEEDS = [1, 2, 3, 4, 5, 6, 7] as const;
+const TOKEN = 'bench-toggl-token-0123456789abcdef';
+
+/** Issue 3's targets for Tray Timer on a Free plan. */
+export const TOGGL_TARGETS = {
+  userRequestsPerHour: 20,
+  quota402: 0,
+  p95StalenessSec: 240,
+  popupRefreshWithinSec: 2,
+  popupStaleAfterSec: 30,
+  requestsPerAction: 1,
+  requestsWhileAway: 0,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// The day
+// ---------------------------------------------------------------------------------------------
+/** Local 09:00 on a weekday; every time below is an offset from it. */
+const DAY_START = new Date(2026, 10, 25, 9, 0, 0).getTime();
+const at = (h: number, m: number) => DAY_START + (h - 9) * HOUR + m * MIN;
+const DAY_END = at(17, 0);
+const LOCK = { from: at(12, 0), to: at(12, 45) };
+const SLEEP = { from: at(15, 0), to: at(16, 0) };
+const AWAY = [LOCK, SLEEP];
+const POPUP_OPENS = 20;
+const POPUP_SHOWN_MS = 20 * SEC;
+
+/** mulberry32: tiny, seeded, good enough to jitter a schedule. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface EntryShape {
+  description: string;
+  project: string;
+}
+
+/** What a client shows of the Toggl account: enough to tell whether a remote change arrived. */
+interface View {
+  running: boolean;
+  description: string | null;
+  projectName: string | null;
+}
+
+type RemoteChange =
+  | { kind: 'remote-start'; entry: EntryShape }
+  | { kind: 'remote-edit'; description?: string; project?: string }
+  | { kind: 'remote-stop' };
+
+type ScriptEvent = { t: number } & (
+  | { kind: 'start'; entry: EntryShape }
+  | { kind: 'continue'; entry: EntryShape }
+  | { kind: 'stop' }
+  | { kind: 'remote'; change: RemoteChange; label: string; shows: (v: View) => boolean }
+  | { kind: 'popup' }
+  | { kind: 'power'; event: 'lock-screen' | 'unlock-screen' | 'suspend' | 'resume' }
+);
+
+const PROJECTS = ['Admin', 'Q4 report', 'Platform'] as const;
+
+/**
+ * The fixed script, jittered by up to ±2 minutes per event (never across a neighbour or into
+ * an absence), plus 20 popup openings at random moments while the user is at the computer.
+ */
+export function workdayScript(seed = SEED): ScriptEvent[] {
+  const rnd = prng(seed);
+  const jitter = (t: number) => t + Math.round((rnd() * 4 - 2) * 60) * SEC;
+  const fixed: ScriptEvent[] = [
+    {
+      t: jitter(at(9, 4)),
+      kind: 'start',
+      entry: { description: 'Email triage', project: 'Admin' },
+    },
+    { t: jitter(at(9, 31)), kind: 'stop' },
+    {
+      t: jitter(at(9, 40)),
+      kind: 'start',
+      entry: { description: 'Write report', project: 'Q4 report' },
+    },
+    {
+      t: jitter(at(10, 2)),
+      kind: 'remote',
+      label: 'edit description (web)',
+      change: { kind: 'remote-edit', description: 'Write Q4 report draft' },
+      shows: (v) => v.running && v.description === 'Write Q4 report draft',
+    },
+    { t: jitter(at(10, 25)), kind: 'stop' },
+    {
+      t: jitter(at(10, 35)),
+      kind: 'remote',
+      label: 'start (phone)',
+      change: { kind: 'remote-start', entry: { description: 'Standup notes', project: 'Admin' } },
+      shows: (v) => v.running && v.description === 'Standup notes',
+    },
+    { t: jitter(at(10, 58)), kind: 'stop' },
+    {
+      t: jitter(at(11, 5)),
+      kind: 'continue',
+      entry: { description: 'Standup notes', project: 'Admin' },
+    },
+    {
+      t: jitter(at(11, 28)),
+      kind: 'remote',
+      label: 'change project (web)',
+      change: { kind: 'remote-edit', project: 'Platform' },
+      shows: (v) => v.running && v.projectName === 'Platform',
+    },
+    { t: jitter(at(11, 50)), kind: 'stop' },
+    { t: LOCK.from, kind: 'power', event: 'lock-screen' },
+    {
+      t: jitter(at(12, 20)),
+      kind: 'remote',
+      label: 'start while locked (phone)',
+      change: { kind: 'remote-start', entry: { description: 'Lunch call', project: 'Admin' } },
+      shows: (v) => v.running && v.description === 'Lunch call',
+    },
+    { t: LOCK.to, kind: 'power', event: 'unlock-screen' },
+    { t: jitter(at(12, 55)), kind: 'stop' },
+    {
+      t: jitter(at(13, 0)) + 3 * MIN,
+      kind: 'start',
+      entry: { description: 'Code review', project: 'Platform' },
+    },
+    {
+      t: jitter(at(13, 40)),
+      kind: 'remote',
+      label: 'start replacing ours (web)',
+      change: {
+        kind: 'remote-start',
+        entry: { description: 'Client call', project: 'Q4 report' },
+      },
+      shows: (v) => v.running && v.description === 'Client call',
+    },
+    { t: jitter(at(14, 5)), kind: 'stop' },
+    {
+      t: jitter(at(14, 12)),
+      kind: 'continue',
+      entry: { description: 'Client call', project: 'Q4 report' },
+    },
+    { t: jitter(at(14, 35)), kind: 'stop' },
+    {
+      t: jitter(at(14, 45)),
+      kind: 'start',
+      entry: { description: 'Docs', project: 'Platform' },
+    },
+    { t: SLEEP.from, kind: 'power', event: 'suspend' },
+    {
+      t: jitter(at(15, 25)),
+      kind: 'remote',
+      label: 'stop while asleep (phone)',
+      change: { kind: 'remote-stop' },
+      shows: (v) => !v.running,
+    },
+    { t: SLEEP.to, kind: 'power', event: 'resume' },
+    {
+      t: jitter(at(16, 8)),
+      kind: 'start',
+      entry: { description: 'Write report', project: 'Q4 report' },
+    },
+    { t: jitter(at(16, 30)), kind: 'stop' },
+    {
+      t: jitter(at(16, 38)),
+      kind: 'continue',
+      entry: { description: 'Write report', project: 'Q4 report' },
+    },
+  ];
+  // Popups: at random moments while present, at least 4 minutes apart and 30 s away from any
+  // scripted event, so each opening is its own measurement.
+  const popups: ScriptEvent[] = [];
+  const busy = fixed.map((e) => e.t);
+  let guard = 0;
+  while (popups.length < POPUP_OPENS && guard++ < 100_000) {
+    const t = DAY_START + 2 * MIN + Math.floor(rnd() * (DAY_END - DAY_START - 4 * MIN));
+    const tSec = t - (t % SEC);
+    if (isAway(tSec) || isAway(tSec + POPUP_SHOWN_MS)) continue;
+    if (busy.some((b) => Math.abs(b - tSec) < 30 * SEC)) continue;
+    if (popups.some((p) => Math.abs(p.t - tSec) < 4 * MIN)) continue;
+    popups.push({ t: tSec, kind: 'popup' });
+  }
+  return [...fixed, ...popups].sort((a, b) => a.t - b.t);
+}
+
+function isAway(t: number): boolean {
+  return AWAY.some((a) => t >= a.from && t < a.to);
+}
+
+/** Milliseconds in [from, to) that the user was at the computer (not locked, not asleep). */
+export function presentMs(from: number, to: number): number {
+  let ms = Math.max(0, to - from);
+  for (const a of AWAY) ms -= Math.max(0, Math.min(to, a.to) - Math.max(from, a.from));
+  return ms;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measures
+// ---------------------------------------------------------------------------------------------
+export interface Staleness {
+  changes: number;
+  /**
+   * Changes the client never showed before the user acted again or the day ended; they enter
+   * the quantiles at that lower bound, so with misses the figures are "at least".
+   */
+  missed: number;
+  p50Sec: number | null;
+  p95Sec: number | null;
+  maxSec: number | null;
+  perChange: ChangeSeen[];
+}
+
+export interface ChangeSeen {
+  label: string;
+  at: string;
+  shown: boolean;
+  /** Time present between the change and its display (a lower bound when not shown). */
+  presentSec: number;
+  /** Wall-clock time until it was shown; null when never shown. */
+  wallSec: number | null;
+}
+
+export interface WorkdayResult {
+  client: string;
+  requests: { total: number; user: number; org: number };
+  /** Most requests within any one second (Toggl's burst guidance: about 1 per second). */
+  maxPerSecond: number;
+  maxPerHour: { user: number; org: number };
+  status402: number;
+  status429: number;
+  staleness: Staleness;
+  popup: { opens: number; staleOpens: number; refreshedWithin2s: number };
+  actions: { count: number; failed: number; minRequests: number; maxRequests: number };
+  whileAway: { locked: number; asleep: number };
+}
+
+interface Observation {
+  t: number;
+  view: View;
+}
+
+/** p-quantile by nearest rank. */
+function quantile(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? null;
+}
+
+/**
+ * For each remote change, the first observation at or after it that shows it. A change is
+ * "missed" when the user's next action (which rewrites the state) or the day's end comes first.
+ */
+function measureStaleness(script: readonly ScriptEvent[], observed: Observation[]): Staleness {
+  const perChange: ChangeSeen[] = [];
+  for (const e of script) {
+    if (e.kind !== 'remote') continue;
+    const nextAction = script.find(
+      (n) => n.t > e.t && (n.kind === 'start' || n.kind === 'stop' || n.kind === 'continue'),
+    );
+    const deadline = nextAction?.t ?? DAY_END;
+    const seen = observed.find((o) => o.t >= e.t && o.t <= deadline && e.shows(o.view));
+    perChange.push({
+      label: `${new Date(e.t).toTimeString().slice(0, 5)} ${e.label}`,
+      at: new Date(e.t).toISOString(),
+      shown: seen !== undefined,
+      // Never shown: counted at its lower bound (until the user acted or the day ended).
+      presentSec: Math.round(presentMs(e.t, seen?.t ?? deadline) / SEC),
+      wallSec: seen ? Math.round((seen.t - e.t) / SEC) : null,
+    });
+  }
+  return stalenessOf(perChange);
+}
+
+function stalenessOf(perChange: ChangeSeen[]): Staleness {
+  const sorted = perChange.map((c) => c.presentSec).sort((a, b) => a - b);
+  return {
+    changes: perChange.length,
+    missed: perChange.filter((c) => !c.shown).length,
+    p50Sec: quantile(sorted, 0.5),
+    p95Sec: quantile(sorted, 0.95),
+    maxSec: sorted.at(-1) ?? null,
+    perChange,
+  };
+}
+
+/** Several days of one client as one: sums, maxima, and quantiles over all remote changes. */
+function pooled(client: string, days: readonly WorkdayResult[]): WorkdayResult {
+  const sum = (f: (r: WorkdayResult) => number) => days.reduce((n, r) => n + f(r), 0);
+  const max = (f: (r: WorkdayResult) => number) => Math.max(...days.map(f));
+  return {
+    client,
+    // Per day, on average: the other figures are worst cases or totals over all days.
+    requests: {
+      total: Math.round(sum((r) => r.requests.total) / days.length),
+      user: Math.round(sum((r) => r.requests.user) / days.length),
+      org: Math.round(sum((r) => r.requests.org) / days.length),
+    },
+    maxPerSecond: max((r) => r.maxPerSecond),
+    maxPerHour: { user: max((r) => r.maxPerHour.user), org: max((r) => r.maxPerHour.org) },
+    status402: sum((r) => r.status402),
+    status429: sum((r) => r.status429),
+    staleness: stalenessOf(days.flatMap((r) => r.staleness.perChange)),
+    popup: {
+      opens: sum((r) => r.popup.opens),
+      staleOpens: sum((r) => r.popup.staleOpens),
+      refreshedWithin2s: sum((r) => r.popup.refreshedWithin2s),
+    },
+    actions: {
+      count: sum((r) => r.actions.count),
+      failed: sum((r) => r.actions.failed),
+      minRequests: Math.min(...days.map((r) => r.actions.minRequests)),
+      maxRequests: max((r) => r.actions.maxRequests),
+    },
+    whileAway: { locked: sum((r) => r.whileAway.locked), asleep: sum((r) => r.whileAway.asleep) },
+  };
+}
+
+function requestMeasures(
+  log: readonly LoggedRequest[],
+): Pick<
+  WorkdayResult,
+  'requests' | 'maxPerSecond' | 'maxPerHour' | 'status402' | 'status429' | 'whileAway'
+> {
+  const day = log.filter((r) => r.at >= DAY_START && r.at <= DAY_END);
+  const user = day.filter((r) => r.bucket === 'user');
+  const org = day.filter((r) => r.bucket === 'org');
+  const inside = (w: { from: number; to: number }) =>
+    day.filter((r) => r.at >= w.from && r.at < w.to).length;
+  return {
+    requests: { total: day.length, user: user.length, org: org.length },
+    maxPerSecond: maxInAnyWindow(
+      day.map((r) => r.at),
+      SEC,
+    ),
+    maxPerHour: {
+      user: maxInAnyWindow(
+        user.map((r) => r.at),
+        HOUR,
+      ),
+      org: maxInAnyWindow(
+        org.map((r) => r.at),
+        HOUR,
+      ),
+    },
+    status402: day.filter((r) => r.status === 402).length,
+    status429: day.filter((r) => r.status === 429).length,
+    whileAway: { locked: inside(LOCK), asleep: inside(SLEEP) },
+  };
+}
+
+/** Users, workspace and projects as the fake holds them; the same for every client. */
+async function seededFake(now: () => number): Promise<{
+  fake: FakeToggl;
+  userId: number;
+  workspaceId: number;
+  projectIds: Map<string, number>;
+}> {
+  const fake = await startFakeToggl({ now, quota: { user: 30, org: 30 } });
+  const user = fake.addUser({ token: TOKEN, fullname: 'Bench User', email: 'bench@example.com' });
+  const projectIds = new Map<string, number>();
+  for (const name of PROJECTS) {
+    const project = fake.addProject({ workspaceId: user.workspaceId, name });
+    projectIds.set(name, project.id);
+  }
+  return { fake, userId: user.id, workspaceId: user.workspaceId, projectIds };
+}
+
+function applyRemote(
+  fake: FakeToggl,
+  userId: number,
+  projectIds: ReadonlyMap<string, number>,
+  change: RemoteChange,
+): void {
+  const pid = (name: string | undefined) =>
+    name === undefined ? undefined : (projectIds.get(name) ?? null);
+  switch (change.kind) {
+    case 'remote-start':
+      fake.remoteStart(userId, {
+        description: change.entry.description,
+        projectId: pid(change.entry.project) ?? null,
+      });
+      return;
+    case 'remote-edit': {
+      const running = fake.runningEntry(userId);
+      if (!running) throw new Error('the script edits a running entry, but nothing runs');
+      fake.remoteEdit(running.id, {
+        ...(change.description !== undefined ? { description: change.description } : {}),
+        ...(change.project !== undefined ? { projectId: pid(change.project) ?? null } : {}),
+      });
+      return;
+    }
+    case 'remote-stop':
+      fake.remoteStop(userId);
+      return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tray Timer: the real core on virtual time
+// ---------------------------------------------------------------------------------------------
+/**
+ * Counts fetches still in flight (until their body is read), so the driver lets real HTTP
+ * finish before virtual time moves on: a request is logged at the virtual time it was sent.
+ */
+function trackedFetch(): { fetch: typeof fetch; inflight: () => number } {
+  let inflight = 0;
+  const wrapped: typeof fetch = async (input, init) => {
+    inflight += 1;
+    try {
+      const res = await fetch(input, init);
+      const body = await res.arrayBuffer();
+      // 204/304 cannot carry a body in the Response constructor.
+      return new Response([204, 205, 304].includes(res.status) ? null : body, {
+        status: res.status,
+        statusText: res.statusText,
+        headers: res.headers,
+      });
+    } finally {
+      inflight -= 1;
+    }
+  };
+  return { fetch: wrapped, inflight: () => inflight };
+}
+
+const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function togglView(snapshot: Snapshot): View {
+  const account = snapshot.accounts.find((a) => a.provider === 'toggl');
+  const entry = account?.running ? account.entry : null;
+  return {
+    running: entry !== null && entry !== undefined,
+    description: entry?.description ?? null,
+    projectName: entry?.projectName ?? null,
+  };
+}
+
+function lastSynced(snapshot: Snapshot): number | null {
+  const account = snapshot.accounts.find((a) => a.provider === 'toggl');
+  return account?.lastSyncedAt ? Date.parse(account.lastSyncedAt) : null;
+}
+
+/** The day's requests and events, one line each (`TOGGL_BENCH_LOG=1 npm run bench`). */
+function timeline(script: readonly ScriptEvent[], log: readonly LoggedRequest[]): string[] {
+  const hms = (t: number) => new Date(t).toTimeString().slice(0, 8);
+  const lines = [
+    ...script.map((e) => ({
+      t: e.t,
+      text: `  ${e.kind}${e.kind === 'remote' ? `: ${e.label}` : e.kind === 'power' ? `: ${e.event}` : ''}`,
+    })),
+    ...log
+      .filter((r) => r.at >= DAY_START)
+      .map((r) => ({ t: r.at, text: `    ${r.method} ${r.path} → ${r.status} [${r.bucket}]` })),
+  ];
+  return lines.sort((a, b) => a.t - b.t).map((l) => `${hms(l.t)}${l.text}`);
+}
+
+export async function runTrayTimerDay(
+  script: readonly ScriptEvent[],
+  options: { log?: (line: string) => void } = {},
+): Promise<WorkdayResult> {
+  // The account was connected the evening before; the app starts with the machine at 09:00.
+  const clock = new VirtualClock(DAY_START - 14 * HOUR);
+  const { fake, userId, projectIds } = await seededFake(() => clock.now());
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-toggl-'));
+  const secrets = new MemorySecretStore();
+  const net = trackedFetch();
+  const settle = async () => {
+    for (let quiet = 0; quiet < 4;) {
+      await immediate();
+      if (net.inflight() > 0) {
+        quiet = 0;
+        await realSleep(1);
+      } else quiet += 1;
+    }
+  };
+  let core: Core | null = null;
+  try {
+    const setup = await openCore({ dataDir, secrets, clock, mode: 'app', fetch: net.fetch });
+    const added = await setup.execute({
+      type: 'accounts.add',
+      input: { provider: 'toggl', secret: TOKEN, baseUrl: fake.baseUrl, options: {} },
+    });
+    if (!added.ok) throw new Error(`could not connect the Toggl account: ${added.error.message}`);
+    await settle();
+    await setup.close();
+    await clock.advance(DAY_START - clock.now());
+
+    core = await openCore({ dataDir, secrets, clock, mode: 'app', fetch: net.fetch });
+    const live = core;
+    const observed: Observation[] = [{ t: clock.now(), view: togglView(live.snapshot()) }];
+    live.subscribe((s) => observed.push({ t: clock.now(), view: togglView(s) }));
+    await settle();
+
+    const advanceTo = async (t: number) => {
+      while (clock.now() < t) {
+        await clock.advance(Math.min(SEC, t - clock.now()));
+        await settle();
+      }
+    };
+
+    const popup = { opens: 0, staleOpens: 0, refreshedWithin2s: 0 };
+    const actionRequests: number[] = [];
+    let failed = 0;
+    const act = async (command: Parameters<Core['execute']>[0], expect?: EntryShape) => {
+      const before = fake.requests.length;
+      const result = await live.execute(command);
+      await settle();
+      actionRequests.push(fake.requests.length - before);
+      // A start that reported success but shows something else is a failure the user sees.
+      const view = togglView(live.snapshot());
+      const wrong = expect ? view.description !== expect.description : view.running;
+      if (!result.ok || wrong) failed += 1;
+    };
+
+    for (const e of script) {
+      await advanceTo(e.t);
+      switch (e.kind) {
+        case 'start':
+          await act(
+            {
+              type: 'start',
+              input: {
+                accountId: 'toggl',
+                description: e.entry.description,
+                project: e.entry.project,
+              },
+            },
+            e.entry,
+          );
+          break;
+        case 'continue':
+          await act({ type: 'continue', input: { accountId: 'toggl' } }, e.entry);
+          break;
+        case 'stop':
+          await act({ type: 'stop', input: { accountId: 'toggl' } });
+          break;
+        case 'remote':
+          applyRemote(fake, userId, projectIds, e.change);
+          break;
+        case 'power':
+          live.power(e.event);
+          await settle();
+          break;
+        case 'popup': {
+          popup.opens += 1;
+          const synced = lastSynced(live.snapshot());
+          const stale = synced === null || e.t - synced > TOGGL_TARGETS.popupStaleAfterSec * SEC;
+          live.setPopupVisible(true);
+          await settle();
+          await advanceTo(e.t + TOGGL_TARGETS.popupRefreshWithinSec * SEC);
+          if (stale) {
+            popup.staleOpens += 1;
+            const after = lastSynced(live.snapshot());
+            if (after !== null && after >= e.t) popup.refreshedWithin2s += 1;
+          }
+          await advanceTo(e.t + POPUP_SHOWN_MS);
+          live.setPopupVisible(false);
+          await settle();
+          break;
+        }
+      }
+    }
+    await advanceTo(DAY_END);
+    if (options.log) for (const line of timeline(script, fake.requests)) options.log(line);
+    return {
+      client: 'Tray Timer',
+      ...requestMeasures(fake.requests),
+      staleness: measureStaleness(script, observed),
+      popup,
+      actions: {
+        count: actionRequests.length,
+        failed,
+        minRequests: Math.min(...actionRequests),
+        maxRequests: Math.max(...actionRequests),
+      },
+    };
+  } finally {
+    await core?.close();
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Naive pollers
+// ---------------------------------------------------------------------------------------------
+interface TogglEntryWire {
+  id: number;
+  description?: string | null;
+  project_id?: number | null;
+}
+
+/**
+ * What many integrations do: poll the running entry on a fixed interval while the machine is
+ * awake (a locked screen does not stop them), start/stop with one request each using what they
+ * last saw, and show whatever their last successful poll returned.
+ */
+export async function runNaiveDay(
+  script: readonly ScriptEvent[],
+  intervalMs: number,
+): Promise<WorkdayResult> {
+  let now = DAY_START;
+  const { fake, userId, workspaceId, projectIds } = await seededFake(() => now);
+  const projectNames = new Map([...projectIds].map(([name, id]) => [id, name]));
+  const auth = `Basic ${Buffer.from(`${TOKEN}:api_token`).toString('base64')}`;
+  let running: TogglEntryWire | null = null;
+  let lastOk: number | null = null;
+  const okPolls: number[] = [];
+  const observed: Observation[] = [];
+  const show = () =>
+    observed.push({
+      t: now,
+      view: {
+        running: running !== null,
+        description: running?.description ?? null,
+        projectName:
+          running?.project_id != null ? (projectNames.get(running.project_id) ?? null) : null,
+      },
+    });
+  const call = async (method: string, p: string, body?: unknown) => {
+    const res = await fetch(`${fake.baseUrl}${p}`, {
+      method,
+      headers: {
+        Authorization: auth,
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, text };
+  };
+  const poll = async () => {
+    const r = await call('GET', '/me/time_entries/current');
+    if (r.status !== 200) return;
+    running = JSON.parse(r.text) as TogglEntryWire | null;
+    lastOk = now;
+    okPolls.push(now);
+    show();
+  };
+  const startEntry = async (entry: EntryShape) => {
+    const r = await call('POST', `/workspaces/${workspaceId}/time_entries`, {
+      created_with: 'naive poller',
+      workspace_id: workspaceId,
+      start: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      duration: -1,
+      description: entry.description,
+      project_id: projectIds.get(entry.project) ?? null,
+    });
+    if (r.status !== 200) return false;
+    running = JSON.parse(r.text) as TogglEntryWire;
+    show();
+    return true;
+  };
+
+  // Polls on the interval while awake; the scripted events between them.
+  const polls: number[] = [];
+  for (let t = DAY_START; t <= DAY_END; t += intervalMs)
+    if (!(t >= SLEEP.from && t < SLEEP.to)) polls.push(t);
+  type Step = { t: number; order: number; run: () => Promise<void> };
+  const popup = { opens: 0, staleOpens: 0, refreshedWithin2s: 0 };
+  const popupOpens: { t: number; stale: boolean }[] = [];
+  const actionRequests: number[] = [];
+  let failed = 0;
+  const act = async (fn: () => Promise<boolean>) => {
+    const before = fake.requests.length;
+    if (!(await fn())) failed += 1;
+    actionRequests.push(fake.requests.length - before);
+  };
+  const steps: Step[] = [
+    ...polls.map((t) => ({ t, order: 1, run: poll })),
+    ...script.map((e): Step => {
+      const run = async (): Promise<void> => {
+        switch (e.kind) {
+          case 'start':
+          case 'continue':
+            await act(() => startEntry(e.entry));
+            return;
+          case 'stop':
+            await act(async () => {
+              // It stops what it last saw running; when it saw nothing, it sends nothing.
+              if (!running) return false;
+              const r = await call(
+                'PATCH',
+                `/workspaces/${workspaceId}/time_entries/${running.id}/stop`,
+              );
+              if (r.status !== 200 && r.status !== 409) return false;
+              running = null;
+              show();
+              return true;
+            });
+            return;
+          case 'remote':
+            applyRemote(fake, userId, projectIds, e.change);
+            return;
+          case 'popup':
+            popup.opens += 1;
+            popupOpens.push({
+              t: e.t,
+              stale: lastOk === null || e.t - lastOk > TOGGL_TARGETS.popupStaleAfterSec * SEC,
+            });
+            return;
+          case 'power':
+            return;
+        }
+      };
+      return { t: e.t, order: 0, run };
+    }),
+  ].sort((a, b) => a.t - b.t || a.order - b.order);
+  try {
+    for (const step of steps) {
+      now = step.t;
+      await step.run();
+    }
+    for (const o of popupOpens) {
+      if (!o.stale) continue;
+      popup.staleOpens += 1;
+      if (okPolls.some((t) => t > o.t && t <= o.t + TOGGL_TARGETS.popupRefreshWithinSec * SEC))
+        popup.refreshedWithin2s += 1;
+    }
+    return {
+      client: `naive poller, every ${intervalMs / SEC} s`,
+      ...requestMeasures(fake.requests),
+      staleness: measureStaleness(script, observed),
+      popup,
+      actions: {
+        count: actionRequests.length,
+        failed,
+        minRequests: Math.min(...actionRequests),
+        maxRequests: Math.max(...actionRequests),
+      },
+    };
+  } finally {
+    await fake.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+export interface TogglWorkdayReport {
+  seed: number;
+  day: { start: string; end: string; locked: string; asleep: string };
+  script: {
+    popupOpens: number;
+    starts: number;
+    continues: number;
+    stops: number;
+    remoteChanges: number;
+  };
+  /** Seeds of the extra days Tray Timer is run on (same day, other jitter and popup times). */
+  moreSeeds: number[];
+  targets: typeof TOGGL_TARGETS;
+  /** Tray Timer on the seeded day, Tray Timer on all days pooled, the two naive pollers. */
+  results: WorkdayResult[];
+  /** Tray Timer against each target: on the seeded day and on all days pooled. */
+  verdicts: { thisDay: Verdict[]; allDays: Verdict[] };
+}
+
+export interface Verdict {
+  measure: string;
+  value: string;
+  target: string;
+  ok: boolean;
+}
+
+function fmtSec(s: number | null): string {
+  if (s === null) return '—';
+  return s < 120 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+const atLeast = (r: WorkdayResult, s: number | null) =>
+  `${r.staleness.missed > 0 ? '≥ ' : ''}${fmtSec(s)}`;
+
+export function togglTable(report: TogglWorkdayReport): string[][] {
+  const header = ['measure', ...report.results.map((r) => r.client)];
+  const rows: [string, (r: WorkdayResult) => string][] = [
+    ['user-level requests, max in any 60 min', (r) => String(r.maxPerHour.user)],
+    ['workspace requests, max in any 60 min', (r) => String(r.maxPerHour.org)],
+    ['requests per day (user + workspace)', (r) => `${r.requests.user} + ${r.requests.org}`],
+    ['402 answers (quota)', (r) => String(r.status402)],
+    ['429 answers (burst)', (r) => String(r.status429)],
+    ['most requests within one second', (r) => String(r.maxPerSecond)],
+    [
+      'remote changes shown / made',
+      (r) => `${r.staleness.changes - r.staleness.missed} / ${r.staleness.changes}`,
+    ],
+    ['staleness p50 (while present)', (r) => atLeast(r, r.staleness.p50Sec)],
+    ['staleness p95 (while present)', (r) => atLeast(r, r.staleness.p95Sec)],
+    ['staleness max (while present)', (r) => atLeast(r, r.staleness.maxSec)],
+    [
+      'popup opened on data > 30 s old: refreshed ≤ 2 s',
+      (r) => `${r.popup.refreshedWithin2s} / ${r.popup.staleOpens}`,
+    ],
+    [
+      'requests per start/stop/continue (min–max)',
+      (r) => `${r.actions.minRequests}–${r.actions.maxRequests} (${r.actions.failed} failed)`,
+    ],
+    ['requests while locked / asleep', (r) => `${r.whileAway.locked} / ${r.whileAway.asleep}`],
+  ];
+  return [header, ...rows.map(([name, f]) => [name, ...report.results.map(f)])];
+}
+
+function verdicts(r: WorkdayResult): Verdict[] {
+  const t = TOGGL_TARGETS;
+  return [
+    {
+      measure: 'user-level requests in any 60 min',
+      value: String(r.maxPerHour.user),
+      target: `≤ ${t.userRequestsPerHour}`,
+      ok: r.maxPerHour.user <= t.userRequestsPerHour,
+    },
+    {
+      measure: '402 answers',
+      value: String(r.status402),
+      target: String(t.quota402),
+      ok: r.status402 === t.quota402,
+    },
+    {
+      measure: `p95 staleness of remote changes while present (${r.staleness.changes} changes)`,
+      value:
+        r.staleness.missed > 0
+          ? `${r.staleness.missed} never shown`
+          : `${fmtSec(r.staleness.p95Sec)} (max ${fmtSec(r.staleness.maxSec)})`,
+      target: `≤ ${t.p95StalenessSec / 60} min`,
+      ok: r.staleness.missed === 0 && (r.staleness.p95Sec ?? Infinity) <= t.p95StalenessSec,
+    },
+    {
+      measure: 'popup on data > 30 s old refreshed within 2 s',
+      value: `${r.popup.refreshedWithin2s} / ${r.popup.staleOpens}`,
+      target: 'all',
+      ok: r.popup.refreshedWithin2s === r.popup.staleOpens,
+    },
+    {
+      measure: 'requests per start/stop/continue',
+      value: `${r.actions.minRequests}–${r.actions.maxRequests}`,
+      target: 'exactly 1',
+      ok: r.actions.minRequests === 1 && r.actions.maxRequests === 1 && r.actions.failed === 0,
+    },
+    {
+      measure: 'requests while locked or asleep',
+      value: String(r.whileAway.locked + r.whileAway.asleep),
+      target: '0',
+      ok: r.whileAway.locked + r.whileAway.asleep === 0,
+    },
+  ];
+}
+
+export async function runTogglWorkday(
+  options: { log?: (line: string) => void } = {},
+): Promise<TogglWorkdayReport> {
+  const script = workdayScript(SEED);
+  const trayTimer = await runTrayTimerDay(script, options);
+  // One day's six remote changes and ~16 stale popup openings are a small sample, and a lucky
+  // seed could pass what another fails: the same day with other jitter, pooled, is the verdict.
+  const more: WorkdayResult[] = [];
+  for (const seed of MORE_SEEDS) more.push(await runTrayTimerDay(workdayScript(seed)));
+  const allDays = pooled(`Tray Timer, ${1 + MORE_SEEDS.length} days pooled`, [trayTimer, ...more]);
+  const naive5 = await runNaiveDay(script, 5 * SEC);
+  const naive60 = await runNaiveDay(script, 60 * SEC);
+  const count = (k: ScriptEvent['kind']) => script.filter((e) => e.kind === k).length;
+  const hhmm = (t: number) => new Date(t).toTimeString().slice(0, 5);
+  return {
+    seed: SEED,
+    day: {
+      start: hhmm(DAY_START),
+      end: hhmm(DAY_END),
+      locked: `${hhmm(LOCK.from)}–${hhmm(LOCK.to)}`,
+      asleep: `${hhmm(SLEEP.from)}–${hhmm(SLEEP.to)}`,
+    },
+    script: {
+      popupOpens: count('popup'),
+      starts: count('start'),
+      continues: count('continue'),
+      stops: count('stop'),
+      remoteChanges: count('remote'),
+    },
+    moreSeeds: [...MORE_SEEDS],
+    targets: TOGGL_TARGETS,
+    results: [trayTimer, allDays, naive5, naive60],
+    verdicts: { thisDay: verdicts(trayTimer), allDays: verdicts(allDays) },
+  };
+}
