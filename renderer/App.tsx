@@ -1,4 +1,4 @@
-import { Fragment, useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type {
   AccountState,
   AppError,
@@ -36,6 +36,13 @@ export function App({ api }: { api: TrayTimerApi }) {
   const [settingsError, setSettingsError] = useState<string | null>(null);
   // Set by "Reconnect": Preferences opens with that service chosen in the connect form.
   const [connectFor, setConnectFor] = useState<ConnectTarget | null>(null);
+
+  const contentRef = useRef<HTMLElement>(null);
+  // Each view, and each showing of the popup, starts at the top: running timers and banners
+  // first, not wherever the other view was scrolled to.
+  useLayoutEffect(() => {
+    contentRef.current?.scrollTo(0, 0);
+  }, [view, focusSignal]);
 
   const running = snapshot?.accounts.filter(isRunning) ?? [];
   const anchor = Date.parse(running[0]?.entry.startedAt ?? '');
@@ -128,7 +135,7 @@ export function App({ api }: { api: TrayTimerApi }) {
         </button>
       </header>
 
-      <main className="content">
+      <main className="content" ref={contentRef}>
         {loadError && (
           <p className="notice error" role="alert">
             {loadError.message}

@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import type { AddAccountInput, AppError, ProviderKind } from '../../preload/contract';
 import { PROVIDER_NAMES } from '../constants';
 import { isField } from '../hooks/useCommands';
+import { CheckIcon } from './icons';
 
 /** Services the form offers; the others are listed as coming soon. */
 export const CONNECTABLE = ['toggl'] as const satisfies readonly ProviderKind[];
@@ -91,6 +92,31 @@ export function ConnectAccountForm({ target, busy, blocked, error, onConnect }: 
 
   const describe = (...ids: (string | false | null)[]) =>
     ids.filter(Boolean).join(' ') || undefined;
+
+  // Connected: the form (and its token field) goes away; what happened stays in words.
+  if (done) {
+    return (
+      <section className="card connect-form" aria-labelledby={`${id}-heading`}>
+        <h2 id={`${id}-heading`} className="section-title">
+          Connect an account
+        </h2>
+        <p className="success" role="status">
+          <CheckIcon /> {done}
+        </p>
+        <div className="row end">
+          <button
+            type="button"
+            className="button small"
+            onClick={() => setDone(null)}
+            // The Connect button it replaces had the focus: keep the keyboard somewhere useful.
+            autoFocus
+          >
+            Connect another account
+          </button>
+        </div>
+      </section>
+    );
+  }
 
   return (
     <form
@@ -224,11 +250,6 @@ export function ConnectAccountForm({ target, busy, blocked, error, onConnect }: 
       {formError && (
         <p className="error" role="alert">
           {formError.message}
-        </p>
-      )}
-      {done && (
-        <p className="success" role="status">
-          {done}
         </p>
       )}
       <div className="row end">

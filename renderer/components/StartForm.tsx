@@ -74,8 +74,9 @@ export function StartForm(props: Props) {
   const isNewProject =
     account?.provider === 'local' && project.trim() !== '' && current === undefined;
 
+  // Without scrolling: the running entries above the form stay in view when the popup opens.
   useEffect(() => {
-    descriptionRef.current?.focus();
+    descriptionRef.current?.focus({ preventScroll: true });
   }, [focusSignal]);
 
   const setProjectText = (text: string, pickedId: string | null = null) => {

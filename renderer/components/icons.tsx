@@ -56,3 +56,18 @@ export function BackIcon({ size = 16 }: IconProps) {
     </svg>
   );
 }
+
+export function CheckIcon({ size = 12 }: IconProps) {
+  return (
+    <svg {...common(size)}>
+      <path
+        d="m3 8.5 3.2 3L13 4.5"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
+  );
+}

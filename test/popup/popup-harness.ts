@@ -14,6 +14,7 @@ import type { Clock } from '../../main/core/clock';
 import type { Core } from '../../main/core/core';
 import { openCore } from '../../main/core/open-core';
 import { MemorySecretStore } from '../../main/secrets/memory-secret-store';
+import type { SecretStore } from '../../main/secrets/secret-store';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -70,6 +71,8 @@ export interface PopupOptions {
   /** Freezes the page's Date.now() (timers still run): for reproducible screenshots. */
   fixedTimeMs?: number;
   timezoneId?: string;
+  /** Where the core keeps account secrets (default: a session-only MemorySecretStore). */
+  secrets?: SecretStore;
 }
 
 export interface Popup {
@@ -97,7 +100,7 @@ export async function openPopup(
   const dataDir = mkdtempSync(join(tmpdir(), 'tray-timer-popup-'));
   const core = await openCore({
     dataDir,
-    secrets: new MemorySecretStore(),
+    secrets: options.secrets ?? new MemorySecretStore(),
     mode: 'app',
     clock: options.clock ?? systemClock,
   });
