@@ -87,6 +87,19 @@ export class RequestBudget {
     return key;
   }
 
+  /**
+   * Counts requests sent before this budget existed (connect's GET /me and /me/workspaces).
+   * Deterministic keys make it idempotent across restarts and processes.
+   */
+  recordPast(bucket: Bucket, at: number, key: string, now: number): void {
+    if (at <= now - WINDOW_MS || this.#load().buckets[bucket].log.some((r) => r.key === key))
+      return;
+    this.#update(now, (f) => {
+      f.buckets[bucket].log.push({ at, key, auto: false });
+      f.buckets[bucket].log.sort((a, b) => a.at - b.at);
+    });
+  }
+
   /** Reads the quota headers of an answer (any status). */
   observe(bucket: Bucket, key: string, headers: Headers, now: number): void {
     const remaining = Number(headers.get('x-toggl-quota-remaining'));

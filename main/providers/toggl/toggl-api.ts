@@ -72,6 +72,7 @@ export const clientsSchema = z
     z.object({
       id: z.number().int(),
       name: z.string(),
+      wid: z.number().int().optional(),
       archived: z.boolean().optional(),
       server_deleted_at: optionalText,
     }),
@@ -92,6 +93,20 @@ export const tasksSchema = z
   )
   .nullable()
   .transform((list) => list ?? []);
+
+/**
+ * `GET /me?with_related_data=true`: the profile with workspaces, projects, clients, tasks and
+ * recent time entries in ONE request, where the separate lists cost four. Used to connect and
+ * for full reads (first load, the user's own refresh); automatic refreshes use `since=`.
+ */
+export const meWithRelatedSchema = meSchema.extend({
+  workspaces: workspacesSchema.nullable().optional(),
+  projects: projectsSchema.optional(),
+  clients: clientsSchema.optional(),
+  tasks: tasksSchema.optional(),
+  time_entries: timeEntriesSchema.nullable().optional(),
+});
+export type MeWithRelated = z.infer<typeof meWithRelatedSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // What we keep (memory and disk cache): ids as Toggl numbers, times as epoch ms.

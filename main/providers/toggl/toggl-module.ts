@@ -1,5 +1,6 @@
 /**
- * Connecting a Toggl Track account: the API token is checked with `GET /me`, the workspace is
+ * Connecting a Toggl Track account: the API token is checked with one `GET /me` (with related
+ * data, which includes the workspaces), the workspace is
  * the one asked for (id or name) or the user's default, and only non-secret facts are returned
  * for settings. Nothing is saved here; the core saves on success only.
  */
@@ -7,7 +8,7 @@ import { z } from 'zod';
 import type { AccountConfig } from '../../../preload/contract';
 import { ProviderError } from '../provider';
 import type { ConnectRequest, ConnectResult, ProviderModule } from '../provider-module';
-import { meSchema, workspacesSchema } from './toggl-api';
+import { meWithRelatedSchema } from './toggl-api';
 import { TogglClient } from './toggl-client';
 import { TogglProvider } from './toggl-provider';
 
@@ -17,13 +18,18 @@ export const CONNECT_AUTH_MESSAGE =
 
 const savedOptionsSchema = z.object({
   workspaceId: z.coerce.number().int().positive(),
+  connectedAt: z.coerce.number().optional(),
 });
+
+/** Connect spends one user-level request (GET /me) before the account's budget exists. */
+export const CONNECT_REQUESTS = 1;
 
 export const togglModule: ProviderModule = {
   kind: 'toggl',
   defaultBaseUrl: TOGGL_BASE_URL,
 
   async connect(request: ConnectRequest, deps): Promise<ConnectResult> {
+    const connectedAt = deps.clock.now();
     const client = new TogglClient({
       baseUrl: request.baseUrl ?? TOGGL_BASE_URL,
       fetch: deps.fetch,
@@ -32,13 +38,14 @@ export const togglModule: ProviderModule = {
       getToken: async () => request.secret,
       authMessage: CONNECT_AUTH_MESSAGE,
     });
-    const me = await client.call({ method: 'GET', path: '/me', schema: meSchema, what: 'profile' });
-    const workspaces = await client.call({
+    // One request for the profile and its workspaces (the separate lists would cost two).
+    const me = await client.call({
       method: 'GET',
-      path: '/me/workspaces',
-      schema: workspacesSchema,
-      what: 'workspaces',
+      path: '/me?with_related_data=true',
+      schema: meWithRelatedSchema,
+      what: 'profile',
     });
+    const workspaces = me.workspaces ?? [];
     const wanted = request.options.workspace?.trim();
     const workspace = wanted
       ? (workspaces.find((w) => String(w.id) === wanted) ??
@@ -62,6 +69,8 @@ export const togglModule: ProviderModule = {
         email: me.email,
         fullname: me.fullname ?? '',
         workspaceName: workspace.name,
+        // Lets the new account's request budget count connect's request.
+        connectedAt,
       },
     };
   },
@@ -74,10 +83,16 @@ export const togglModule: ProviderModule = {
         message: `The settings of ${config.label} have no Toggl workspace. Remove the account and connect it again.`,
       });
     }
-    return new TogglProvider(
+    const provider = new TogglProvider(
       { workspaceId: options.data.workspaceId },
       config.baseUrl ?? TOGGL_BASE_URL,
       deps,
     );
+    const at = options.data.connectedAt;
+    if (at !== undefined) {
+      for (let i = 0; i < CONNECT_REQUESTS; i++)
+        provider.budget.recordPast('user', at, `connect-${at}-${i}`, deps.clock.now());
+    }
+    return provider;
   },
 };

@@ -316,7 +316,7 @@ describe('request budget', () => {
   it('keeps automatic refreshes at or under the cap, then waits for a slot', async () => {
     world = await togglWorld();
     const p = world.provider();
-    await p.sync('user', T0 - WEEK); // lists read once: later polls are one request each
+    await p.sync('user', T0 - WEEK); // current + full read; later polls are one request each
     let autoRuns = 0;
     for (let minute = 0; minute < 50; minute++) {
       if (p.allowAutoRefresh('popup', world.clock.now())) {
@@ -326,7 +326,7 @@ describe('request budget', () => {
       await world.clock.advance(60_000);
     }
     expect(world.fake.maxRequestsInWindow({ bucket: 'user' })).toBe(AUTO_CAP);
-    expect(autoRuns).toBe(AUTO_CAP - 5);
+    expect(autoRuns).toBe(AUTO_CAP - 2);
     expect(world.fake.counts.status402).toBe(0);
     const now = world.clock.now();
     expect(p.allowAutoRefresh('poll', now)).toBe(false);
@@ -374,9 +374,10 @@ describe('request budget', () => {
   });
 
   it('after a quota 402: resetAt from Toggl, no automatic request until then, no retry', async () => {
-    world = await togglWorld({ quota: { user: 3 } });
+    world = await togglWorld({ quota: { user: 2 } });
     const p = world.provider();
-    // current, entries, projects: then clients gets 402.
+    await p.sync('user', T0 - WEEK); // current + the full read: 2 of 2
+    expect(world.fake.counts.quota402).toBe(0);
     const err = await failure(p.sync('user', T0 - WEEK));
     expect(world.fake.counts.quota402).toBe(1);
     expect(err.error.kind).toBe('quota');
@@ -413,10 +414,12 @@ describe('request budget', () => {
     const p = world.provider();
     world.fake.planFeature402('GET /me/tasks');
     world.fake.addProject({ workspaceId: world.user.workspaceId, name: 'Site' });
-    const r = await p.sync('user', T0 - WEEK);
+    await p.sync('user', T0 - WEEK); // the first, full read
+    await world.clock.advance(2 * 3600_000);
+    const r = await p.sync('poll', T0 - WEEK); // projects, clients, tasks with since=
     expect(r.projects).toMatchObject([{ name: 'Site', tasks: [] }]);
-    await world.clock.advance(3 * 60_000);
-    await p.sync('user', T0 - WEEK);
+    await world.clock.advance(2 * 3600_000);
+    await p.sync('poll', T0 - WEEK);
     expect(world.fake.requestsBy({ path: '/me/projects' })).toHaveLength(2);
     expect(world.fake.requestsBy({ path: '/me/tasks' })).toHaveLength(1);
   });

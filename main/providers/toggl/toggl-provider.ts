@@ -5,6 +5,7 @@
  * every 30 minutes, start and stop are exactly one request whose answer is the new truth, and
  * automatic refreshes stop well before the quota (see request-budget.ts).
  */
+import type { z } from 'zod';
 import type { Capabilities } from '../../../preload/contract';
 import type { ProviderDeps } from '../provider-module';
 import {
@@ -21,11 +22,13 @@ import {
   clientsSchema,
   currentEntrySchema,
   keepEntry,
+  meWithRelatedSchema,
   projectsSchema,
   tasksSchema,
   timeEntriesSchema,
   timeEntrySchema,
   type KeptEntry,
+  type TogglTimeEntry,
 } from './toggl-api';
 import { TogglCache, type CacheFile } from './toggl-cache';
 import { TogglClient } from './toggl-client';
@@ -167,17 +170,26 @@ export class TogglProvider implements Provider {
     let entriesRead = false;
     let projectsRead = false;
     this.#slowDown = false;
-    // Lists only when due and, for automatic refreshes, only when the budget has room for them
-    // now; otherwise they stay due and come with a later refresh.
-    if (entriesDue && (!auto || this.budget.autoAllowedAt(now, 1) <= now)) {
-      entriesRead = await this.#listStep(() => this.#readEntries(auto, since));
-    }
-    if (
-      projectsDue &&
-      !this.#slowDown &&
-      (!auto || this.budget.autoAllowedAt(now, projectCalls) <= now)
-    ) {
-      projectsRead = await this.#listStep(() => this.#readProjects(auto));
+    const canSpend = (n: number) => !auto || this.budget.autoAllowedAt(now, n) <= now;
+    // Nothing cached yet, or the user asked: one full read (GET /me?with_related_data=true)
+    // costs one request where the four lists cost four. Otherwise the lists that are due are
+    // read with `since=`, and automatic refreshes only when the budget has room for them now
+    // (else they stay due and come with a later refresh).
+    const full =
+      this.#state.entriesSyncedAt === null ||
+      this.#state.projectsSyncedAt === null ||
+      (!auto && (entriesDue || projectsDue));
+    if (full) {
+      if (canSpend(1)) {
+        entriesRead = projectsRead = await this.#listStep(() => this.#readAll(auto, since));
+      }
+    } else {
+      if (entriesDue && canSpend(1)) {
+        entriesRead = await this.#listStep(() => this.#readEntries(auto, since));
+      }
+      if (projectsDue && !this.#slowDown && canSpend(projectCalls)) {
+        projectsRead = await this.#listStep(() => this.#readProjects(auto));
+      }
     }
     this.#cache.save(this.#state);
     return {
@@ -225,25 +237,47 @@ export class TogglProvider implements Provider {
     return running;
   }
 
+  /** Everything at once: projects, clients, tasks and recent entries, one request. */
+  async #readAll(auto: boolean, windowStart: number): Promise<void> {
+    const fetchedAt = this.deps.clock.now();
+    const all = await this.#client.call({
+      method: 'GET',
+      path: '/me?with_related_data=true',
+      schema: meWithRelatedSchema,
+      what: 'profile with projects and entries',
+      auto,
+    });
+    this.#applyEntries(all.time_entries ?? [], windowStart, true, fetchedAt);
+    this.#applyProjects(all.projects ?? [], all.clients ?? [], all.tasks ?? [], true, fetchedAt);
+  }
+
   async #readEntries(auto: boolean, windowStart: number): Promise<void> {
-    const last = this.#state.entriesSyncedAt;
-    const from = last === null ? windowStart : Math.max(0, last - SINCE_OVERLAP_MS);
+    const last = this.#state.entriesSyncedAt ?? windowStart;
     const fetchedAt = this.deps.clock.now();
     const list = await this.#client.call({
       method: 'GET',
-      path: `/me/time_entries?since=${Math.floor(from / 1000)}`,
+      path: `/me/time_entries?since=${Math.floor(Math.max(0, last - SINCE_OVERLAP_MS) / 1000)}`,
       schema: timeEntriesSchema,
       what: 'recent entries',
       auto,
     });
-    const byId = new Map((last === null ? [] : this.#state.entries).map((e) => [e.id, e] as const));
-    for (const e of list) {
+    this.#applyEntries(list, windowStart, false, fetchedAt);
+  }
+
+  #applyEntries(
+    list: readonly TogglTimeEntry[],
+    windowStart: number,
+    full: boolean,
+    fetchedAt: number,
+  ): void {
+    const entries = mergeById(
+      full ? [] : this.#state.entries,
+      list.filter((e) => e.workspace_id === this.#wid || e.server_deleted_at),
       // `since` includes deleted entries: they leave the list instead of showing up in it.
-      if (e.server_deleted_at) byId.delete(e.id);
-      else if (e.workspace_id === this.#wid) byId.set(e.id, keepEntry(e));
-    }
-    const cutoff = windowStart;
-    this.#state.entries = [...byId.values()].filter((e) => e.stop === null || e.start >= cutoff);
+      (e) => (e.server_deleted_at ? null : e),
+      keepEntry,
+    );
+    this.#state.entries = entries.filter((e) => e.stop === null || e.start >= windowStart);
     this.#state.entriesSyncedAt = fetchedAt;
   }
 
@@ -267,9 +301,36 @@ export class TogglProvider implements Provider {
       what: 'clients',
       auto,
     });
+    let tasks: z.output<typeof tasksSchema> | null = null;
+    if (!this.#state.tasksUnsupported) {
+      try {
+        tasks = await this.#client.call({
+          method: 'GET',
+          path: `/me/tasks${since}`,
+          schema: tasksSchema,
+          what: 'tasks',
+          auto,
+        });
+      } catch (err) {
+        // Tasks are a paid feature: a workspace without them simply has none.
+        if (!(err instanceof ProviderError && err.error.kind === 'unsupported')) throw err;
+        this.#state.tasks = [];
+        this.#state.tasksUnsupported = true;
+      }
+    }
+    this.#applyProjects(projects, clients, tasks, first, fetchedAt);
+  }
+
+  #applyProjects(
+    projects: z.output<typeof projectsSchema>,
+    clients: z.output<typeof clientsSchema>,
+    tasks: z.output<typeof tasksSchema> | null,
+    full: boolean,
+    fetchedAt: number,
+  ): void {
     const state = this.#state;
     state.projects = mergeById(
-      first ? [] : state.projects,
+      full ? [] : state.projects,
       projects.filter((p) => p.workspace_id === this.#wid),
       (p) => (p.server_deleted_at || p.active === false ? null : p),
       (p) => ({
@@ -281,32 +342,18 @@ export class TogglProvider implements Provider {
       }),
     ).sort((a, b) => a.name.localeCompare(b.name));
     state.clients = mergeById(
-      first ? [] : state.clients,
-      clients,
+      full ? [] : state.clients,
+      clients.filter((c) => c.wid === undefined || c.wid === this.#wid),
       (c) => (c.server_deleted_at || c.archived ? null : c),
       (c) => ({ id: c.id, name: c.name }),
     );
-    if (!state.tasksUnsupported) {
-      try {
-        const tasks = await this.#client.call({
-          method: 'GET',
-          path: `/me/tasks${since}`,
-          schema: tasksSchema,
-          what: 'tasks',
-          auto,
-        });
-        state.tasks = mergeById(
-          first ? [] : state.tasks,
-          tasks.filter((t) => t.workspace_id === this.#wid),
-          (t) => (t.server_deleted_at || t.active === false ? null : t),
-          (t) => ({ id: t.id, name: t.name, projectId: t.project_id }),
-        );
-      } catch (err) {
-        // Tasks are a paid feature: a workspace without them simply has none.
-        if (!(err instanceof ProviderError && err.error.kind === 'unsupported')) throw err;
-        state.tasks = [];
-        state.tasksUnsupported = true;
-      }
+    if (tasks) {
+      state.tasks = mergeById(
+        full ? [] : state.tasks,
+        tasks.filter((t) => t.workspace_id === this.#wid),
+        (t) => (t.server_deleted_at || t.active === false ? null : t),
+        (t) => ({ id: t.id, name: t.name, projectId: t.project_id }),
+      );
     }
     state.projectsSyncedAt = fetchedAt;
   }
@@ -314,7 +361,7 @@ export class TogglProvider implements Provider {
   async projects(): Promise<Project[]> {
     // The core asks on every start with a project: answer from the cache; read once if empty.
     if (this.#state.projectsSyncedAt === null) {
-      await this.#readProjects(false);
+      await this.#readAll(false, this.deps.clock.now() - RECENT_MS);
       this.#cache.save(this.#state);
     }
     return this.#projects();
