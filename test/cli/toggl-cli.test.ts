@@ -109,8 +109,16 @@ function filesContaining(dir: string, needle: string): string[] {
 
 requireTestKeyring();
 
-describe.skipIf(!inTestKeyring)(
-  `tray-timer with a Toggl account, token in gnome-keyring${inTestKeyring ? '' : ` (skipped: ${keyringMissingReason})`}`,
+/** secret-tool is the independent reader; without it (and not on CI) the suite skips, saying why. */
+const haveSecretTool = hasCommand('secret-tool');
+const skipReason = !inTestKeyring
+  ? keyringMissingReason
+  : !haveSecretTool && !onCi
+    ? 'secret-tool is not installed (apt-get install libsecret-tools)'
+    : '';
+
+describe.skipIf(skipReason !== '')(
+  `tray-timer with a Toggl account, token in gnome-keyring${skipReason ? ` (skipped: ${skipReason})` : ''}`,
   () => {
     let fake: FakeToggl;
     let user: FakeUser;
@@ -124,8 +132,8 @@ describe.skipIf(!inTestKeyring)(
     };
 
     beforeAll(async () => {
-      // secret-tool is the independent reader; on CI its absence is a broken set-up, not a skip.
-      if (!hasCommand('secret-tool') && onCi) throw new Error('secret-tool is missing on CI');
+      // On CI a missing secret-tool is a broken set-up, not a reason to skip.
+      if (!haveSecretTool) throw new Error('secret-tool is missing on CI');
       await ensureCliBuilt();
       fake = await startFakeToggl();
       user = fake.addUser({
