@@ -397,6 +397,29 @@ describe('request budget', () => {
     expect(p.allowAutoRefresh('poll', world.clock.now())).toBe(true);
   });
 
+  it('a quota block seen by one process holds for the next (a CLI run after the app)', async () => {
+    world = await togglWorld({ quota: { user: 2 } });
+    await world.provider().sync('user', T0 - WEEK);
+    await failure(world.provider().sync('poll', T0 - WEEK));
+    const cli = world.provider();
+    cli.restore();
+    const before = world.fake.requests.length;
+    expect(cli.allowAutoRefresh('startup', world.clock.now() + POLL_MS)).toBe(false);
+    expect((await failure(cli.stop(world.clock.now()))).error.kind).toBe('quota');
+    expect(world.fake.requests.length).toBe(before);
+  });
+
+  it('moves a damaged request log aside, says so, and keeps counting', async () => {
+    world = await togglWorld();
+    await world.provider().sync('user', T0 - WEEK);
+    writeFileSync(`${world.cacheDir}/quota.json`, '<html>');
+    const p = world.provider();
+    expect(p.allowAutoRefresh('poll', T0)).toBe(true);
+    expect(world.problems.join('\n')).toMatch(/request log was damaged.*moved to/);
+    await p.sync('poll', T0 - WEEK);
+    expect(p.budget.inWindow('user', T0)).toHaveLength(1);
+  });
+
   it('shows a plan-feature 402 as unsupported, not as quota', async () => {
     world = await togglWorld();
     const p = world.provider();
