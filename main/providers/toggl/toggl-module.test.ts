@@ -60,7 +60,7 @@ describe('togglModule.connect', () => {
       'ada@example.com · Side Project',
     );
     const err = await failure(connect(world, TOKEN, { workspace: 'Nope' }));
-    expect(err.error).toMatchObject({ kind: 'validation', field: 'workspace' });
+    expect(err.error).toMatchObject({ kind: 'validation', field: 'options.workspace' });
     expect(err.error.message).toContain(`Side Project (${side.id})`);
   });
 

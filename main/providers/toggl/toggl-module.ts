@@ -55,7 +55,7 @@ export const togglModule: ProviderModule = {
       const known = workspaces.map((w) => `${w.name} (${w.id})`).join(', ');
       throw new ProviderError({
         kind: 'validation',
-        field: 'workspace',
+        field: 'options.workspace',
         message: wanted
           ? `This Toggl account has no workspace “${wanted}”. Its workspaces: ${known || 'none'}.`
           : 'This Toggl account has no workspace to track time in.',
