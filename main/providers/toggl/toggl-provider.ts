@@ -247,8 +247,10 @@ export class TogglProvider implements Provider {
       what: 'profile with projects and entries',
       auto,
     });
-    this.#applyEntries(all.time_entries ?? [], windowStart, true, fetchedAt);
     this.#applyProjects(all.projects ?? [], all.clients ?? [], all.tasks ?? [], true, fetchedAt);
+    // Which entries the related data holds is not documented; without any, ask the list itself.
+    if (all.time_entries) this.#applyEntries(all.time_entries, windowStart, true, fetchedAt);
+    else await this.#readEntries(auto, windowStart);
   }
 
   async #readEntries(auto: boolean, windowStart: number): Promise<void> {
