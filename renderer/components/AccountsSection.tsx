@@ -1,25 +1,42 @@
 import { useState } from 'react';
-import type { AccountState, AddAccountInput, SettingsPatch } from '../../preload/contract';
+import type {
+  AccountState,
+  AccountSummary,
+  AddAccountInput,
+  SettingsPatch,
+} from '../../preload/contract';
 import { PROVIDER_NAMES } from '../constants';
 import type { Commands } from '../hooks/useCommands';
 import { failureOf } from '../hooks/useCommands';
 import { bannerTone } from './AccountBanner';
 import { ConnectAccountForm } from './ConnectAccountForm';
-import type { ConnectTarget } from './ConnectAccountForm';
+import type { ConnectTarget, Replacing } from './ConnectAccountForm';
 
 interface Props {
   accounts: AccountState[];
+  /** From settings: what the snapshot does not carry (an account's API address). */
+  summaries: AccountSummary[];
   commands: Commands;
   connectFor: ConnectTarget | null;
   update(key: string, patch: SettingsPatch, done: string): Promise<boolean>;
-  onAddAccount(input: AddAccountInput): Promise<string | null>;
+  onAddAccount(input: AddAccountInput, replacing: Replacing | null): Promise<string | null>;
   onRemoveAccount(accountId: string): Promise<boolean>;
 }
 
 /** Connected accounts (default, remove with a confirm step) and the form to connect another. */
 export function AccountsSection(props: Props) {
-  const { accounts, commands, connectFor, update, onAddAccount, onRemoveAccount } = props;
+  const { accounts, summaries, commands, connectFor, update, onAddAccount, onRemoveAccount } =
+    props;
   const blocked = commands.pending !== null;
+  const old = connectFor && accounts.find((a) => a.id === connectFor.accountId);
+  const replacing: Replacing | null = old
+    ? {
+        id: old.id,
+        label: old.label,
+        baseUrl: summaries.find((a) => a.id === old.id)?.baseUrl ?? null,
+        isDefault: old.isDefault,
+      }
+    : null;
   const [confirming, setConfirming] = useState<string | null>(null);
   return (
     <>
@@ -132,6 +149,7 @@ export function AccountsSection(props: Props) {
       <ConnectAccountForm
         key={connectFor?.accountId ?? 'new'}
         target={connectFor}
+        replacing={replacing}
         busy={commands.pending === 'accounts:add'}
         blocked={blocked}
         error={failureOf(commands, 'accounts:add')}

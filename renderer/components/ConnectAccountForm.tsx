@@ -18,17 +18,27 @@ export interface ConnectTarget {
   accountId: string;
 }
 
+/** The account a reconnect replaces, with what the new connection should keep. */
+export interface Replacing {
+  id: string;
+  label: string;
+  baseUrl: string | null;
+  isDefault: boolean;
+}
+
 const TOKEN_HINT: Record<Connectable, string> = {
   toggl: 'Toggl Track → Profile settings → API Token. It is kept in the system keychain only.',
 };
 
 interface Props {
   target: ConnectTarget | null;
+  /** Set when reconnecting: the new account takes this one's place. */
+  replacing: Replacing | null;
   busy: boolean;
   blocked: boolean;
   error: AppError | null;
   /** Resolves to the core's message on success, null on failure (the error comes as a prop). */
-  onConnect(input: AddAccountInput): Promise<string | null>;
+  onConnect(input: AddAccountInput, replacing: Replacing | null): Promise<string | null>;
 }
 
 /**
@@ -36,16 +46,18 @@ interface Props {
  * mirrors its value into the `value` attribute, and the token must never be in the DOM. It is
  * read once on submit and emptied as soon as the account is connected.
  */
-export function ConnectAccountForm({ target, busy, blocked, error, onConnect }: Props) {
+export function ConnectAccountForm(props: Props) {
+  const { target, replacing, busy, blocked, error, onConnect } = props;
   const id = useId();
   const secretRef = useRef<HTMLInputElement>(null);
   const [provider, setProvider] = useState<Connectable>(
     target && isConnectable(target.provider) ? target.provider : 'toggl',
   );
   const [workspace, setWorkspace] = useState('');
-  const [label, setLabel] = useState('');
-  const [baseUrl, setBaseUrl] = useState('');
-  const [advancedOpen, setAdvancedOpen] = useState(false);
+  // Reconnecting keeps the label and the API address the account had.
+  const [label, setLabel] = useState(replacing?.label ?? '');
+  const [baseUrl, setBaseUrl] = useState(replacing?.baseUrl ?? '');
+  const [advancedOpen, setAdvancedOpen] = useState(Boolean(replacing?.baseUrl));
   const [done, setDone] = useState<string | null>(null);
 
   // "Reconnect" lands here (the form is keyed by its target, so the service is preselected by
@@ -81,7 +93,7 @@ export function ConnectAccountForm({ target, busy, blocked, error, onConnect }: 
     };
     if (label.trim()) input.label = label.trim();
     if (baseUrl.trim()) input.baseUrl = baseUrl.trim();
-    const message = await onConnect(input);
+    const message = await onConnect(input, replacing);
     if (message === null) return;
     if (secretRef.current) secretRef.current.value = '';
     setWorkspace('');
@@ -127,8 +139,13 @@ export function ConnectAccountForm({ target, busy, blocked, error, onConnect }: 
       autoComplete="off"
     >
       <h2 id={`${id}-heading`} className="section-title">
-        Connect an account
+        {replacing ? `Reconnect ${replacing.label}` : 'Connect an account'}
       </h2>
+      {replacing && (
+        <p className="hint">
+          Paste a new token: the account is checked again and replaces {replacing.label}.
+        </p>
+      )}
       <div className="field inline">
         <label htmlFor={`${id}-provider`}>Service</label>
         <select

@@ -11,7 +11,7 @@ import type {
 } from '../../preload/contract';
 import { HOTKEY_ACTIONS, HOTKEY_LABELS } from '../constants';
 import { AccountsSection } from './AccountsSection';
-import type { ConnectTarget } from './ConnectAccountForm';
+import type { ConnectTarget, Replacing } from './ConnectAccountForm';
 import { recordKey } from '../accelerator';
 import type { Commands } from '../hooks/useCommands';
 import { failureOf, isField } from '../hooks/useCommands';
@@ -24,7 +24,7 @@ interface Props {
   commands: Commands;
   update(key: string, patch: SettingsPatch, done: string): Promise<boolean>;
   connectFor: ConnectTarget | null;
-  onAddAccount(input: AddAccountInput): Promise<string | null>;
+  onAddAccount(input: AddAccountInput, replacing: Replacing | null): Promise<string | null>;
   onRemoveAccount(accountId: string): Promise<boolean>;
 }
 
@@ -43,6 +43,7 @@ export function PreferencesView(props: Props) {
       )}
       <AccountsSection
         accounts={accounts}
+        summaries={settings?.accounts ?? []}
         commands={commands}
         connectFor={connectFor}
         update={update}

@@ -310,17 +310,18 @@ describe('popup with a Toggl Track account (real core, real provider, fake Toggl
     expect(edge).toContain('rgb(251, 146, 60)');
   });
 
-  it('a rejected token shows a red banner whose Reconnect opens Preferences on Toggl', async () => {
+  it('a rejected token shows a red banner; Reconnect takes a new token and replaces the account', async () => {
     const w = await world();
-    const { p, page, user } = w;
+    const { p, page, fake, user } = w;
     await connect(w);
+    await p.core.execute({ type: 'settings.update', input: { defaultAccountId: 'toggl' } });
     // The token is revoked on the Toggl side (a new one was generated there).
-    user.token = 'revoked-and-replaced';
+    user.token = 'a-brand-new-token-0000000000000000';
     await p.core.execute({ type: 'refresh', input: { accountId: 'toggl' } });
     const banner = page.locator('.banner.auth');
     await banner.waitFor();
     await banner.getByRole('button', { name: 'Reconnect Work' }).click();
-    await page.getByRole('heading', { name: 'Connect an account' }).waitFor();
+    await page.getByRole('heading', { name: 'Reconnect Work' }).waitFor();
     await expect(page.getByLabel('Service').inputValue()).resolves.toBe('toggl');
     await expect
       .poll(() => page.getByLabel('API token').evaluate((el) => el === document.activeElement))
@@ -330,5 +331,20 @@ describe('popup with a Toggl Track account (real core, real provider, fake Toggl
       .getByRole('region', { name: 'Accounts' })
       .getByRole('listitem', { name: 'Work' });
     await expect(item.textContent()).resolves.toContain(toggl(p.core.snapshot())?.error?.message);
+    // What the account had is kept: its label and its API address.
+    await expect(page.getByLabel('Label (optional)').inputValue()).resolves.toBe('Work');
+    await expect(page.getByLabel('API base URL').inputValue()).resolves.toBe(fake.baseUrl);
+
+    await page.getByLabel('API token').fill(user.token);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page.getByText(/It replaces the old connection/).waitFor();
+    const settings = p.core.settings();
+    expect(settings.accounts).toEqual([
+      expect.objectContaining({ provider: 'toggl', label: 'Work', baseUrl: fake.baseUrl }),
+    ]);
+    expect(settings.defaultAccountId).toBe(settings.accounts[0]?.id);
+    await page.getByRole('button', { name: 'Back to the timer' }).click();
+    await page.getByText('Not tracking').waitFor();
+    await expect(page.locator('.banner').count()).resolves.toBe(0);
   });
 });
