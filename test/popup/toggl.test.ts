@@ -208,6 +208,10 @@ describe('popup with a Toggl Track account (real core, real provider, fake Toggl
     await expect(page.getByRole('option', { name: /Internal/ }).count()).resolves.toBe(0);
     const dot = await option.locator('.dot').evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(dot).toBe('rgb(227, 106, 0)');
+    // Esc closes the list, not the popup.
+    await projectField.press('Escape');
+    await expect(option.isVisible()).resolves.toBe(false);
+    expect(p.hideCalls()).toBe(0);
     await projectField.press('ArrowDown');
     await expect(projectField.getAttribute('aria-activedescendant')).resolves.toBeTruthy();
     await projectField.press('Enter');
@@ -308,6 +312,25 @@ describe('popup with a Toggl Track account (real core, real provider, fake Toggl
     // Orange, not the red of a sign-in problem.
     const edge = await banner.evaluate((el) => getComputedStyle(el).boxShadow);
     expect(edge).toContain('rgb(251, 146, 60)');
+  });
+
+  it('an unreachable Toggl shows a grey banner with the age of what is on screen', async () => {
+    const w = await world();
+    const { p, page, fake, user } = w;
+    await connect(w);
+    fake.remoteStart(user.id, { description: 'Known before the outage' });
+    await p.core.execute({ type: 'refresh', input: { accountId: 'toggl' } });
+    await page.getByRole('heading', { name: 'Known before the outage' }).waitFor();
+    fake.fault('html502');
+    w.clock.shift = 3 * 60_000;
+    await p.core.execute({ type: 'refresh', input: { accountId: 'toggl' } });
+    const banner = page.locator('.banner.offline');
+    await banner.waitFor();
+    await expect(banner.textContent()).resolves.toMatch(/Last synced 3 min ago\.$/);
+    // The last known state is kept under the banner.
+    await expect(
+      page.getByRole('heading', { name: 'Known before the outage' }).isVisible(),
+    ).resolves.toBe(true);
   });
 
   it('a rejected token shows a red banner; Reconnect takes a new token and replaces the account', async () => {
