@@ -22,6 +22,8 @@ export const cacheFileSchema = z.object({
   tasks: z.array(keptTaskSchema),
   clients: z.array(keptClientSchema),
   projectsSyncedAt: z.number().nullable(),
+  clientsSyncedAt: z.number().nullable().default(null),
+  tasksSyncedAt: z.number().nullable().default(null),
   /** Tasks are a paid-plan feature; after Toggl says so we stop asking for them. */
   tasksUnsupported: z.boolean(),
 });
@@ -39,6 +41,8 @@ export function emptyCache(workspaceId: number): CacheFile {
     tasks: [],
     clients: [],
     projectsSyncedAt: null,
+    clientsSyncedAt: null,
+    tasksSyncedAt: null,
     tasksUnsupported: false,
   };
 }

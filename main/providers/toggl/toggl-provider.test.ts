@@ -432,19 +432,36 @@ describe('request budget', () => {
     expect(p.allowAutoRefresh('poll', T0)).toBe(true);
   });
 
-  it('stops asking for tasks once Toggl says they need a paid plan', async () => {
+  it('refreshes one list per automatic poll, and stops asking for tasks on a plan 402', async () => {
     world = await togglWorld();
     const p = world.provider();
     world.fake.planFeature402('GET /me/tasks');
     world.fake.addProject({ workspaceId: world.user.workspaceId, name: 'Site' });
     await p.sync('user', T0 - WEEK); // the first, full read
-    await world.clock.advance(2 * 3600_000);
-    const r = await p.sync('poll', T0 - WEEK); // projects, clients, tasks with since=
-    expect(r.projects).toMatchObject([{ name: 'Site', tasks: [] }]);
-    await world.clock.advance(2 * 3600_000);
-    await p.sync('poll', T0 - WEEK);
-    expect(world.fake.requestsBy({ path: '/me/projects' })).toHaveLength(2);
-    expect(world.fake.requestsBy({ path: '/me/tasks' })).toHaveLength(1);
+    const perPoll: string[][] = [];
+    for (let day = 0; day < 2; day++) {
+      await world.clock.advance(2 * 3600_000);
+      for (let poll = 0; poll < 5; poll++) {
+        const before = world.fake.requests.length;
+        const r = await p.sync('poll', T0 - WEEK);
+        perPoll.push(world.fake.requests.slice(before).map((x) => x.path));
+        if (r.projects) expect(r.projects).toMatchObject([{ name: 'Site', tasks: [] }]);
+        await world.clock.advance(POLL_MS);
+      }
+    }
+    const current = '/me/time_entries/current';
+    expect(perPoll).toEqual([
+      [current, '/me/time_entries'],
+      [current, '/me/projects'],
+      [current, '/me/clients'],
+      [current, '/me/tasks'], // 402 "Premium functionality": no tasks, and no more asking
+      [current],
+      [current, '/me/time_entries'],
+      [current, '/me/projects'],
+      [current, '/me/clients'],
+      [current],
+      [current],
+    ]);
   });
 
   it('backs off after a 429, honouring Retry-After, else exponentially', async () => {

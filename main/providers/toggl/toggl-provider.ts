@@ -39,9 +39,10 @@ export const POLL_MS = 4 * 60_000;
 /** Recent entries are re-read with `since=` at most this often by automatic refreshes. */
 export const ENTRIES_REFRESH_MS = 30 * 60_000;
 /**
- * Projects, clients and tasks change rarely and cost three requests: automatic refreshes re-read
- * them every 2 hours (a user refresh always does, and so does a running entry whose project we
- * do not know), which keeps a 4-minute poll (15/h) plus recent entries (2/h) under the cap.
+ * Projects, clients and tasks change rarely and cost a request each: automatic refreshes re-read
+ * each every 2 hours (a user refresh always does, and a running entry whose project we do not
+ * know brings the projects), which keeps a 4-minute poll (15/h) plus recent entries (2/h) plus
+ * these (1.5/h) under the cap of 20 with room for popup openings.
  */
 export const PROJECTS_REFRESH_MS = 2 * 60 * 60_000;
 /** A user refresh re-reads lists older than this (every click would cost 5 requests). */
@@ -49,6 +50,8 @@ export const USER_LISTS_MIN_MS = 2 * 60_000;
 /** `since=` reaches a little further back than the last read, for clocks that disagree. */
 const SINCE_OVERLAP_MS = 5 * 60_000;
 const RECENT_MS = 7 * 24 * 3600_000;
+
+type PickerList = 'projects' | 'clients' | 'tasks';
 
 export interface TogglSettings {
   workspaceId: number;
@@ -77,7 +80,6 @@ export class TogglProvider implements Provider {
   /** When THIS process last learned the running entry: the poll rhythm is counted from it. */
   #learnedAt: number | null = null;
   readonly #askedForProject = new Set<number>();
-  #slowDown = false;
 
   constructor(
     private readonly settings: TogglSettings,
@@ -148,47 +150,47 @@ export class TogglProvider implements Provider {
     const auto = reason !== 'user';
     const running = await this.#readCurrent(auto);
     const now = this.deps.clock.now();
-    // A user's refresh re-reads the lists too, unless they were read moments ago (a repeated
-    // click must not cost five requests each time).
-    const maxAge = (every: number) => (auto ? every : USER_LISTS_MIN_MS);
-    const entriesDue =
-      this.#state.entriesSyncedAt === null ||
-      now - this.#state.entriesSyncedAt >= maxAge(ENTRIES_REFRESH_MS);
+    const state = this.#state;
     // A running entry in a project we do not know: the project list is stale (once per project,
-    // so an archived project does not cost three requests on every poll).
+    // so an archived project does not cost a request on every poll).
     const missing = running?.workspaceId === this.#wid ? running.projectId : null;
     const unknownProject =
       missing !== null &&
       !this.#askedForProject.has(missing) &&
-      !this.#state.projects.some((p) => p.id === missing);
+      !state.projects.some((p) => p.id === missing);
     if (unknownProject) this.#askedForProject.add(missing);
-    const projectsDue =
-      unknownProject ||
-      this.#state.projectsSyncedAt === null ||
-      now - this.#state.projectsSyncedAt >= maxAge(PROJECTS_REFRESH_MS);
-    const projectCalls = this.#state.tasksUnsupported ? 2 : 3;
+    const older = (at: number | null, than: number) => at === null || now - at >= than;
     let entriesRead = false;
     let projectsRead = false;
-    this.#slowDown = false;
-    const canSpend = (n: number) => !auto || this.budget.autoAllowedAt(now, n) <= now;
-    // Nothing cached yet, or the user asked: one full read (GET /me?with_related_data=true)
-    // costs one request where the four lists cost four. Otherwise the lists that are due are
-    // read with `since=`, and automatic refreshes only when the budget has room for them now
-    // (else they stay due and come with a later refresh).
-    const full =
-      this.#state.entriesSyncedAt === null ||
-      this.#state.projectsSyncedAt === null ||
-      (!auto && (entriesDue || projectsDue));
-    if (full) {
-      if (canSpend(1)) {
+    const canSpend = () => !auto || this.budget.autoAllowedAt(now, 1) <= now;
+    const never = state.entriesSyncedAt === null || state.projectsSyncedAt === null;
+    // A user's refresh re-reads everything unless it was read moments ago (a repeated click
+    // must not cost requests each time).
+    const userWants =
+      !auto &&
+      [state.entriesSyncedAt, state.projectsSyncedAt].some((at) => older(at, USER_LISTS_MIN_MS));
+    if (never || userWants) {
+      // One full read (GET /me?with_related_data=true) costs one request where the four lists
+      // cost four.
+      if (canSpend()) {
         entriesRead = projectsRead = await this.#listStep(() => this.#readAll(auto, since));
       }
-    } else {
-      if (entriesDue && canSpend(1)) {
+    } else if (auto) {
+      // At most ONE list per automatic refresh, with `since=`: the lists spread over polls, a
+      // refresh never bursts past Toggl's ~1 request/second, and only when the budget has room
+      // now (else the list stays due and comes with a later refresh).
+      const due: (PickerList | 'entries')[] = [];
+      if (older(state.entriesSyncedAt, ENTRIES_REFRESH_MS)) due.push('entries');
+      if (unknownProject || older(state.projectsSyncedAt, PROJECTS_REFRESH_MS))
+        due.push('projects');
+      if (older(state.clientsSyncedAt, PROJECTS_REFRESH_MS)) due.push('clients');
+      if (!state.tasksUnsupported && older(state.tasksSyncedAt, PROJECTS_REFRESH_MS))
+        due.push('tasks');
+      const next = due[0];
+      if (next === 'entries' && canSpend()) {
         entriesRead = await this.#listStep(() => this.#readEntries(auto, since));
-      }
-      if (projectsDue && !this.#slowDown && canSpend(projectCalls)) {
-        projectsRead = await this.#listStep(() => this.#readProjects(auto));
+      } else if (next !== undefined && next !== 'entries' && canSpend()) {
+        projectsRead = await this.#listStep(() => this.#readPickerList(next, auto));
       }
     }
     this.#cache.save(this.#state);
@@ -216,8 +218,6 @@ export class TogglProvider implements Provider {
         this.#cache.save(this.#state);
         throw err;
       }
-      // After a 429 the rest of this refresh waits for the next one.
-      if (err instanceof ProviderError && err.error.kind === 'rate-limited') this.#slowDown = true;
       return false;
     }
   }
@@ -247,7 +247,9 @@ export class TogglProvider implements Provider {
       what: 'profile with projects and entries',
       auto,
     });
-    this.#applyProjects(all.projects ?? [], all.clients ?? [], all.tasks ?? [], true, fetchedAt);
+    this.#applyProjects(all.projects ?? [], true, fetchedAt);
+    this.#applyClients(all.clients ?? [], true, fetchedAt);
+    this.#applyTasks(all.tasks ?? [], true, fetchedAt);
     // Which entries the related data holds is not documented; without any, ask the list itself.
     if (all.time_entries) this.#applyEntries(all.time_entries, windowStart, true, fetchedAt);
     else await this.#readEntries(auto, windowStart);
@@ -283,53 +285,52 @@ export class TogglProvider implements Provider {
     this.#state.entriesSyncedAt = fetchedAt;
   }
 
-  /** Projects, their clients and tasks: three requests, incremental with `since=` after the first. */
-  async #readProjects(auto: boolean): Promise<void> {
-    const last = this.#state.projectsSyncedAt;
-    const first = last === null;
-    const since = first ? '' : `?since=${Math.floor(Math.max(0, last - SINCE_OVERLAP_MS) / 1000)}`;
+  /** One of the picker lists, incremental with `since=` (everything the first time). */
+  async #readPickerList(list: PickerList, auto: boolean): Promise<void> {
+    const state = this.#state;
+    const last = state[`${list}SyncedAt`];
+    const since =
+      last === null ? '' : `?since=${Math.floor(Math.max(0, last - SINCE_OVERLAP_MS) / 1000)}`;
     const fetchedAt = this.deps.clock.now();
-    const projects = await this.#client.call({
-      method: 'GET',
-      path: `/me/projects${since}`,
-      schema: projectsSchema,
-      what: 'projects',
-      auto,
-    });
-    const clients = await this.#client.call({
-      method: 'GET',
-      path: `/me/clients${since}`,
-      schema: clientsSchema,
-      what: 'clients',
-      auto,
-    });
-    let tasks: z.output<typeof tasksSchema> | null = null;
-    if (!this.#state.tasksUnsupported) {
+    const full = last === null;
+    if (list === 'projects') {
+      const projects = await this.#client.call({
+        method: 'GET',
+        path: `/me/projects${since}`,
+        schema: projectsSchema,
+        what: 'projects',
+        auto,
+      });
+      this.#applyProjects(projects, full, fetchedAt);
+    } else if (list === 'clients') {
+      const clients = await this.#client.call({
+        method: 'GET',
+        path: `/me/clients${since}`,
+        schema: clientsSchema,
+        what: 'clients',
+        auto,
+      });
+      this.#applyClients(clients, full, fetchedAt);
+    } else {
       try {
-        tasks = await this.#client.call({
+        const tasks = await this.#client.call({
           method: 'GET',
           path: `/me/tasks${since}`,
           schema: tasksSchema,
           what: 'tasks',
           auto,
         });
+        this.#applyTasks(tasks, full, fetchedAt);
       } catch (err) {
         // Tasks are a paid feature: a workspace without them simply has none.
         if (!(err instanceof ProviderError && err.error.kind === 'unsupported')) throw err;
-        this.#state.tasks = [];
-        this.#state.tasksUnsupported = true;
+        state.tasks = [];
+        state.tasksUnsupported = true;
       }
     }
-    this.#applyProjects(projects, clients, tasks, first, fetchedAt);
   }
 
-  #applyProjects(
-    projects: z.output<typeof projectsSchema>,
-    clients: z.output<typeof clientsSchema>,
-    tasks: z.output<typeof tasksSchema> | null,
-    full: boolean,
-    fetchedAt: number,
-  ): void {
+  #applyProjects(projects: z.output<typeof projectsSchema>, full: boolean, at: number): void {
     const state = this.#state;
     state.projects = mergeById(
       full ? [] : state.projects,
@@ -343,21 +344,29 @@ export class TogglProvider implements Provider {
         clientName: p.client_name ?? null,
       }),
     ).sort((a, b) => a.name.localeCompare(b.name));
+    state.projectsSyncedAt = at;
+  }
+
+  #applyClients(clients: z.output<typeof clientsSchema>, full: boolean, at: number): void {
+    const state = this.#state;
     state.clients = mergeById(
       full ? [] : state.clients,
       clients.filter((c) => c.wid === undefined || c.wid === this.#wid),
       (c) => (c.server_deleted_at || c.archived ? null : c),
       (c) => ({ id: c.id, name: c.name }),
     );
-    if (tasks) {
-      state.tasks = mergeById(
-        full ? [] : state.tasks,
-        tasks.filter((t) => t.workspace_id === this.#wid),
-        (t) => (t.server_deleted_at || t.active === false ? null : t),
-        (t) => ({ id: t.id, name: t.name, projectId: t.project_id }),
-      );
-    }
-    state.projectsSyncedAt = fetchedAt;
+    state.clientsSyncedAt = at;
+  }
+
+  #applyTasks(tasks: z.output<typeof tasksSchema>, full: boolean, at: number): void {
+    const state = this.#state;
+    state.tasks = mergeById(
+      full ? [] : state.tasks,
+      tasks.filter((t) => t.workspace_id === this.#wid),
+      (t) => (t.server_deleted_at || t.active === false ? null : t),
+      (t) => ({ id: t.id, name: t.name, projectId: t.project_id }),
+    );
+    state.tasksSyncedAt = at;
   }
 
   async projects(): Promise<Project[]> {
