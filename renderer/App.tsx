@@ -79,6 +79,8 @@ export function App({ api }: { api: TrayTimerApi }) {
     api.getSettings().then(applySettings, settingsFailed);
     return api.onShown((shown) => {
       setView(shown);
+      setConnectFor(null); // from the tray or a hotkey: a plain Preferences, no reconnect
+
       if (shown === 'timer') setFocusSignal((n) => n + 1);
       else void loadSettings();
     });

@@ -178,7 +178,6 @@ export function ConnectAccountForm(props: Props) {
           placeholder="Paste the token"
           aria-invalid={secretError ? true : undefined}
           aria-describedby={describe(`${id}-secret-hint`, secretError && `${id}-secret-error`)}
-          onChange={() => setDone(null)}
         />
         <p className="hint" id={`${id}-secret-hint`}>
           {TOKEN_HINT[provider]}
