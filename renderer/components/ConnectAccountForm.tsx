@@ -54,10 +54,14 @@ export function ConnectAccountForm(props: Props) {
     target && isConnectable(target.provider) ? target.provider : 'toggl',
   );
   const [workspace, setWorkspace] = useState('');
-  // Reconnecting keeps the label and the API address the account had.
-  const [label, setLabel] = useState(replacing?.label ?? '');
-  const [baseUrl, setBaseUrl] = useState(replacing?.baseUrl ?? '');
-  const [advancedOpen, setAdvancedOpen] = useState(Boolean(replacing?.baseUrl));
+  // Reconnecting keeps the label and the API address the account had. Until the user edits
+  // them (null: untouched) they follow `replacing`, whose address arrives with the settings.
+  const [labelDraft, setLabel] = useState<string | null>(null);
+  const [baseUrlDraft, setBaseUrl] = useState<string | null>(null);
+  const [advancedDraft, setAdvancedOpen] = useState<boolean | null>(null);
+  const label = labelDraft ?? replacing?.label ?? '';
+  const baseUrl = baseUrlDraft ?? replacing?.baseUrl ?? '';
+  const advancedOpen = advancedDraft ?? Boolean(replacing?.baseUrl);
   const [done, setDone] = useState<string | null>(null);
 
   // "Reconnect" lands here (the form is keyed by its target, so the service is preselected by

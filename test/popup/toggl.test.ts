@@ -87,6 +87,19 @@ async function fillConnectForm(page: Page, fake: FakeToggl, token: string, label
   await baseUrl.fill(fake.baseUrl);
 }
 
+/**
+ * Connects through the core with exactly the command the Preferences form sends (the form itself
+ * is exercised by the tests above): keeps the suite quick where connecting is not the subject.
+ */
+async function connectByCommand(w: World, label = 'Work') {
+  const result = await w.p.core.execute({
+    type: 'accounts.add',
+    input: { provider: 'toggl', secret: TOKEN, label, baseUrl: w.fake.baseUrl, options: {} },
+  });
+  expect(result.ok, JSON.stringify(result)).toBe(true);
+  await w.page.getByLabel('Account').waitFor();
+}
+
 /** Connects in Preferences and goes back to the timer. */
 async function connect(w: World, label = 'Work') {
   await openPreferences(w.page);
@@ -277,7 +290,7 @@ describe('popup with a Toggl Track account (real core, real provider, fake Toggl
   it('an entry started on another device shows when the popup opens with stale data', async () => {
     const w = await world();
     const { page, fake, user, clock } = w;
-    await connect(w);
+    await connectByCommand(w);
     await page.getByText('Not tracking').waitFor();
     fake.remoteStart(user.id, { description: 'Call with a client' });
     // Half a minute later the data is stale; opening the popup refreshes it.
@@ -296,7 +309,7 @@ describe('popup with a Toggl Track account (real core, real provider, fake Toggl
     const w = await world({ colorScheme: 'dark' });
     const { p, page, fake, user } = w;
     fake.addProject({ workspaceId: user.workspaceId, name: 'Website', clientName: 'Acme Corp' });
-    await connect(w);
+    await connectByCommand(w);
     // Every request from now on is over the limit.
     fake.configure({ quota: { user: 1 } });
     const result = await p.core.execute({ type: 'refresh', input: { accountId: 'toggl' } });
@@ -317,7 +330,7 @@ describe('popup with a Toggl Track account (real core, real provider, fake Toggl
   it('an unreachable Toggl shows a grey banner with the age of what is on screen', async () => {
     const w = await world();
     const { p, page, fake, user } = w;
-    await connect(w);
+    await connectByCommand(w);
     fake.remoteStart(user.id, { description: 'Known before the outage' });
     await p.core.execute({ type: 'refresh', input: { accountId: 'toggl' } });
     await page.getByRole('heading', { name: 'Known before the outage' }).waitFor();
@@ -336,7 +349,7 @@ describe('popup with a Toggl Track account (real core, real provider, fake Toggl
   it('a rejected token shows a red banner; Reconnect takes a new token and replaces the account', async () => {
     const w = await world();
     const { p, page, fake, user } = w;
-    await connect(w);
+    await connectByCommand(w);
     await p.core.execute({ type: 'settings.update', input: { defaultAccountId: 'toggl' } });
     // The token is revoked on the Toggl side (a new one was generated there).
     user.token = 'a-brand-new-token-0000000000000000';
