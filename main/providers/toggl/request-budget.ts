@@ -6,9 +6,10 @@
  *    `tray-timer` CLI processes share one count;
  *  - remembers the latest X-Toggl-Quota-Remaining / -Resets-In, which also see requests made
  *    by other integrations of the same user;
- *  - lets AUTOMATIC requests (poll, popup, resume, startup) spend at most AUTO_CAP user-level
- *    requests in any 60 minutes and never the last HEADROOM of the real quota, so the user's own
- *    start/stop/refresh always has room;
+ *  - lets AUTOMATIC requests (popup, resume, startup) spend at most AUTO_CAP (20) user-level
+ *    requests in any 60 minutes, timed polls and list refreshes POPUP_RESERVE (2) fewer, and
+ *    none of them the last HEADROOM (5) of the real quota, so the user's own start/stop/refresh
+ *    always has room;
  *  - after a quota 402 sends nothing more to that bucket until Toggl's reset time; after a 429
  *    backs off (Retry-After when given, else exponential with jitter).
  * Every answer is computed from stored times, so asking twice gives the same answer.
@@ -21,6 +22,11 @@ import { readJsonFile, writeJsonAtomic } from '../../storage/atomic-file';
 export const WINDOW_MS = 60 * 60 * 1000;
 /** Tray Timer's own ceiling for automatic user-level requests in any 60-minute window. */
 export const AUTO_CAP = 20;
+/**
+ * Of the cap, what timed background work (polls, list refreshes) leaves to popup openings and
+ * wake-ups, so opening the popup on stale data still gets a refresh.
+ */
+export const POPUP_RESERVE = 2;
 /** Requests of the real quota automatic refreshes never touch (kept for the user's actions). */
 export const HEADROOM = 5;
 const BACKOFF_BASE_MS = 10_000;
@@ -173,7 +179,7 @@ export class RequestBudget {
    * Combines the quota block, the 429 back-off, Tray Timer's own cap and the real quota's
    * headroom.
    */
-  autoAllowedAt(now: number, count = 1): number {
+  autoAllowedAt(now: number, count = 1, cap = AUTO_CAP): number {
     const f = this.#load();
     let at = now;
     const blocked = this.blockedUntil('user', now);
@@ -181,7 +187,7 @@ export class RequestBudget {
     const backoff = f.backoff?.value;
     if (backoff && backoff.until > now) at = Math.max(at, backoff.until);
     const recent = this.inWindow('user', now);
-    const over = recent.length + count - AUTO_CAP;
+    const over = recent.length + count - cap;
     if (over > 0) {
       // The `over` oldest requests must leave the window first.
       const leaves = recent[Math.min(over, recent.length) - 1];

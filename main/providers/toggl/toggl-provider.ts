@@ -1,9 +1,10 @@
 /**
  * A Toggl Track account. Free plans allow 30 user-level requests an hour, so every request is
  * chosen: the running entry is polled about every 4 minutes (GET /me/time_entries/current, one
- * request), recent entries and projects come from a disk cache refreshed with `since=` at most
- * every 30 minutes, start and stop are exactly one request whose answer is the new truth, and
- * automatic refreshes stop well before the quota (see request-budget.ts).
+ * request), recent entries and the picker lists (projects, clients, tasks) come from a disk
+ * cache refreshed one list per poll with `since=` (or in one full read when everything is
+ * stale), start and stop are exactly one request whose answer is the new truth, and automatic
+ * refreshes stop well before the quota (see request-budget.ts).
  */
 import type { z } from 'zod';
 import type { Capabilities } from '../../../preload/contract';
@@ -32,19 +33,28 @@ import {
 } from './toggl-api';
 import { TogglCache, type CacheFile } from './toggl-cache';
 import { TogglClient } from './toggl-client';
-import { RequestBudget } from './request-budget';
+import { AUTO_CAP, POPUP_RESERVE, RequestBudget } from './request-budget';
+
+const BACKGROUND_CAP = AUTO_CAP - POPUP_RESERVE;
 
 /** How often the running entry is re-read while the app runs (p95 staleness target: 4 min). */
 export const POLL_MS = 4 * 60_000;
-/** Recent entries are re-read with `since=` at most this often by automatic refreshes. */
-export const ENTRIES_REFRESH_MS = 30 * 60_000;
+/**
+ * Recent entries are re-read with `since=` this often by automatic refreshes: the running entry
+ * is polled anyway, so this only brings edits of stopped entries made elsewhere.
+ */
+export const ENTRIES_REFRESH_MS = 60 * 60_000;
 /**
  * Projects, clients and tasks change rarely and cost a request each: automatic refreshes re-read
- * each every 2 hours (a user refresh always does, and a running entry whose project we do not
- * know brings the projects), which keeps a 4-minute poll (15/h) plus recent entries (2/h) plus
- * these (1.5/h) under the cap of 20 with room for popup openings.
+ * each about every 3 hours, staggered so they come due on different polls (a user refresh always
+ * reads everything, and a running entry in an unknown project brings the projects). With the
+ * 4-minute poll (15/h) and recent entries (1/h) this stays under the background cap of 18.
  */
-export const PROJECTS_REFRESH_MS = 2 * 60 * 60_000;
+export const PICKER_REFRESH_MS = {
+  projects: 3 * 3600_000,
+  clients: 3 * 3600_000 + 20 * 60_000,
+  tasks: 3 * 3600_000 + 40 * 60_000,
+} as const;
 /** A user refresh re-reads lists older than this (every click would cost 5 requests). */
 export const USER_LISTS_MIN_MS = 2 * 60_000;
 /** `since=` reaches a little further back than the last read, for clocks that disagree. */
@@ -114,12 +124,14 @@ export class TogglProvider implements Provider {
     // From the last time we learned the truth (stable when asked every minute), but never
     // before the budget (cap, headroom, quota reset, back-off) allows an automatic request.
     const rhythm = this.#learnedAt === null ? now : this.#learnedAt + POLL_MS;
-    return Math.max(0, Math.max(rhythm, this.budget.autoAllowedAt(now)) - now);
+    return Math.max(0, Math.max(rhythm, this.budget.autoAllowedAt(now, 1, BACKGROUND_CAP)) - now);
   }
 
   allowAutoRefresh(reason: RefreshReason, now: number): boolean {
     if (reason === 'user') return true;
-    if (this.budget.autoAllowedAt(now) > now) return false;
+    // Timed polls stop a little below the cap; popup openings and wake-ups may use the rest.
+    const cap = reason === 'poll' ? BACKGROUND_CAP : AUTO_CAP;
+    if (this.budget.autoAllowedAt(now, 1, cap) > now) return false;
     // A start-up (every `tray-timer status` without the app) reuses a state younger than one
     // poll interval instead of spending a request.
     const synced = this.#state.syncedAt;
@@ -162,7 +174,7 @@ export class TogglProvider implements Provider {
     const older = (at: number | null, than: number) => at === null || now - at >= than;
     let entriesRead = false;
     let projectsRead = false;
-    const canSpend = () => !auto || this.budget.autoAllowedAt(now, 1) <= now;
+    const canSpend = () => !auto || this.budget.autoAllowedAt(now, 1, BACKGROUND_CAP) <= now;
     const never = state.entriesSyncedAt === null || state.projectsSyncedAt === null;
     // A user's refresh re-reads everything unless it was read moments ago (a repeated click
     // must not cost requests each time).
@@ -181,11 +193,18 @@ export class TogglProvider implements Provider {
       // now (else the list stays due and comes with a later refresh).
       const due: (PickerList | 'entries')[] = [];
       if (older(state.entriesSyncedAt, ENTRIES_REFRESH_MS)) due.push('entries');
-      if (unknownProject || older(state.projectsSyncedAt, PROJECTS_REFRESH_MS))
+      if (unknownProject || older(state.projectsSyncedAt, PICKER_REFRESH_MS.projects))
         due.push('projects');
-      if (older(state.clientsSyncedAt, PROJECTS_REFRESH_MS)) due.push('clients');
-      if (!state.tasksUnsupported && older(state.tasksSyncedAt, PROJECTS_REFRESH_MS))
+      if (older(state.clientsSyncedAt, PICKER_REFRESH_MS.clients)) due.push('clients');
+      if (!state.tasksUnsupported && older(state.tasksSyncedAt, PICKER_REFRESH_MS.tasks))
         due.push('tasks');
+      if (due.length >= 3) {
+        // Back after a night or a long sleep, everything is stale: one full read costs one
+        // request where the lists one by one would cost three or four.
+        if (canSpend())
+          entriesRead = projectsRead = await this.#listStep(() => this.#readAll(auto, since));
+        due.length = 0;
+      }
       const next = due[0];
       if (next === 'entries' && canSpend()) {
         entriesRead = await this.#listStep(() => this.#readEntries(auto, since));
