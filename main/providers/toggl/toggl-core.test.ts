@@ -107,6 +107,26 @@ describe('Toggl through the core', () => {
     expect(allFileText(dir)).not.toContain(TOKEN);
   });
 
+  it("continue repeats the entry's tags and billable flag", async () => {
+    fake.addEntry(user.id, {
+      description: 'Review',
+      start: T0 - 3 * 3600_000,
+      stop: T0 - 2 * 3600_000,
+      tags: ['client', 'deep'],
+      billable: true,
+    });
+    await addAccount('oneshot');
+    const before = fake.requests.length;
+    await run({ type: 'continue', input: { accountId: 'toggl' } });
+    expect(fake.requests.length - before).toBe(1);
+    expect(fake.runningEntry(user.id)).toMatchObject({
+      description: 'Review',
+      tags: ['client', 'deep'],
+      billable: true,
+      start: T0,
+    });
+  });
+
   it('shows a running entry started on the phone within 4 minutes, at ≤ 20 requests an hour', async () => {
     await addAccount('app');
     // Two hours with the app open; the phone starts and stops entries now and then.
