@@ -241,6 +241,8 @@ export const addAccountInputSchema = z
     /** Arrives over IPC/socket only, goes straight to the keychain; never echoed back. */
     secret: z.string().max(4096).optional(),
     options: z.record(z.string(), z.string().max(500)).default({}),
+    /** Reconnect: give this existing account the new secret, keeping its id and default role. */
+    replaceAccountId: accountIdSchema.optional(),
   })
   .strict();
 export type AddAccountInput = z.infer<typeof addAccountInputSchema>;

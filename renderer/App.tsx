@@ -25,11 +25,6 @@ import { asSettingsView } from './settings-view';
 
 type Running = AccountState & { entry: EntryView };
 const isRunning = (a: AccountState): a is Running => a.running && a.entry !== null;
-/** The id in an accounts.add reply (an AccountSummary). */
-const accountIdOf = (data: unknown): string =>
-  typeof data === 'object' && data !== null && 'id' in data && typeof data.id === 'string'
-    ? data.id
-    : '';
 const hasError = (a: AccountState): a is AccountState & { error: AppError } => a.error !== null;
 
 export function App({ api }: { api: TrayTimerApi }) {
@@ -238,26 +233,15 @@ export function App({ api }: { api: TrayTimerApi }) {
             connectFor={connectFor}
             onAddAccount={async (input, replacing) => {
               let message = '';
-              let newId = '';
+              // Reconnecting gives the failing account the new token in place: same id (what
+              // `--account` scripts use), same default role, one command.
               const ok = await commands.run('accounts:add', async () => {
-                const result = await api.addAccount(input);
-                if (result.ok) {
-                  message = result.message ?? 'Connected.';
-                  newId = accountIdOf(result.data);
-                }
+                const result = await api.addAccount(
+                  replacing ? { ...input, replaceAccountId: replacing.id } : input,
+                );
+                if (result.ok) message = result.message ?? 'Connected.';
                 return result;
               });
-              // Reconnecting: the new account takes the old one's place (and default role).
-              if (ok && replacing && newId) {
-                if (replacing.isDefault)
-                  await commands.run('accounts:add', () =>
-                    api.updateSettings({ defaultAccountId: newId }),
-                  );
-                await commands.run(`accounts:remove:${replacing.id}`, () =>
-                  api.removeAccount(replacing.id),
-                );
-                message = `${message} It replaces the old connection.`;
-              }
               if (ok) await loadSettings();
               return ok ? message : null;
             }}

@@ -10,6 +10,7 @@ import {
   type CoreProviderDeps,
 } from '../providers/create-provider';
 import { checkBaseUrl } from '../providers/http/base-url';
+import { ProviderError } from '../providers/provider';
 import type { SettingsStore } from '../storage/settings-store';
 import { fail } from './errors';
 
@@ -33,46 +34,76 @@ export async function connectAccount(
     });
   }
   const module = providerModule(input.provider);
+  const replacing =
+    input.replaceAccountId === undefined
+      ? undefined
+      : deps.settings.get().accounts.find((a) => a.id === input.replaceAccountId);
+  if (input.replaceAccountId !== undefined && replacing?.provider !== input.provider) {
+    fail(
+      'not-found',
+      `No ${PROVIDER_NAMES[input.provider]} account with id “${input.replaceAccountId}” to reconnect.`,
+      {
+        field: 'replaceAccountId',
+      },
+    );
+  }
   const secret = input.secret?.trim();
   if (!secret)
     fail('validation', `Paste the ${PROVIDER_NAMES[input.provider]} secret.`, { field: 'secret' });
   let baseUrl: string | undefined;
-  if (input.baseUrl !== undefined && input.baseUrl.trim() !== '') {
-    const checked = checkBaseUrl(input.baseUrl.trim());
+  const wantedBaseUrl = input.baseUrl ?? replacing?.baseUrl;
+  if (wantedBaseUrl !== undefined && wantedBaseUrl.trim() !== '') {
+    const checked = checkBaseUrl(wantedBaseUrl.trim());
     if (!checked.ok) fail('validation', checked.message, { field: 'baseUrl' });
     baseUrl = checked.url.replace(/\/+$/, '');
   }
-  const connected = await module.connect(
-    { secret, baseUrl, options: input.options },
-    {
-      fetch: deps.fetch,
-      clock: deps.clock,
-      appVersion: deps.appVersion,
-      onProblem: deps.onProblem,
-    },
-  );
+  let connected;
+  try {
+    connected = await module.connect(
+      { secret, baseUrl, options: input.options },
+      {
+        fetch: deps.fetch,
+        clock: deps.clock,
+        appVersion: deps.appVersion,
+        onProblem: deps.onProblem,
+      },
+    );
+  } catch (err) {
+    // A refused secret is about the secret field, whatever words the service used.
+    if (err instanceof ProviderError && err.error.kind === 'auth' && !err.error.field) {
+      throw new ProviderError({ ...err.error, field: 'secret' });
+    }
+    throw err;
+  }
   const current = deps.settings.get();
-  const id = nextAccountId(input.provider, ['local', ...current.accounts.map((a) => a.id)]);
+  const id =
+    replacing?.id ?? nextAccountId(input.provider, ['local', ...current.accounts.map((a) => a.id)]);
   const config: AccountConfig = {
     id,
     provider: input.provider,
-    label: input.label?.trim() || connected.label,
+    label: input.label?.trim() || replacing?.label || connected.label,
     ...(baseUrl ? { baseUrl } : {}),
     options: connected.options,
   };
+  const previousSecret = replacing ? await deps.secrets.get(id).catch(() => null) : null;
   // Keychain first: an account in settings without its secret would only say "sign in again".
   await deps.secrets.set(id, secret);
   try {
-    deps.settings.update({ ...current, accounts: [...current.accounts, config] });
+    const accounts = replacing
+      ? current.accounts.map((a) => (a.id === id ? config : a))
+      : [...current.accounts, config];
+    deps.settings.update({ ...current, accounts });
   } catch (err) {
-    await deps.secrets.delete(id).catch(() => false);
+    // Leave the keychain as it was: the old secret back, or no entry for a new account.
+    if (previousSecret) await deps.secrets.set(id, previousSecret).catch(() => undefined);
+    else await deps.secrets.delete(id).catch(() => false);
     throw err;
   }
   const where =
     deps.secrets.kind === 'session' ? ' (secret kept for this session only: no keychain)' : '';
   return {
     config,
-    message: `Connected ${PROVIDER_NAMES[input.provider]}: ${config.label} (id ${id})${where}.`,
+    message: `${replacing ? 'Reconnected' : 'Connected'} ${PROVIDER_NAMES[input.provider]}: ${config.label} (id ${id})${where}.`,
   };
 }
 

@@ -116,9 +116,17 @@ export async function continueEntry(
     if (!source)
       fail('not-found', `There is no recent entry to continue on ${accountLabel(rt.config)}.`);
   }
-  const { description, projectId, taskId } = source;
+  // Continue repeats everything that describes the work, tags and billable included.
+  const { description, projectId, taskId, tags, billable } = source;
   const result = await rt.once('start', () =>
-    provider.start({ description, projectId, taskId, at: now }),
+    provider.start({
+      description,
+      projectId,
+      taskId,
+      ...(tags ? { tags } : {}),
+      ...(billable !== undefined ? { billable } : {}),
+      at: now,
+    }),
   );
   rt.applyAction({ running: result.entry, touched: result.replaced ? [result.replaced] : [] });
   return `Continued ${quote(result.entry)} on ${accountLabel(rt.config)}.`;

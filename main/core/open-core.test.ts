@@ -385,13 +385,13 @@ describe('validation and errors are values', () => {
     expect(
       await core.execute({
         type: 'accounts.add',
-        input: { provider: 'toggl', secret: 's3cr3t', options: {} },
+        input: { provider: 'webwork', secret: 's3cr3t', options: {} },
       }),
     ).toMatchObject({
       ok: false,
       error: {
         kind: 'unsupported',
-        message: 'Toggl Track accounts are not supported by this version of Tray Timer yet.',
+        message: 'WebWork accounts are not supported by this version of Tray Timer yet.',
       },
     });
   });

@@ -186,7 +186,10 @@ class TrayTimerCore implements Core {
           settings: this.#settings,
         });
         const rt = this.#makeRuntime(added.config);
-        this.#runtimes.push(rt);
+        // A reconnect swaps the account's runtime in place: same id, same position.
+        const at = this.#runtimes.findIndex((r) => r.config.id === added.config.id);
+        if (at >= 0) this.#runtimes[at] = rt;
+        else this.#runtimes.push(rt);
         await rt.refresh('user');
         return {
           message: added.message,

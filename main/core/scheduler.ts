@@ -155,7 +155,11 @@ export class Scheduler {
     const due = accounts.filter(
       (a) => a.provider && a.error?.kind !== 'auth' && a.provider.allowAutoRefresh(reason, now),
     );
-    if (due.length === 0) return;
+    if (due.length === 0) {
+      // Nothing was allowed now (another process spent the budget): plan the next try anyway.
+      this.reschedule();
+      return;
+    }
     await Promise.all(due.map((a) => a.refresh(reason)));
     this.o.onRefreshed();
   }

@@ -373,12 +373,21 @@ describe('popup with a Toggl Track account (real core, real provider, fake Toggl
 
     await page.getByLabel('API token').fill(user.token);
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    await page.getByText(/It replaces the old connection/).waitFor();
+    await page
+      .locator('.success')
+      .getByText(/Reconnected Toggl Track: Work \(id toggl\)/)
+      .waitFor();
     const settings = p.core.settings();
+    // The same account, in place: its id (what `--account` scripts use) and default role kept.
     expect(settings.accounts).toEqual([
-      expect.objectContaining({ provider: 'toggl', label: 'Work', baseUrl: fake.baseUrl }),
+      expect.objectContaining({
+        id: 'toggl',
+        provider: 'toggl',
+        label: 'Work',
+        baseUrl: fake.baseUrl,
+      }),
     ]);
-    expect(settings.defaultAccountId).toBe(settings.accounts[0]?.id);
+    expect(settings.defaultAccountId).toBe('toggl');
     await page.getByRole('button', { name: 'Back to the timer' }).click();
     await page.getByText('Not tracking').waitFor();
     await expect(page.locator('.banner').count()).resolves.toBe(0);
