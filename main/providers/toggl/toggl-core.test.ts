@@ -171,3 +171,54 @@ describe('Toggl through the core', () => {
     expect(a.entry?.description).toBe('Phone'); // last known state kept
   });
 });
+
+describe('reconnect', () => {
+  it('a refused token names the secret field; reconnecting keeps the id and default role', async () => {
+    core = await openCore({ dataDir: dir, secrets: new MemorySecretStore(), clock, mode: 'app' });
+    const refused = await core.execute({
+      type: 'accounts.add',
+      input: { provider: 'toggl', secret: 'not-the-token', baseUrl: fake.baseUrl, options: {} },
+    });
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'auth', field: 'secret' } });
+    expect(core.settings().accounts).toEqual([]);
+
+    await run({
+      type: 'accounts.add',
+      input: {
+        provider: 'toggl',
+        secret: TOKEN,
+        baseUrl: fake.baseUrl,
+        label: 'Work',
+        options: {},
+      },
+    });
+    await run({ type: 'settings.update', input: { defaultAccountId: 'toggl' } });
+    user.token = 'a-new-token-after-revocation-000000';
+    await run({ type: 'refresh', input: { accountId: 'toggl' } });
+    expect(toggl(core.snapshot()).error?.kind).toBe('auth');
+
+    const r = await run({
+      type: 'accounts.add',
+      input: { provider: 'toggl', secret: user.token, options: {}, replaceAccountId: 'toggl' },
+    });
+    expect(r.message).toBe(
+      'Reconnected Toggl Track: Work (id toggl) (secret kept for this session only: no keychain).',
+    );
+    expect(core.settings().accounts.map((a) => [a.id, a.label, a.baseUrl])).toEqual([
+      ['toggl', 'Work', fake.baseUrl],
+    ]);
+    expect(core.settings().defaultAccountId).toBe('toggl');
+    expect(toggl(r.snapshot).error).toBeNull();
+    // one account in the snapshot, not a broken duplicate
+    expect(r.snapshot.accounts.filter((a) => a.provider === 'toggl')).toHaveLength(1);
+
+    const wrong = await core.execute({
+      type: 'accounts.add',
+      input: { provider: 'toggl', secret: user.token, options: {}, replaceAccountId: 'nope' },
+    });
+    expect(wrong).toMatchObject({
+      ok: false,
+      error: { kind: 'not-found', field: 'replaceAccountId' },
+    });
+  });
+});
