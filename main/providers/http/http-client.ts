@@ -72,7 +72,7 @@ function withoutAuthorization(headers: Record<string, string>): Record<string, s
 function describeTransportError(service: string, err: unknown, timeoutMs: number): string {
   const name = (err as Error | undefined)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return `${service} did not answer within ${Math.round(timeoutMs / 1000)} s.`;
+    return `${service} did not answer within ${Math.ceil(timeoutMs / 1000)} s.`;
   }
   const cause = (err as { cause?: { code?: string } } | undefined)?.cause;
   const code = cause?.code;
