@@ -76,6 +76,10 @@ export const entryViewSchema = z.object({
   stoppedAt: z.string().nullable(),
   /** Seconds elapsed (running) or duration (stopped), as of `Snapshot.at`. */
   elapsedSeconds: z.number(),
+  /** Toggl's tags; empty where the provider has none. */
+  tags: z.array(z.string()).default([]),
+  /** Toggl's billable flag; null where the provider does not tell or has none. */
+  billable: z.boolean().nullable().default(null),
 });
 export type EntryView = z.infer<typeof entryViewSchema>;
 
@@ -96,6 +100,10 @@ export const capabilitiesSchema = z.object({
   backdate: z.boolean(),
   /** Can change the start of the running entry. */
   editStart: z.boolean(),
+  /** Entries carry tags (Toggl). */
+  tags: z.boolean(),
+  /** Entries carry a billable flag (Toggl; a paid-plan feature there). */
+  billable: z.boolean(),
 });
 export type Capabilities = z.infer<typeof capabilitiesSchema>;
 
@@ -217,6 +225,13 @@ export const startInputSchema = z
     project: shortText('project', 255).optional(),
     /** Task id, or a name matched case-insensitively within the project. */
     task: shortText('task', 255).optional(),
+    /** Tag names (providers with `capabilities.tags`). */
+    tags: z
+      .array(z.string().min(1, 'a tag is empty').max(128, 'a tag is longer than 128 characters'))
+      .max(50, 'more than 50 tags')
+      .optional(),
+    /** Billable or not (providers with `capabilities.billable`); omitted: the provider's default. */
+    billable: z.boolean().optional(),
   })
   .strict();
 export type StartInput = z.infer<typeof startInputSchema>;

@@ -54,6 +54,8 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   description: 'DESCRIPTION',
   project: '--project',
   task: '--task',
+  tags: '--tag',
+  billable: '--billable',
   label: '--label',
   baseUrl: '--base-url',
   secret: 'the secret',
@@ -68,7 +70,9 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, rootFlag?: st
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue?.path.map(String).join('.') ?? '';
-  const flag = field === '' ? rootFlag : FLAG_FOR_FIELD[field];
+  // "tags.3" is still the --tag flag.
+  const flag =
+    field === '' ? rootFlag : (FLAG_FOR_FIELD[field] ?? FLAG_FOR_FIELD[String(issue?.path[0])]);
   const message = issue?.message ?? describeZodError(parsed.error).message;
   throw new UsageError(flag ? `${flag}: ${message}` : describeZodError(parsed.error).message);
 }
@@ -127,16 +131,32 @@ export function buildProgram(
     .addOption(accountOption())
     .option('--project <name-or-id>', 'project, by id or name (case-insensitive)')
     .option('--task <name-or-id>', 'task, by id or name (case-insensitive)')
-    .action((words: string[], opts: { account?: string; project?: string; task?: string }) => {
-      const description = words.join(' ').trim();
-      const input = parseWith(startInputSchema, {
-        ...accountRef(opts),
-        ...(description ? { description } : {}),
-        ...(opts.project !== undefined ? { project: nonEmpty('--project', opts.project) } : {}),
-        ...(opts.task !== undefined ? { task: nonEmpty('--task', opts.task) } : {}),
-      });
-      onInvocation({ command: { type: 'start', input }, output: 'message' });
-    });
+    .option('--tag <name>', 'a tag (repeat for more; Toggl)', collect)
+    .option('--billable', 'mark the entry billable (Toggl, paid plans)')
+    .option('--no-billable', 'mark the entry not billable')
+    .action(
+      (
+        words: string[],
+        opts: {
+          account?: string;
+          project?: string;
+          task?: string;
+          tag?: string[];
+          billable?: boolean;
+        },
+      ) => {
+        const description = words.join(' ').trim();
+        const input = parseWith(startInputSchema, {
+          ...accountRef(opts),
+          ...(description ? { description } : {}),
+          ...(opts.project !== undefined ? { project: nonEmpty('--project', opts.project) } : {}),
+          ...(opts.task !== undefined ? { task: nonEmpty('--task', opts.task) } : {}),
+          ...(opts.tag ? { tags: opts.tag.map((t) => nonEmpty('--tag', t)) } : {}),
+          ...(opts.billable !== undefined ? { billable: opts.billable } : {}),
+        });
+        onInvocation({ command: { type: 'start', input }, output: 'message' });
+      },
+    );
 
   program
     .command('stop')
@@ -259,6 +279,11 @@ export function buildProgram(
     });
 
   return program;
+}
+
+/** Commander's reducer for a repeatable option. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function nonEmpty(flag: string, value: string): string {

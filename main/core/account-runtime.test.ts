@@ -22,6 +22,8 @@ class ControlledProvider implements Provider {
     tasks: true,
     backdate: true,
     editStart: true,
+    tags: true,
+    billable: true,
   };
   readonly popupStaleMs = 30_000;
   calls: string[] = [];

@@ -72,16 +72,39 @@ async function resolveProjectAndTask(
   return { projectId: project?.id ?? null, taskId };
 }
 
+/** Trimmed, de-duplicated tag names; undefined when none were given. Checked before any request. */
+function tagsFor(rt: AccountRuntime, input: StartInput): string[] | undefined {
+  const tags = [...new Set((input.tags ?? []).map((t) => t.trim()).filter((t) => t !== ''))];
+  if (tags.length === 0) return undefined;
+  if (!requireProvider(rt).capabilities.tags) {
+    fail('validation', `${accountLabel(rt.config)} entries have no tags.`, { field: 'tags' });
+  }
+  return tags;
+}
+
 export async function startEntry(
   rt: AccountRuntime,
   input: StartInput,
   now: number,
 ): Promise<string> {
   const provider = requireProvider(rt);
+  const tags = tagsFor(rt, input);
+  if (input.billable !== undefined && !provider.capabilities.billable) {
+    fail('validation', `${accountLabel(rt.config)} entries have no billable flag.`, {
+      field: 'billable',
+    });
+  }
   const { projectId, taskId } = await resolveProjectAndTask(rt, input);
   const description = input.description?.trim() ? input.description.trim() : null;
   const result = await rt.once('start', () =>
-    provider.start({ description, projectId, taskId, at: now }),
+    provider.start({
+      description,
+      projectId,
+      taskId,
+      ...(tags ? { tags } : {}),
+      ...(input.billable !== undefined ? { billable: input.billable } : {}),
+      at: now,
+    }),
   );
   rt.applyAction({ running: result.entry, touched: result.replaced ? [result.replaced] : [] });
   const replaced = result.replaced ? ` (stopped ${quote(result.replaced)})` : '';

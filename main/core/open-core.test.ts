@@ -361,6 +361,36 @@ describe('validation and errors are values', () => {
     });
   });
 
+  it('Local refuses tags and a billable flag, naming the field, and starts nothing', async () => {
+    const core = await open();
+    expect(
+      await core.execute({ type: 'start', input: { description: 'x', tags: ['a'] } }),
+    ).toMatchObject({
+      ok: false,
+      error: { kind: 'validation', field: 'tags', message: 'Local entries have no tags.' },
+    });
+    expect(
+      await core.execute({ type: 'start', input: { description: 'x', billable: true } }),
+    ).toMatchObject({
+      ok: false,
+      error: {
+        kind: 'validation',
+        field: 'billable',
+        message: 'Local entries have no billable flag.',
+      },
+    });
+    const snapshot = core.snapshot();
+    expect(local(snapshot).running).toBe(false);
+    expect(local(snapshot).capabilities).toMatchObject({ tags: false, billable: false });
+    // Blank tags mean none: they are not a reason to refuse.
+    const started = await run(core, { type: 'start', input: { description: 'x', tags: [' '] } });
+    expect(local(started.snapshot).entry).toMatchObject({
+      description: 'x',
+      tags: [],
+      billable: null,
+    });
+  });
+
   it('rejects an invalid hotkey and keeps the old one', async () => {
     const core = await open();
     const r = await core.execute({

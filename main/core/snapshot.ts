@@ -37,6 +37,8 @@ export function entryView(e: RemoteEntry, now: number): EntryView {
     startedAt: e.start === null ? null : toLocalIso(e.start),
     stoppedAt: e.stop === null ? null : toLocalIso(e.stop),
     elapsedSeconds,
+    tags: e.tags ?? [],
+    billable: e.billable ?? null,
   };
 }
 
@@ -99,6 +101,8 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
       tasks: false,
       backdate: false,
       editStart: false,
+      tags: false,
+      billable: false,
     },
   }));
   // The default account first: it is what the tooltip and the menu lead with.

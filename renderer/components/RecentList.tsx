@@ -2,6 +2,7 @@ import type { AccountState, AppError, EntryView } from '../../preload/contract';
 import { formatDurationWords } from '../../preload/format';
 import { ProjectDot } from './ProjectDot';
 import { PlayIcon } from './icons';
+import { EntryTags } from './RunningEntry';
 
 interface Props {
   accounts: AccountState[];
@@ -59,6 +60,7 @@ export function RecentList({ accounts, pending, blocked, error, onContinue }: Pr
                         {where}
                       </span>
                     )}
+                    {entry.tags.length > 0 && <EntryTags tags={entry.tags} />}
                     {several && <span className="provider">{account.label}</span>}
                     <span className="duration">{formatDurationWords(entry.elapsedSeconds)}</span>
                   </span>

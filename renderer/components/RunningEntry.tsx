@@ -15,6 +15,16 @@ export function providerLabel(account: Pick<AccountState, 'label' | 'provider'>)
   return account.label === provider ? provider : `${account.label} · ${provider}`;
 }
 
+/** An entry's tags, read out as "Tags: a, b" and shown as "a · b". */
+export function EntryTags({ tags }: { tags: readonly string[] }) {
+  return (
+    <span className="tags" title={`Tags: ${tags.join(', ')}`}>
+      <span className="visually-hidden">Tags: </span>
+      {tags.join(' · ')}
+    </span>
+  );
+}
+
 interface Props {
   account: AccountState & { entry: EntryView };
   snapshotAt: string;
@@ -46,6 +56,8 @@ export function RunningEntry({ account, snapshotAt, now, busy, blocked, error, o
               {where}
             </span>
           )}
+          {entry.tags.length > 0 && <EntryTags tags={entry.tags} />}
+          {entry.billable === true && <span className="billable">Billable</span>}
           <span className="provider">{providerLabel(account)}</span>
         </p>
       </div>

@@ -20,6 +20,20 @@ interface Suggestion {
   projectName: string | null;
   projectId: string | null;
   taskId: string | null;
+  tags: string[];
+  billable: boolean | null;
+}
+
+/** "a, b,,  c" → ["a", "b", "c"]: what the Tags field means, duplicates dropped. */
+export function parseTags(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== ''),
+    ),
+  ];
 }
 
 /** Descriptions to suggest, newest first, each with the project and task it was last used with. */
@@ -32,6 +46,8 @@ function suggestions(account: AccountState | undefined): Map<string, Suggestion>
         projectName: entry.projectName,
         projectId: entry.projectId,
         taskId: entry.taskId,
+        tags: entry.tags,
+        billable: entry.billable,
       });
     }
   }
@@ -59,6 +75,9 @@ export function StartForm(props: Props) {
   const [pickedProjectId, setPickedProjectId] = useState<string | null>(null);
   const [taskId, setTaskId] = useState('');
   const [chosenAccount, setChosenAccount] = useState<string | null>(null);
+  const [tags, setTags] = useState('');
+  // null: not touched, so the provider's default (Toggl: the project's billable setting) applies.
+  const [billable, setBillable] = useState<boolean | null>(null);
 
   // The chosen account may disappear (removed in another window): fall back to the default.
   const account =
@@ -71,6 +90,8 @@ export function StartForm(props: Props) {
   const tasks = account?.capabilities.tasks && current ? current.tasks : [];
   const task = tasks.find((t) => t.id === taskId);
   const several = accounts.length > 1;
+  const hasTags = account?.capabilities.tags === true;
+  const hasBillable = account?.capabilities.billable === true;
   const isNewProject =
     account?.provider === 'local' && project.trim() !== '' && current === undefined;
 
@@ -92,6 +113,9 @@ export function StartForm(props: Props) {
     if (known !== undefined) {
       setProjectText(known.projectName ?? '', known.projectId);
       setTaskId(known.taskId ?? '');
+      // Like Continue: the suggestion repeats the tags and billable flag it was last used with.
+      setTags(known.tags.join(', '));
+      setBillable(known.billable);
     }
   };
 
@@ -104,9 +128,14 @@ export function StartForm(props: Props) {
     if (current) input.project = current.id === pickedProjectId ? current.id : current.name;
     else if (project.trim()) input.project = project.trim();
     if (task) input.task = task.id;
+    const tagList = hasTags ? parseTags(tags) : [];
+    if (tagList.length > 0) input.tags = tagList;
+    if (hasBillable && billable !== null) input.billable = billable;
     if (await onStart(input)) {
       setDescription('');
       setProjectText('');
+      setTags('');
+      setBillable(null);
       descriptionRef.current?.focus();
     }
   };
@@ -115,8 +144,18 @@ export function StartForm(props: Props) {
   const projectError = isField(error, 'project') ? error : null;
   const taskError = isField(error, 'task') ? error : null;
   const accountError = isField(error, 'accountId') ? error : null;
+  const tagsError = isField(error, 'tags') ? error : null;
+  const billableError = isField(error, 'billable') ? error : null;
   const formError =
-    error && !descriptionError && !projectError && !taskError && !accountError ? error : null;
+    error &&
+    !descriptionError &&
+    !projectError &&
+    !taskError &&
+    !accountError &&
+    !tagsError &&
+    !billableError
+      ? error
+      : null;
 
   const startButton = (
     <button
@@ -194,9 +233,51 @@ export function StartForm(props: Props) {
     </div>
   );
 
-  // One row (project + Start) in the simple case; otherwise the pickers first, then account + Start.
+  const tagsField = hasTags && (
+    <div className="field grow">
+      <label htmlFor={`${id}-tags`}>Tags</label>
+      <input
+        id={`${id}-tags`}
+        name="tags"
+        type="text"
+        autoComplete="off"
+        spellCheck={false}
+        placeholder="Comma separated"
+        value={tags}
+        onChange={(e) => setTags(e.target.value)}
+        aria-invalid={tagsError ? true : undefined}
+        aria-describedby={tagsError ? `${id}-tags-error` : undefined}
+      />
+    </div>
+  );
+
+  const billableField = hasBillable && (
+    <label className="check" htmlFor={`${id}-billable`}>
+      <input
+        id={`${id}-billable`}
+        name="billable"
+        type="checkbox"
+        checked={billable === true}
+        onChange={(e) => setBillable(e.target.checked)}
+        aria-invalid={billableError ? true : undefined}
+        aria-describedby={billableError ? `${id}-billable-error` : undefined}
+      />
+      Billable
+    </label>
+  );
+
+  const extras = (tagsField || billableField) && (
+    <div className="row">
+      {tagsField}
+      {billableField}
+      {startButton}
+    </div>
+  );
+
+  // One row (project + Start) in the simple case; otherwise the pickers first, then account,
+  // then tags/billable; Start ends the last row.
   let rows: ReactNode;
-  if (!several && !taskField) {
+  if (!several && !taskField && !extras) {
     rows = (
       <div className="row">
         {projectField}
@@ -209,17 +290,18 @@ export function StartForm(props: Props) {
         {several && (
           <div className="row">
             {accountField}
-            {!projectField && startButton}
+            {!projectField && !extras && startButton}
           </div>
         )}
         {projectField && (
           <div className="row">
             {projectField}
             {taskField}
-            {!taskField && startButton}
+            {!taskField && !extras && startButton}
           </div>
         )}
-        {projectField && taskField && <div className="row end">{startButton}</div>}
+        {extras}
+        {projectField && taskField && !extras && <div className="row end">{startButton}</div>}
       </>
     );
   }
@@ -262,6 +344,16 @@ export function StartForm(props: Props) {
       {taskError && (
         <p className="error" id={`${id}-task-error`} role="alert">
           {taskError.message}
+        </p>
+      )}
+      {tagsError && (
+        <p className="error" id={`${id}-tags-error`} role="alert">
+          {tagsError.message}
+        </p>
+      )}
+      {billableError && (
+        <p className="error" id={`${id}-billable-error`} role="alert">
+          {billableError.message}
         </p>
       )}
       {(accountError ?? formError) && (

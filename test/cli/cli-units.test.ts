@@ -30,7 +30,14 @@ function account(over: Partial<AccountState>): AccountState {
     projects: [],
     todaySeconds: 0,
     lastSyncedAt: null,
-    capabilities: { projects: true, tasks: false, backdate: true, editStart: true },
+    capabilities: {
+      projects: true,
+      tasks: false,
+      backdate: true,
+      editStart: true,
+      tags: false,
+      billable: false,
+    },
     ...over,
   };
 }
@@ -46,6 +53,8 @@ const entry = {
   startedAt: '2026-11-27T08:37:00.000+00:00',
   stoppedAt: null,
   elapsedSeconds: 0,
+  tags: [],
+  billable: null,
 };
 
 describe('status line', () => {

@@ -68,6 +68,8 @@ export class LocalProvider implements Provider {
     tasks: false,
     backdate: true,
     editStart: true,
+    tags: false,
+    billable: false,
   };
   /** Nothing changes behind our back: no background polling, nothing to refresh on opening. */
   readonly popupStaleMs = null;

@@ -127,6 +127,27 @@ describe('Toggl through the core', () => {
     });
   });
 
+  it('start sends the tags and billable flag the user gave, in one request, and shows the tags', async () => {
+    const added = await addAccount('oneshot');
+    expect(toggl(added.snapshot).capabilities).toMatchObject({ tags: true, billable: true });
+    const before = fake.requests.length;
+    const started = await run({
+      type: 'start',
+      input: { accountId: 'toggl', description: 'Review', tags: ['a', 'b'], billable: true },
+    });
+    const sent = fake.requests.slice(before);
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `POST /workspaces/${user.workspaceId}/time_entries`,
+    ]);
+    expect(fake.runningEntry(user.id)).toMatchObject({
+      description: 'Review',
+      tags: ['a', 'b'],
+      billable: true,
+      start: T0,
+    });
+    expect(toggl(started.snapshot).entry).toMatchObject({ tags: ['a', 'b'], billable: true });
+  });
+
   it('shows a running entry started on the phone within 4 minutes, at ≤ 20 requests an hour', async () => {
     await addAccount('app');
     // Two hours with the app open; the phone starts and stops entries now and then.

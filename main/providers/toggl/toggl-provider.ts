@@ -81,6 +81,9 @@ export class TogglProvider implements Provider {
     // PATCH …/stop stops "now" on Toggl's clock; a stop in the past would need another call.
     backdate: false,
     editStart: false,
+    tags: true,
+    // A paid-plan feature: on Free, Toggl answers 402 and the provider reports 'unsupported'.
+    billable: true,
   };
   readonly popupStaleMs = 30_000;
   readonly budget: RequestBudget;
