@@ -89,6 +89,10 @@ describe('help, version, usage errors (exit 2)', () => {
     [['start', '--account', ''], /--account: account id is empty/],
     [['stop', '--account', 'has space'], /--account: account id may contain only/],
     [['start', 'x', '--project', '  '], /--project is empty/],
+    [['start', 'x', '--tag', '  '], /--tag is empty/],
+    [['start', 'x', '--tag'], /argument missing/],
+    [['start', 'x', '--tags', 'a'], /unknown option '--tags'/],
+    [['start', 'x', '--billable=yes'], /unknown option '--billable=yes'/],
     [['accounts'], /Usage: tray-timer accounts/],
     [['accounts', 'add'], /missing required argument 'provider'/],
     [
@@ -215,6 +219,16 @@ describe('start, stop, toggle, continue (no app running: in-process core)', () =
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/No account with id .nope.*accounts list/);
     }
+  });
+
+  it('start --tag / --billable on Local fails with exit 1, names what Local lacks, starts nothing', async () => {
+    const tagged = await cli(['start', 'x', '--tag', 'a', '--tag', 'b']);
+    expect(tagged).toMatchObject({ code: 1, stdout: '' });
+    expect(tagged.stderr).toMatch(/Local entries have no tags\./);
+    const billable = await cli(['start', 'x', '--billable']);
+    expect(billable).toMatchObject({ code: 1, stdout: '' });
+    expect(billable.stderr).toMatch(/Local entries have no billable flag\./);
+    expect((await cli(['status', '--json'])).stdout).toContain('"running":false');
   });
 
   it('stop with nothing running succeeds and says so (the goal, nothing running, holds)', async () => {

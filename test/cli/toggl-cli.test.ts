@@ -309,6 +309,31 @@ describe.skipIf(skipReason !== '')(
       expect(fake.runningEntry(user.id)).toBeNull();
     });
 
+    it('start --tag twice --billable: Toggl has the entry with both tags and billable, one POST', async () => {
+      const posts = () => fake.requestsBy({ method: 'POST' }).length;
+      const before = posts();
+      const r = await cli([
+        'start',
+        'Tagged work',
+        '--account',
+        'toggl',
+        '--tag',
+        'client',
+        '--tag',
+        'deep work',
+        '--billable',
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(posts() - before).toBe(1);
+      expect(fake.runningEntry(user.id)).toMatchObject({
+        description: 'Tagged work',
+        tags: ['client', 'deep work'],
+        billable: true,
+      });
+      expect((await cli(['stop', '--account', 'toggl'])).code).toBe(0);
+    });
+
     it('accounts remove toggl deletes the keychain entry and the account', async () => {
       const r = await cli(['accounts', 'remove', 'toggl']);
       expect(r.stderr).toBe('');
