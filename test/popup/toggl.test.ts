@@ -287,6 +287,54 @@ describe('popup with a Toggl Track account (real core, real provider, fake Toggl
     });
   });
 
+  it('tags and Billable: shown for Toggl only, reachable by keyboard, sent with the start', async () => {
+    const w = await world();
+    const { p, page, fake, user } = w;
+    await connectByCommand(w);
+
+    // Local (the default) has neither; Toggl has both.
+    const account = page.getByLabel('Account');
+    await expect(account.inputValue()).resolves.toBe('local');
+    await expect(page.getByLabel('Tags').count()).resolves.toBe(0);
+    await expect(page.getByLabel('Billable').count()).resolves.toBe(0);
+    await account.selectOption('toggl');
+    await page.getByLabel('What are you working on?').fill('Tagged review');
+
+    // Keyboard only: Tab from the project field reaches Tags, then Billable (Space ticks it).
+    await page.getByRole('combobox', { name: 'Project' }).focus();
+    await page.keyboard.press('Tab');
+    const tags = page.getByLabel('Tags');
+    await expect(tags.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await page.keyboard.type('client, deep work,  ');
+    await page.keyboard.press('Tab');
+    const billable = page.getByLabel('Billable');
+    await expect(billable.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await page.keyboard.press('Space');
+    await expect(billable.isChecked()).resolves.toBe(true);
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('heading', { name: 'Tagged review' }).waitFor();
+    expect(fake.runningEntry(user.id)).toMatchObject({
+      description: 'Tagged review',
+      tags: ['client', 'deep work'],
+      billable: true,
+    });
+    expect(p.commands.filter((c) => c.type === 'start').at(-1)).toEqual({
+      type: 'start',
+      input: {
+        accountId: 'toggl',
+        description: 'Tagged review',
+        tags: ['client', 'deep work'],
+        billable: true,
+      },
+    });
+    const card = page.getByRole('region', { name: 'Tagged review' });
+    await expect(card.textContent()).resolves.toContain('client · deep work');
+    // The form is ready for the next entry.
+    await expect(tags.inputValue()).resolves.toBe('');
+    await expect(billable.isChecked()).resolves.toBe(false);
+  });
+
   it('an entry started on another device shows when the popup opens with stale data', async () => {
     const w = await world();
     const { page, fake, user, clock } = w;
