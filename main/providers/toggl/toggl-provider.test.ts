@@ -519,7 +519,7 @@ describe('errors are values', () => {
     const err = await failure(p.sync('poll', T0 - WEEK));
     expect(err.error).toEqual({
       kind: 'offline',
-      message: 'Toggl Track did not answer within 0 s.',
+      message: 'Toggl Track did not answer within 1 s.',
     });
   });
 
