@@ -5,7 +5,13 @@
  */
 import type { ContinueInput, StartInput } from '../../preload/contract';
 import { describeEntry } from '../../preload/format';
-import type { Project, RemoteEntry } from '../providers/provider';
+import type {
+  Project,
+  Provider,
+  RemoteEntry,
+  StartRequest,
+  StartResult,
+} from '../providers/provider';
 import type { AccountRuntime } from './account-runtime';
 import { fail } from './errors';
 import { accountLabel, recentDistinct } from './snapshot';
@@ -82,6 +88,27 @@ function tagsFor(rt: AccountRuntime, input: StartInput): string[] | undefined {
   return tags;
 }
 
+/** One start request (shared in flight); its answer is the account's new state. */
+async function startOn(
+  rt: AccountRuntime,
+  provider: Provider,
+  request: Omit<StartRequest, 'tags' | 'billable'> & {
+    tags?: string[] | undefined;
+    billable?: boolean | undefined;
+  },
+): Promise<StartResult> {
+  const { tags, billable, ...rest } = request;
+  const result = await rt.once('start', () =>
+    provider.start({
+      ...rest,
+      ...(tags ? { tags } : {}),
+      ...(billable !== undefined ? { billable } : {}),
+    }),
+  );
+  rt.applyAction({ running: result.entry, touched: result.replaced ? [result.replaced] : [] });
+  return result;
+}
+
 export async function startEntry(
   rt: AccountRuntime,
   input: StartInput,
@@ -96,17 +123,14 @@ export async function startEntry(
   }
   const { projectId, taskId } = await resolveProjectAndTask(rt, input);
   const description = input.description?.trim() ? input.description.trim() : null;
-  const result = await rt.once('start', () =>
-    provider.start({
-      description,
-      projectId,
-      taskId,
-      ...(tags ? { tags } : {}),
-      ...(input.billable !== undefined ? { billable: input.billable } : {}),
-      at: now,
-    }),
-  );
-  rt.applyAction({ running: result.entry, touched: result.replaced ? [result.replaced] : [] });
+  const result = await startOn(rt, provider, {
+    description,
+    projectId,
+    taskId,
+    tags,
+    billable: input.billable,
+    at: now,
+  });
   const replaced = result.replaced ? ` (stopped ${quote(result.replaced)})` : '';
   return `Started ${quote(result.entry)} on ${accountLabel(rt.config)}${replaced}.`;
 }
@@ -141,17 +165,14 @@ export async function continueEntry(
   }
   // Continue repeats everything that describes the work, tags and billable included.
   const { description, projectId, taskId, tags, billable } = source;
-  const result = await rt.once('start', () =>
-    provider.start({
-      description,
-      projectId,
-      taskId,
-      ...(tags ? { tags } : {}),
-      ...(billable !== undefined ? { billable } : {}),
-      at: now,
-    }),
-  );
-  rt.applyAction({ running: result.entry, touched: result.replaced ? [result.replaced] : [] });
+  const result = await startOn(rt, provider, {
+    description,
+    projectId,
+    taskId,
+    tags,
+    billable,
+    at: now,
+  });
   return `Continued ${quote(result.entry)} on ${accountLabel(rt.config)}.`;
 }
 
