@@ -6,8 +6,8 @@ import { isField } from '../hooks/useCommands';
 import { CheckIcon } from './icons';
 
 /** Services the form offers; the others are listed as coming soon. */
-export const CONNECTABLE = ['toggl'] as const satisfies readonly ProviderKind[];
-const COMING_SOON = ['trackingtime', 'webwork'] as const satisfies readonly ProviderKind[];
+export const CONNECTABLE = ['toggl', 'trackingtime'] as const satisfies readonly ProviderKind[];
+const COMING_SOON = ['webwork'] as const satisfies readonly ProviderKind[];
 type Connectable = (typeof CONNECTABLE)[number];
 const isConnectable = (p: string): p is Connectable =>
   (CONNECTABLE as readonly string[]).includes(p);
@@ -26,8 +26,27 @@ export interface Replacing {
   isDefault: boolean;
 }
 
+/** What each service calls its secret, where to find it, and its documented API address. */
+const SECRET_LABEL: Record<Connectable, string> = {
+  toggl: 'API token',
+  trackingtime: 'App password or account password',
+};
+const SECRET_PLACEHOLDER: Record<Connectable, string> = {
+  toggl: 'Paste the token',
+  trackingtime: 'Paste the app password',
+};
 const TOKEN_HINT: Record<Connectable, string> = {
   toggl: 'Toggl Track → Profile settings → API Token. It is kept in the system keychain only.',
+  trackingtime:
+    'TrackingTime → Settings → Apps & Integrations → App Passwords; with your e-mail above, your account password works too. It is kept in the system keychain only.',
+};
+const WORKSPACE_PLACEHOLDER: Record<Connectable, string> = {
+  toggl: 'Default',
+  trackingtime: 'Team id or company name',
+};
+const BASE_URL_PLACEHOLDER: Record<Connectable, string> = {
+  toggl: 'https://api.track.toggl.com/api/v9',
+  trackingtime: 'https://app.trackingtime.co/api/v4',
 };
 
 interface Props {
@@ -50,10 +69,14 @@ export function ConnectAccountForm(props: Props) {
   const { target, replacing, busy, blocked, error, onConnect } = props;
   const id = useId();
   const secretRef = useRef<HTMLInputElement>(null);
+  const workspaceRef = useRef<HTMLInputElement>(null);
   const [provider, setProvider] = useState<Connectable>(
     target && isConnectable(target.provider) ? target.provider : 'toggl',
   );
   const [workspace, setWorkspace] = useState('');
+  // TrackingTime: with an e-mail the secret is that account's password (or an app password);
+  // without one it is an App Password on its own. Not a secret, so it may live in React state.
+  const [email, setEmail] = useState('');
   // Reconnecting keeps the label and the API address the account had. Until the user edits
   // them (null: untouched) they follow `replacing`, whose address arrives with the settings.
   const [labelDraft, setLabel] = useState<string | null>(null);
@@ -78,22 +101,33 @@ export function ConnectAccountForm(props: Props) {
   const baseUrlError = isField(error, 'baseUrl') ? error : null;
   const workspaceError = isField(error, 'workspace') ? error : null;
   const labelError = isField(error, 'label') ? error : null;
+  const emailError = provider === 'trackingtime' && isField(error, 'email') ? error : null;
   const formError =
-    error && !secretError && !baseUrlError && !workspaceError && !labelError ? error : null;
+    error && !secretError && !baseUrlError && !workspaceError && !labelError && !emailError
+      ? error
+      : null;
 
   // The field at fault gets the cursor; the base URL's must be visible even if Advanced was closed.
   useEffect(() => {
     if (secretError) secretRef.current?.focus();
   }, [secretError]);
+  // Several TrackingTime teams and none chosen: the message lists them; the user types one here
+  // and presses Connect again (the secret stays in its field, never in React state).
+  useEffect(() => {
+    if (workspaceError) workspaceRef.current?.focus();
+  }, [workspaceError]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (blocked) return;
     setDone(null);
+    const options: Record<string, string> = {};
+    if (workspace.trim()) options['workspace'] = workspace.trim();
+    if (provider === 'trackingtime' && email.trim()) options['email'] = email.trim();
     const input: AddAccountInput = {
       provider,
       secret: secretRef.current?.value ?? '',
-      options: workspace.trim() ? { workspace: workspace.trim() } : {},
+      options,
     };
     if (label.trim()) input.label = label.trim();
     if (baseUrl.trim()) input.baseUrl = baseUrl.trim();
@@ -101,6 +135,7 @@ export function ConnectAccountForm(props: Props) {
     if (message === null) return;
     if (secretRef.current) secretRef.current.value = '';
     setWorkspace('');
+    setEmail('');
     setLabel('');
     setBaseUrl('');
     setDone(message);
@@ -147,7 +182,8 @@ export function ConnectAccountForm(props: Props) {
       </h2>
       {replacing && (
         <p className="hint">
-          Paste a new token: the account is checked again and replaces {replacing.label}.
+          Paste a new {provider === 'toggl' ? 'token' : 'password'}: the account is checked again
+          and replaces {replacing.label}.
         </p>
       )}
       <div className="field inline">
@@ -170,8 +206,32 @@ export function ConnectAccountForm(props: Props) {
           ))}
         </select>
       </div>
+      {provider === 'trackingtime' && (
+        <div className="field">
+          <label htmlFor={`${id}-email`}>
+            E-mail (optional — leave empty to use an App Password)
+          </label>
+          <input
+            id={`${id}-email`}
+            name="email"
+            type="email"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="you@example.com"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            aria-invalid={emailError ? true : undefined}
+            aria-describedby={emailError ? `${id}-email-error` : undefined}
+          />
+          {emailError && (
+            <p className="error" id={`${id}-email-error`} role="alert">
+              {emailError.message}
+            </p>
+          )}
+        </div>
+      )}
       <div className="field">
-        <label htmlFor={`${id}-secret`}>API token</label>
+        <label htmlFor={`${id}-secret`}>{SECRET_LABEL[provider]}</label>
         <input
           ref={secretRef}
           id={`${id}-secret`}
@@ -179,7 +239,7 @@ export function ConnectAccountForm(props: Props) {
           type="password"
           autoComplete="off"
           spellCheck={false}
-          placeholder="Paste the token"
+          placeholder={SECRET_PLACEHOLDER[provider]}
           aria-invalid={secretError ? true : undefined}
           aria-describedby={describe(`${id}-secret-hint`, secretError && `${id}-secret-error`)}
         />
@@ -196,12 +256,13 @@ export function ConnectAccountForm(props: Props) {
         <div className="field grow">
           <label htmlFor={`${id}-workspace`}>Workspace (optional)</label>
           <input
+            ref={workspaceRef}
             id={`${id}-workspace`}
             name="workspace"
             type="text"
             autoComplete="off"
             spellCheck={false}
-            placeholder="Default"
+            placeholder={WORKSPACE_PLACEHOLDER[provider]}
             value={workspace}
             onChange={(e) => setWorkspace(e.target.value)}
             aria-invalid={workspaceError ? true : undefined}
@@ -248,7 +309,7 @@ export function ConnectAccountForm(props: Props) {
             type="url"
             autoComplete="off"
             spellCheck={false}
-            placeholder="https://api.track.toggl.com/api/v9"
+            placeholder={BASE_URL_PLACEHOLDER[provider]}
             value={baseUrl}
             onChange={(e) => setBaseUrl(e.target.value)}
             aria-invalid={baseUrlError ? true : undefined}
