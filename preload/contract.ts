@@ -232,6 +232,11 @@ export const startInputSchema = z
       .optional(),
     /** Billable or not (providers with `capabilities.billable`); omitted: the provider's default. */
     billable: z.boolean().optional(),
+    /**
+     * Stop the timer already running on the service and start this one: the answer to a
+     * 'conflict' error from TrackingTime ("A timer is already running…"). Others ignore it.
+     */
+    replaceRunning: z.boolean().optional(),
   })
   .strict();
 export type StartInput = z.infer<typeof startInputSchema>;

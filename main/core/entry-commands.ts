@@ -129,6 +129,7 @@ export async function startEntry(
     taskId,
     tags,
     billable: input.billable,
+    ...(input.replaceRunning ? { replaceRunning: true } : {}),
     at: now,
   });
   const replaced = result.replaced ? ` (stopped ${quote(result.replaced)})` : '';

@@ -45,6 +45,11 @@ export interface StartRequest {
   /** Kept when continuing an entry of a provider that has them (Toggl). */
   tags?: string[];
   billable?: boolean;
+  /**
+   * Stop whatever runs and start this (TrackingTime's `stop_running_task`, after it answered
+   * 'conflict'). Providers that always replace (Local, Toggl) ignore it.
+   */
+  replaceRunning?: boolean;
   /** When the entry starts, epoch ms (now, or earlier when replaying an offline action). */
   at: number;
 }
