@@ -204,6 +204,7 @@ export function App({ api }: { api: TrayTimerApi }) {
               blocked={blocked}
               error={failureOf(commands, 'start')}
               onStart={start}
+              onDismiss={commands.dismiss}
             />
             <RecentList
               accounts={snapshot.accounts}

@@ -56,6 +56,7 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   task: '--task',
   tags: '--tag',
   billable: '--billable',
+  replaceRunning: '--replace',
   label: '--label',
   baseUrl: '--base-url',
   secret: 'the secret',
@@ -134,6 +135,10 @@ export function buildProgram(
     .option('--tag <name>', 'a tag (repeat for more; Toggl)', collect)
     .option('--billable', 'mark the entry billable (Toggl, paid plans)')
     .option('--no-billable', 'mark the entry not billable')
+    .option(
+      '--replace',
+      'if a timer already runs on the service (TrackingTime), stop it and start this one',
+    )
     .action(
       (
         words: string[],
@@ -143,6 +148,7 @@ export function buildProgram(
           task?: string;
           tag?: string[];
           billable?: boolean;
+          replace?: boolean;
         },
       ) => {
         const description = words.join(' ').trim();
@@ -153,6 +159,7 @@ export function buildProgram(
           ...(opts.task !== undefined ? { task: nonEmpty('--task', opts.task) } : {}),
           ...(opts.tag ? { tags: opts.tag.map((t) => nonEmpty('--tag', t)) } : {}),
           ...(opts.billable !== undefined ? { billable: opts.billable } : {}),
+          ...(opts.replace ? { replaceRunning: true } : {}),
         });
         onInvocation({ command: { type: 'start', input }, output: 'message' });
       },
@@ -211,8 +218,14 @@ export function buildProgram(
     .option('--label <text>', 'a name for the account')
     .option('--base-url <url>', "replace the provider's API base URL (https, or http on loopback)")
     .option('--secret-stdin', 'read the API token / password from standard input')
-    .option('--workspace <id>', 'provider option: workspace id')
-    .option('--email <address>', 'provider option: e-mail address')
+    .option(
+      '--workspace <id>',
+      'provider option: workspace id or name (TrackingTime: team account id or company name)',
+    )
+    .option(
+      '--email <address>',
+      'provider option: e-mail address (TrackingTime: with the account password or an app password)',
+    )
     .addHelpText(
       'after',
       '\nWithout --secret-stdin the secret is asked for with a hidden prompt. It is never taken from arguments.',

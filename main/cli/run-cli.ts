@@ -51,8 +51,11 @@ function hint(error: AppError): string | undefined {
   return undefined;
 }
 
-function failure(stderr: Writable, error: AppError): number {
-  const extra = hint(error);
+function failure(stderr: Writable, error: AppError, command: Command): number {
+  const extra =
+    error.kind === 'conflict' && command.type === 'start' && !command.input.replaceRunning
+      ? 'Run again with --replace to stop it and start this one.'
+      : hint(error);
   const text = extra ? `${error.message}\n${extra}` : error.message;
   stderr.write(`tray-timer: ${text}\n`);
   return EXIT_FAILED;
@@ -198,7 +201,7 @@ export async function runCli(deps: CliDeps): Promise<number> {
     return EXIT_FAILED;
   }
 
-  if (!result.ok) return failure(deps.stderr, result.error);
+  if (!result.ok) return failure(deps.stderr, result.error, command);
   print(invocation, result, deps);
   return EXIT_OK;
 }

@@ -14,6 +14,8 @@ interface Props {
   blocked: boolean;
   error: AppError | null;
   onStart(input: StartInput): Promise<boolean>;
+  /** Forgets the failed start's error (Cancel on "a timer is already running"). */
+  onDismiss(): void;
 }
 
 interface Suggestion {
@@ -67,7 +69,8 @@ export function chosenProject(
 }
 
 export function StartForm(props: Props) {
-  const { accounts, defaultAccountId, focusSignal, busy, blocked, error, onStart } = props;
+  const { accounts, defaultAccountId, focusSignal, busy, blocked, error, onStart, onDismiss } =
+    props;
   const id = useId();
   const descriptionRef = useRef<HTMLInputElement>(null);
   const [description, setDescription] = useState('');
@@ -78,6 +81,8 @@ export function StartForm(props: Props) {
   const [tags, setTags] = useState('');
   // null: not touched, so the provider's default (Toggl: the project's billable setting) applies.
   const [billable, setBillable] = useState<boolean | null>(null);
+  // The start last sent: "Stop it and start" resends exactly it after a conflict.
+  const [lastSent, setLastSent] = useState<StartInput | null>(null);
 
   // The chosen account may disappear (removed in another window): fall back to the default.
   const account =
@@ -94,6 +99,15 @@ export function StartForm(props: Props) {
   const hasBillable = account?.capabilities.billable === true;
   const isNewProject =
     account?.provider === 'local' && project.trim() !== '' && current === undefined;
+  // TrackingTime: a description with no task picked starts a new task of that name in the
+  // project (the provider's semantics); say so when no task of the project has that name.
+  const typed = description.trim().toLowerCase();
+  const isNewTask =
+    account?.provider === 'trackingtime' &&
+    current !== undefined &&
+    task === undefined &&
+    typed !== '' &&
+    !current.tasks.some((t) => t.name.toLowerCase() === typed);
 
   // Without scrolling: the running entries above the form stay in view when the popup opens.
   useEffect(() => {
@@ -131,7 +145,13 @@ export function StartForm(props: Props) {
     const tagList = hasTags ? parseTags(tags) : [];
     if (tagList.length > 0) input.tags = tagList;
     if (hasBillable && billable !== null) input.billable = billable;
+    await send(input);
+  };
+
+  const send = async (input: StartInput) => {
+    setLastSent(input);
     if (await onStart(input)) {
+      setLastSent(null);
       setDescription('');
       setProjectText('');
       setTags('');
@@ -140,14 +160,28 @@ export function StartForm(props: Props) {
     }
   };
 
+  // A timer already runs on the service (started elsewhere): the same start again, this time
+  // asking the provider to stop the running one first.
+  const replace = async () => {
+    if (blocked || !lastSent) return;
+    await send({ ...lastSent, replaceRunning: true });
+  };
+  const cancelReplace = () => {
+    setLastSent(null);
+    onDismiss();
+    descriptionRef.current?.focus();
+  };
+
   const descriptionError = isField(error, 'description') ? error : null;
   const projectError = isField(error, 'project') ? error : null;
   const taskError = isField(error, 'task') ? error : null;
   const accountError = isField(error, 'accountId') ? error : null;
   const tagsError = isField(error, 'tags') ? error : null;
   const billableError = isField(error, 'billable') ? error : null;
+  const conflict = error?.kind === 'conflict' && !error.field && lastSent !== null ? error : null;
   const formError =
     error &&
+    !conflict &&
     !descriptionError &&
     !projectError &&
     !taskError &&
@@ -309,7 +343,10 @@ export function StartForm(props: Props) {
   return (
     <form className="card start-form" onSubmit={submit} aria-label="Start a timer" noValidate>
       <div className="field">
-        <label htmlFor={`${id}-description`}>What are you working on?</label>
+        <label htmlFor={`${id}-description`}>
+          What are you working on?
+          {isNewTask && <span className="badge">new task</span>}
+        </label>
         <input
           ref={descriptionRef}
           id={`${id}-description`}
@@ -355,6 +392,29 @@ export function StartForm(props: Props) {
         <p className="error" id={`${id}-billable-error`} role="alert">
           {billableError.message}
         </p>
+      )}
+      {conflict && (
+        <div className="confirm" role="group" aria-label="A timer is already running">
+          <p className="error" role="alert">
+            {conflict.message}
+          </p>
+          <div className="row end">
+            <button type="button" className="button small" onClick={cancelReplace}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="button small primary"
+              aria-disabled={blocked || undefined}
+              aria-busy={busy || undefined}
+              onClick={() => void replace()}
+              // The question just appeared under the Start the user pressed: answer by keyboard.
+              autoFocus
+            >
+              {busy ? 'Starting…' : 'Stop it and start'}
+            </button>
+          </div>
+        </div>
       )}
       {(accountError ?? formError) && (
         <p className="error" role="alert">
