@@ -96,7 +96,7 @@ async function call(
   if (auth !== null) headers.Authorization = auth;
   const ua = opts.ua === undefined ? UA : opts.ua;
   if (ua !== null) headers['User-Agent'] = ua;
-  let body: string | Uint8Array | undefined;
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
   if (opts.json) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.json);
