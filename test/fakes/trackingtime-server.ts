@@ -53,6 +53,10 @@
  * - Unknown route → envelope 404 "Not found"; a known path with another method → an HTML 405
  *   page (text/html), the "POST sent to a PUT route" case seen in the field.
  * - An account the user is not in → envelope 403.
+ * - Trackables list every active task of the account's active projects (not only those assigned
+ *   to :uid); `project_id` alone (tracking a bare project) and multipart/form-data bodies are not
+ *   modelled (500 "task_name is required" / params ignored).
+ * - Order of checks: faults (slow, reset, html502, status500) → User-Agent → auth → route.
  * Fault switches (`fault(kind, pattern)`, patterns match the path below /api/v4 with the account
  * segment removed, e.g. `'POST /tasks/track/*'`): slow (ms, then normal), reset, html502 (HTML
  * gateway page, HTTP 502), status500 (envelope 500 "Internal server error", transport per
