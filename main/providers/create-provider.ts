@@ -12,10 +12,12 @@ import { LocalProvider } from './local/local-provider';
 import { ProviderError, type Provider } from './provider';
 import type { ProviderModule } from './provider-module';
 import { togglModule } from './toggl/toggl-module';
+import { trackingtimeModule } from './trackingtime/trackingtime-module';
 
 /** Remote providers, one module each (main/providers/<kind>/). */
 const MODULES: Partial<Record<ProviderKind, ProviderModule>> = {
   toggl: togglModule,
+  trackingtime: trackingtimeModule,
 };
 
 export function providerModule(kind: ProviderKind): ProviderModule {
