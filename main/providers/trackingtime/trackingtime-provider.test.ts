@@ -322,6 +322,57 @@ describe('start, stop, continue', () => {
     expect(world.fake.runningEvent(world.user.id)?.taskId).toBe(other.id);
   });
 
+  it('stop after a switch on the web stops what really runs; after a stop elsewhere, says so', async () => {
+    world = await ttWorld();
+    const { site, design } = seedProject(world);
+    const review = world.fake.addTask({
+      projectId: site.id,
+      name: 'Review',
+      userIds: [world.user.id],
+    });
+    const p = world.provider();
+    await p.start({ description: null, projectId: null, taskId: String(design.id), at: T0 });
+    world.fake.remoteTrack(world.user.id, review.id, { start: T0 + 60_000 });
+    const stopped = await p.stop(T0 + 120_000);
+    expect(stopped).toMatchObject({ taskId: String(review.id), stop: T0 + 120_000 });
+    expect(world.fake.runningEvent(world.user.id)).toBeNull();
+
+    await p.start({
+      description: null,
+      projectId: null,
+      taskId: String(design.id),
+      at: T0 + 180_000,
+    });
+    world.fake.remoteStop(world.user.id);
+    expect(await p.stop(T0 + 240_000)).toMatchObject({
+      taskId: String(design.id),
+      stop: T0 + 240_000,
+    });
+    expect((await p.sync('poll', T0 - WEEK)).running).toBeNull();
+  });
+
+  it('a timer in an archived project re-reads the projects once, not on every poll', async () => {
+    world = await ttWorld();
+    const old = world.fake.addProject({
+      accountId: world.account.id,
+      name: 'Old',
+      status: 'ARCHIVED',
+    });
+    const task = world.fake.addTask({
+      projectId: old.id,
+      name: 'Wrap up',
+      userIds: [world.user.id],
+    });
+    world.fake.addEvent(world.user.id, { taskId: task.id, start: T0 - 60_000 });
+    const p = world.provider();
+    await p.sync('user', T0 - WEEK);
+    for (let i = 0; i < 3; i++) {
+      await world.clock.advance(POLL_MS);
+      await p.sync('poll', world.clock.now() - WEEK);
+    }
+    expect(world.fake.requestsBy({ path: '/users/*/trackables' }).length).toBe(1);
+  });
+
   it('continue tracks the same task again', async () => {
     world = await ttWorld();
     const { design } = seedProject(world);
@@ -412,6 +463,22 @@ describe('cache and budget', () => {
     const perHour = world.fake.maxRequestsInWindow({ windowMs: 3600_000 });
     expect(perHour).toBeGreaterThanOrEqual(34);
     expect(perHour).toBeLessThanOrEqual(37);
+  });
+
+  it('shares the request log with other processes (the CLI); a damaged log is moved aside', async () => {
+    world = await ttWorld();
+    const app = world.provider();
+    for (let i = 0; i < AUTO_CAP; i++) {
+      await app.sync('poll', T0 - WEEK);
+      await world.clock.advance(1000);
+    }
+    const cli = world.provider();
+    const now = world.clock.now();
+    expect(cli.allowAutoRefresh('popup', now)).toBe(false);
+    expect(cli.allowAutoRefresh('user', now)).toBe(true);
+    writeFileSync(join(world.cacheDir, 'requests.json'), '{"version":1,"log":[');
+    expect(world.provider().allowAutoRefresh('popup', now + 1)).toBe(true);
+    expect(world.problems.join('\n')).toMatch(/TrackingTime request log was damaged/);
   });
 
   it('never writes the secret or its Base64 form to a file or a message', async () => {

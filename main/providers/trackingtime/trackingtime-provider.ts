@@ -75,6 +75,7 @@ export class TrackingTimeProvider implements Provider {
   readonly #cache: TrackingTimeCache;
   #state: CacheFile;
   #learnedAt: number | null = null;
+  readonly #askedForProject = new Set<number>();
 
   constructor(
     private readonly settings: TrackingTimeSettings,
@@ -152,8 +153,14 @@ export class TrackingTimeProvider implements Provider {
     const s = this.#state;
     const older = (at: number | null, than: number) => at === null || now - at >= than;
     const canSpend = () => !auto || this.budget.autoAllowedAt(now, 1, BACKGROUND_CAP) <= now;
+    // A timer in a project the picker does not know: re-read the projects, once per project (an
+    // archived one must not cost a request on every poll).
+    const missing = running?.projectId ?? null;
     const unknownProject =
-      running?.projectId != null && !s.projects.some((p) => p.id === running.projectId);
+      missing !== null &&
+      !this.#askedForProject.has(missing) &&
+      !s.projects.some((p) => p.id === missing);
+    if (unknownProject) this.#askedForProject.add(missing);
     let projectsRead = false;
     let entriesRead = false;
     if (
@@ -412,16 +419,21 @@ export class TrackingTimeProvider implements Provider {
         err.error.kind === 'offline'
       )
         throw err;
-      // Perhaps stopped elsewhere meanwhile: learn the truth before failing.
+      // Perhaps stopped (or switched) elsewhere meanwhile: learn the truth before failing.
       const now = await this.#readTracking(false);
+      const stoppedElsewhere = { ...target, stop: Math.max(target.start, at) };
       if (now === null) {
-        const stopped = { ...target, stop: Math.max(target.start, at) };
-        this.#upsert(stopped);
+        this.#upsert(stoppedElsewhere);
         this.#cache.save(this.#state);
-        return this.#toRemote(stopped);
+        return this.#toRemote(stoppedElsewhere);
       }
-      this.#cache.save(this.#state);
-      throw err;
+      if (now.taskId === target.taskId) {
+        this.#cache.save(this.#state);
+        throw err;
+      }
+      // Another timer was started on the web or phone: "stop" means nothing should run.
+      this.#upsert(stoppedElsewhere);
+      return this.#stopTask(now, at);
     }
   }
 
