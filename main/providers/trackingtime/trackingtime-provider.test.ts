@@ -373,6 +373,48 @@ describe('start, stop, continue', () => {
     expect(world.fake.requestsBy({ path: '/users/*/trackables' }).length).toBe(1);
   });
 
+  it('a conflict with a timer started elsewhere learns it, so the replacing start reports it', async () => {
+    world = await ttWorld();
+    const { site, design } = seedProject(world);
+    const p = world.provider();
+    await p.sync('poll', T0 - WEEK);
+    world.fake.remoteTrack(world.user.id, design.id, { start: T0 - 60_000 });
+    const err = await failure(
+      p.start({ description: 'Fix bug', projectId: String(site.id), taskId: null, at: T0 }),
+    );
+    expect(err.error.kind).toBe('conflict');
+    // The refused start created no task.
+    expect(world.fake.requestsBy({ path: '/tasks/track' }).at(-1)?.envelopeStatus).toBe(502);
+    const r = await p.start({
+      description: 'Fix bug',
+      projectId: String(site.id),
+      taskId: null,
+      at: T0,
+      replaceRunning: true,
+    });
+    expect(r.replaced).toMatchObject({ description: 'Design', start: T0 - 60_000, stop: T0 });
+    expect(r.entry).toMatchObject({ description: 'Fix bug', projectName: 'Site' });
+  });
+
+  it('reads the envelope when the HTTP status mirrors it too', async () => {
+    world = await ttWorld();
+    world.fake.configure({ transportStatus: 'mirror' });
+    const { design } = seedProject(world);
+    const p = world.provider();
+    world.fake.remoteTrack(world.user.id, design.id, { start: T0 - 60_000 });
+    const err = await failure(
+      p.start({ description: null, projectId: null, taskId: String(design.id), at: T0 }),
+    );
+    expect(world.fake.requests.find((q) => q.envelopeStatus === 502)?.status).toBe(502);
+    expect(err.error.kind).toBe('conflict');
+    world.fake.fault('status500', '/tasks', { times: 1 });
+    const e500 = await failure(p.sync('poll', T0 - WEEK));
+    expect(e500.error).toEqual({
+      kind: 'provider',
+      message: 'TrackingTime: Internal server error',
+    });
+  });
+
   it('continue tracks the same task again', async () => {
     world = await ttWorld();
     const { design } = seedProject(world);

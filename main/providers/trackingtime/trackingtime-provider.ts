@@ -354,14 +354,25 @@ export class TrackingTimeProvider implements Provider {
       });
     }
     const previous = this.#state.running;
-    const task = await this.#client.call({
-      method: 'POST',
-      path,
-      schema: taskSchema,
-      what: 'started task',
-      params,
-      track: true,
-    });
+    let task;
+    try {
+      task = await this.#client.call({
+        method: 'POST',
+        path,
+        schema: taskSchema,
+        what: 'started task',
+        params,
+        track: true,
+      });
+    } catch (err) {
+      if (err instanceof ProviderError && err.error.kind === 'conflict') {
+        // Started on the web or phone: learn which timer runs (one request, only here), so the
+        // replacing start can report what it stopped.
+        await this.#readTracking(false).catch(() => null);
+        this.#cache.save(this.#state);
+      }
+      throw err;
+    }
     const at = Math.floor(request.at / 1000) * 1000;
     const started = this.#ownTimer(task, at) ?? {
       id: `task:${task.id}`,
