@@ -1,0 +1,310 @@
+/**
+ * The virtual workday the provider benchmarks share (bench/toggl-workday.ts,
+ * bench/trackingtime-workday.ts): the seeded script (starts, stops, continues, remote changes,
+ * popup openings, lunch locked, an hour asleep), presence, staleness measures, and a fetch that
+ * tells the driver when real HTTP has finished so virtual time can move on.
+ */
+
+export const SEC = 1000;
+export const MIN = 60 * SEC;
+export const HOUR = 60 * MIN;
+export const SEED = 20261125;
+export const MORE_SEEDS = [1, 2, 3, 4, 5, 6, 7] as const;
+
+// ---------------------------------------------------------------------------------------------
+// The day
+// ---------------------------------------------------------------------------------------------
+/** Local 09:00 on a weekday; every time below is an offset from it. */
+export const DAY_START = new Date(2026, 10, 25, 9, 0, 0).getTime();
+export const at = (h: number, m: number) => DAY_START + (h - 9) * HOUR + m * MIN;
+export const DAY_END = at(17, 0);
+export const LOCK = { from: at(12, 0), to: at(12, 45) };
+export const SLEEP = { from: at(15, 0), to: at(16, 0) };
+export const AWAY = [LOCK, SLEEP];
+export const POPUP_OPENS = 20;
+export const POPUP_SHOWN_MS = 20 * SEC;
+
+/** mulberry32: tiny, seeded, good enough to jitter a schedule. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface EntryShape {
+  description: string;
+  project: string;
+}
+
+/** What a client shows of the account: enough to tell whether a remote change arrived. */
+export interface View {
+  running: boolean;
+  description: string | null;
+  projectName: string | null;
+}
+
+export type RemoteChange =
+  | { kind: 'remote-start'; entry: EntryShape }
+  | { kind: 'remote-edit'; description?: string; project?: string }
+  | { kind: 'remote-stop' };
+
+export type ScriptEvent = { t: number } & (
+  | { kind: 'start'; entry: EntryShape }
+  | { kind: 'continue'; entry: EntryShape }
+  | { kind: 'stop' }
+  | { kind: 'remote'; change: RemoteChange; label: string; shows: (v: View) => boolean }
+  | { kind: 'popup' }
+  | { kind: 'power'; event: 'lock-screen' | 'unlock-screen' | 'suspend' | 'resume' }
+);
+
+export const PROJECTS = ['Admin', 'Q4 report', 'Platform'] as const;
+
+/**
+ * The fixed script, jittered by up to ±2 minutes per event (never across a neighbour or into
+ * an absence), plus 20 popup openings at random moments while the user is at the computer.
+ */
+export function workdayScript(seed = SEED): ScriptEvent[] {
+  const rnd = prng(seed);
+  const jitter = (t: number) => t + Math.round((rnd() * 4 - 2) * 60) * SEC;
+  const fixed: ScriptEvent[] = [
+    {
+      t: jitter(at(9, 4)),
+      kind: 'start',
+      entry: { description: 'Email triage', project: 'Admin' },
+    },
+    { t: jitter(at(9, 31)), kind: 'stop' },
+    {
+      t: jitter(at(9, 40)),
+      kind: 'start',
+      entry: { description: 'Write report', project: 'Q4 report' },
+    },
+    {
+      t: jitter(at(10, 2)),
+      kind: 'remote',
+      label: 'edit description (web)',
+      change: { kind: 'remote-edit', description: 'Write Q4 report draft' },
+      shows: (v) => v.running && v.description === 'Write Q4 report draft',
+    },
+    { t: jitter(at(10, 25)), kind: 'stop' },
+    {
+      t: jitter(at(10, 35)),
+      kind: 'remote',
+      label: 'start (phone)',
+      change: { kind: 'remote-start', entry: { description: 'Standup notes', project: 'Admin' } },
+      shows: (v) => v.running && v.description === 'Standup notes',
+    },
+    { t: jitter(at(10, 58)), kind: 'stop' },
+    {
+      t: jitter(at(11, 5)),
+      kind: 'continue',
+      entry: { description: 'Standup notes', project: 'Admin' },
+    },
+    {
+      t: jitter(at(11, 28)),
+      kind: 'remote',
+      label: 'change project (web)',
+      change: { kind: 'remote-edit', project: 'Platform' },
+      shows: (v) => v.running && v.projectName === 'Platform',
+    },
+    { t: jitter(at(11, 50)), kind: 'stop' },
+    { t: LOCK.from, kind: 'power', event: 'lock-screen' },
+    {
+      t: jitter(at(12, 20)),
+      kind: 'remote',
+      label: 'start while locked (phone)',
+      change: { kind: 'remote-start', entry: { description: 'Lunch call', project: 'Admin' } },
+      shows: (v) => v.running && v.description === 'Lunch call',
+    },
+    { t: LOCK.to, kind: 'power', event: 'unlock-screen' },
+    { t: jitter(at(12, 55)), kind: 'stop' },
+    {
+      t: jitter(at(13, 0)) + 3 * MIN,
+      kind: 'start',
+      entry: { description: 'Code review', project: 'Platform' },
+    },
+    {
+      t: jitter(at(13, 40)),
+      kind: 'remote',
+      label: 'start replacing ours (web)',
+      change: {
+        kind: 'remote-start',
+        entry: { description: 'Client call', project: 'Q4 report' },
+      },
+      shows: (v) => v.running && v.description === 'Client call',
+    },
+    { t: jitter(at(14, 5)), kind: 'stop' },
+    {
+      t: jitter(at(14, 12)),
+      kind: 'continue',
+      entry: { description: 'Client call', project: 'Q4 report' },
+    },
+    { t: jitter(at(14, 35)), kind: 'stop' },
+    {
+      t: jitter(at(14, 45)),
+      kind: 'start',
+      entry: { description: 'Docs', project: 'Platform' },
+    },
+    { t: SLEEP.from, kind: 'power', event: 'suspend' },
+    {
+      t: jitter(at(15, 25)),
+      kind: 'remote',
+      label: 'stop while asleep (phone)',
+      change: { kind: 'remote-stop' },
+      shows: (v) => !v.running,
+    },
+    { t: SLEEP.to, kind: 'power', event: 'resume' },
+    {
+      t: jitter(at(16, 8)),
+      kind: 'start',
+      entry: { description: 'Write report', project: 'Q4 report' },
+    },
+    { t: jitter(at(16, 30)), kind: 'stop' },
+    {
+      t: jitter(at(16, 38)),
+      kind: 'continue',
+      entry: { description: 'Write report', project: 'Q4 report' },
+    },
+  ];
+  // Popups: at random moments while present, at least 4 minutes apart and 30 s away from any
+  // scripted event, so each opening is its own measurement.
+  const popups: ScriptEvent[] = [];
+  const busy = fixed.map((e) => e.t);
+  let guard = 0;
+  while (popups.length < POPUP_OPENS && guard++ < 100_000) {
+    const t = DAY_START + 2 * MIN + Math.floor(rnd() * (DAY_END - DAY_START - 4 * MIN));
+    const tSec = t - (t % SEC);
+    if (isAway(tSec) || isAway(tSec + POPUP_SHOWN_MS)) continue;
+    if (busy.some((b) => Math.abs(b - tSec) < 30 * SEC)) continue;
+    if (popups.some((p) => Math.abs(p.t - tSec) < 4 * MIN)) continue;
+    popups.push({ t: tSec, kind: 'popup' });
+  }
+  return [...fixed, ...popups].sort((a, b) => a.t - b.t);
+}
+
+export function isAway(t: number): boolean {
+  return AWAY.some((a) => t >= a.from && t < a.to);
+}
+
+/** Milliseconds in [from, to) that the user was at the computer (not locked, not asleep). */
+export function presentMs(from: number, to: number): number {
+  let ms = Math.max(0, to - from);
+  for (const a of AWAY) ms -= Math.max(0, Math.min(to, a.to) - Math.max(from, a.from));
+  return ms;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measures
+// ---------------------------------------------------------------------------------------------
+export interface Staleness {
+  changes: number;
+  /**
+   * Changes the client never showed before the user acted again or the day ended; they enter
+   * the quantiles at that lower bound, so with misses the figures are "at least".
+   */
+  missed: number;
+  p50Sec: number | null;
+  p95Sec: number | null;
+  maxSec: number | null;
+  perChange: ChangeSeen[];
+}
+
+export interface ChangeSeen {
+  label: string;
+  at: string;
+  shown: boolean;
+  /** Time present between the change and its display (a lower bound when not shown). */
+  presentSec: number;
+  /** Wall-clock time until it was shown; null when never shown. */
+  wallSec: number | null;
+}
+
+export interface Observation {
+  t: number;
+  view: View;
+}
+
+/** p-quantile by nearest rank. */
+export function quantile(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? null;
+}
+
+/**
+ * For each remote change, the first observation at or after it that shows it. A change is
+ * "missed" when the user's next action (which rewrites the state) or the day's end comes first.
+ */
+export function measureStaleness(
+  script: readonly ScriptEvent[],
+  observed: Observation[],
+): Staleness {
+  const perChange: ChangeSeen[] = [];
+  for (const e of script) {
+    if (e.kind !== 'remote') continue;
+    const nextAction = script.find(
+      (n) => n.t > e.t && (n.kind === 'start' || n.kind === 'stop' || n.kind === 'continue'),
+    );
+    const deadline = nextAction?.t ?? DAY_END;
+    const seen = observed.find((o) => o.t >= e.t && o.t <= deadline && e.shows(o.view));
+    perChange.push({
+      label: `${new Date(e.t).toTimeString().slice(0, 5)} ${e.label}`,
+      at: new Date(e.t).toISOString(),
+      shown: seen !== undefined,
+      // Never shown: counted at its lower bound (until the user acted or the day ended).
+      presentSec: Math.round(presentMs(e.t, seen?.t ?? deadline) / SEC),
+      wallSec: seen ? Math.round((seen.t - e.t) / SEC) : null,
+    });
+  }
+  return stalenessOf(perChange);
+}
+
+export function stalenessOf(perChange: ChangeSeen[]): Staleness {
+  const sorted = perChange.map((c) => c.presentSec).sort((a, b) => a - b);
+  return {
+    changes: perChange.length,
+    missed: perChange.filter((c) => !c.shown).length,
+    p50Sec: quantile(sorted, 0.5),
+    p95Sec: quantile(sorted, 0.95),
+    maxSec: sorted.at(-1) ?? null,
+    perChange,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tray Timer: the real core on virtual time
+// ---------------------------------------------------------------------------------------------
+/**
+ * Counts fetches still in flight (until their body is read), so the driver lets real HTTP
+ * finish before virtual time moves on: a request is logged at the virtual time it was sent.
+ */
+export function trackedFetch(): { fetch: typeof fetch; inflight: () => number } {
+  let inflight = 0;
+  const wrapped: typeof fetch = async (input, init) => {
+    inflight += 1;
+    try {
+      const res = await fetch(input, init);
+      const body = await res.arrayBuffer();
+      // 204/304 cannot carry a body in the Response constructor.
+      return new Response([204, 205, 304].includes(res.status) ? null : body, {
+        status: res.status,
+        statusText: res.statusText,
+        headers: res.headers,
+      });
+    } finally {
+      inflight -= 1;
+    }
+  };
+  return { fetch: wrapped, inflight: () => inflight };
+}
+
+export const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function fmtSec(s: number | null): string {
+  if (s === null) return '—';
+  return s < 120 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
