@@ -10,6 +10,8 @@
  *     running (in-process core) and with the control server running in this process.
  *  4. Toggl workday (issue 3): an 8-hour day on virtual time against the fake Toggl server,
  *     Tray Timer next to two naive pollers (bench/toggl-workday.ts).
+ *  5. TrackingTime workday (issue 4): the same day against the fake TrackingTime server, Tray
+ *     Timer next to a naive 30 s poller (bench/trackingtime-workday.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { controlSocketPath } from '../main/storage/data-dir';
 import { ensureCliBuilt } from '../test/cli/cli-build';
 import { VirtualClock } from '../test/support/virtual-clock';
 import { runTogglWorkday, togglTable } from './toggl-workday';
+import { runTrackingTimeWorkday, trackingTimeTable } from './trackingtime-workday';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(REPO, 'out', 'cli', 'tray-timer.js');
@@ -320,6 +323,33 @@ async function main(): Promise<void> {
     }),
   ]);
 
+  const t1 = performance.now();
+  const trackingtime = await runTrackingTimeWorkday({
+    ...(process.env.TRACKINGTIME_BENCH_LOG === '1'
+      ? { log: (line: string) => console.log(line) }
+      : {}),
+  });
+  console.log(
+    `\nTrackingTime workday (the same day; budget: at most ${trackingtime.targets.automaticRequestsPerHour} automatic requests per hour; ` +
+      `${Math.round((performance.now() - t1) / 100) / 10} s)\n`,
+  );
+  printTable(trackingTimeTable(trackingtime));
+  console.log('\nTray Timer against the issue 4 targets:');
+  printTable([
+    ['measure', 'target', 'this day', '', `all ${1 + trackingtime.moreSeeds.length} days`, ''],
+    ...trackingtime.verdicts.thisDay.map((v, i) => {
+      const all = trackingtime.verdicts.allDays[i];
+      return [
+        v.measure.replace(/ \(\d+ changes\)$/, ''),
+        v.target,
+        v.value,
+        mark(v.ok),
+        all?.value ?? '',
+        all ? mark(all.ok) : '',
+      ];
+    }),
+  ]);
+
   const results = {
     at: new Date().toISOString(),
     machine: {
@@ -333,6 +363,7 @@ async function main(): Promise<void> {
     renderer,
     cliStatus: { runs: RUNS, ...cli },
     togglWorkday: toggl,
+    trackingtimeWorkday: trackingtime,
   };
   // Formatted as Prettier would, so `npm run lint` (prettier --check .) stays clean after a run.
   const { format } = await import('prettier');
