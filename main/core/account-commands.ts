@@ -60,7 +60,12 @@ export async function connectAccount(
   let connected;
   try {
     connected = await module.connect(
-      { secret, baseUrl, options: input.options },
+      {
+        secret,
+        baseUrl,
+        // Reconnect keeps the account's choices unless the user gave new ones.
+        options: { ...(replacing ? module.reconnectOptions(replacing) : {}), ...input.options },
+      },
       {
         fetch: deps.fetch,
         clock: deps.clock,

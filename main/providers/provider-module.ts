@@ -45,4 +45,9 @@ export interface ProviderModule {
     deps: Omit<ProviderDeps, 'getSecret' | 'cacheDir'>,
   ): Promise<ConnectResult>;
   create(config: AccountConfig, deps: ProviderDeps): Provider;
+  /**
+   * The connect options that reproduce a saved account's choices (its workspace, its sign-in
+   * form), so "Reconnect" with a new secret never silently lands on another workspace.
+   */
+  reconnectOptions(config: AccountConfig): Record<string, string>;
 }

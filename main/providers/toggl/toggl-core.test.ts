@@ -243,3 +243,23 @@ describe('reconnect', () => {
     });
   });
 });
+
+it('reconnect keeps the workspace the account was connected to, not the default one', async () => {
+  const side = fake.addWorkspace({ userId: user.id, name: 'Side Project' });
+  core = await openCore({ dataDir: dir, secrets: new MemorySecretStore(), clock, mode: 'app' });
+  await run({
+    type: 'accounts.add',
+    input: {
+      provider: 'toggl',
+      secret: TOKEN,
+      baseUrl: fake.baseUrl,
+      options: { workspace: 'Side Project' },
+    },
+  });
+  user.token = 'a-new-token-after-revocation-000000';
+  await run({
+    type: 'accounts.add',
+    input: { provider: 'toggl', secret: user.token, options: {}, replaceAccountId: 'toggl' },
+  });
+  expect(core.settings().accounts.map((a) => a.options.workspaceId)).toEqual([side.id]);
+});

@@ -28,6 +28,11 @@ export const togglModule: ProviderModule = {
   kind: 'toggl',
   defaultBaseUrl: TOGGL_BASE_URL,
 
+  reconnectOptions(config): Record<string, string> {
+    const id = config.options.workspaceId;
+    return id === undefined ? {} : { workspace: String(id) };
+  },
+
   async connect(request: ConnectRequest, deps): Promise<ConnectResult> {
     const connectedAt = deps.clock.now();
     const client = new TogglClient({

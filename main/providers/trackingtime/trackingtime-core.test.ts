@@ -141,3 +141,32 @@ describe('TrackingTime through the core', () => {
     expect(allFileText(dir)).not.toContain(APP_PASSWORD);
   });
 });
+
+it('reconnect keeps the chosen workspace and the e-mail sign-in', async () => {
+  const beta = fake.addAccount({ company: 'Beta' });
+  fake.joinAccount(user.id, beta.id);
+  core = await openCore({ dataDir: dir, secrets: new MemorySecretStore(), clock, mode: 'app' });
+  await run({
+    type: 'accounts.add',
+    input: {
+      provider: 'trackingtime',
+      secret: APP_PASSWORD,
+      baseUrl: fake.baseUrl,
+      options: { email: 'ada@example.com', workspace: 'Beta' },
+    },
+  });
+  // Without the saved choices this would ask "Choose a workspace" again.
+  const r = await run({
+    type: 'accounts.add',
+    input: {
+      provider: 'trackingtime',
+      secret: APP_PASSWORD,
+      options: {},
+      replaceAccountId: 'trackingtime',
+    },
+  });
+  expect(r.message).toMatch(/^Reconnected TrackingTime/);
+  expect(core.settings().accounts.map((a) => [a.options.accountId, a.options.authMode])).toEqual([
+    [beta.id, 'email'],
+  ]);
+});

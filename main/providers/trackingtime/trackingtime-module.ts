@@ -32,6 +32,15 @@ export const trackingtimeModule: ProviderModule = {
   kind: 'trackingtime',
   defaultBaseUrl: TRACKINGTIME_BASE_URL,
 
+  reconnectOptions(config) {
+    const { accountId, authMode, email } = config.options;
+    return {
+      ...(accountId !== undefined ? { workspace: String(accountId) } : {}),
+      // Signed in with e-mail + password before: the new secret is that account's password.
+      ...(authMode === 'email' && typeof email === 'string' ? { email } : {}),
+    };
+  },
+
   async connect(request: ConnectRequest, deps): Promise<ConnectResult> {
     const email = request.options.email?.trim() || undefined;
     const client = new TrackingTimeClient({
