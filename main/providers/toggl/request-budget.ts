@@ -14,12 +14,18 @@
  *    backs off (Retry-After when given, else exponential with jitter).
  * Every answer is computed from stored times, so asking twice gives the same answer.
  */
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonFile, writeJsonAtomic } from '../../storage/atomic-file';
+import {
+  WINDOW_MS,
+  SharedLogFile,
+  capAllowedAt,
+  loggedRequestSchema,
+  mergeRequestLogs,
+  newRequestKey,
+} from '../shared/request-log';
 
-export const WINDOW_MS = 60 * 60 * 1000;
+export { WINDOW_MS };
 /** Tray Timer's own ceiling for automatic user-level requests in any 60-minute window. */
 export const AUTO_CAP = 20;
 /**
@@ -42,7 +48,7 @@ export function bucketOf(path: string): Bucket {
 const stamped = <T extends z.ZodType>(value: T) => z.object({ value, at: z.number() });
 
 const bucketSchema = z.object({
-  log: z.array(z.object({ at: z.number(), key: z.string(), auto: z.boolean() })),
+  log: z.array(loggedRequestSchema),
   /** Latest quota headers: `remaining` after request `key`; `resetsAt` epoch ms. */
   quota: z
     .object({ remaining: z.number(), resetsAt: z.number(), key: z.string(), at: z.number() })
@@ -69,26 +75,31 @@ const emptyFile = (): BudgetFile => ({
   backoff: null,
 });
 
-let keySeq = 0;
-const newKey = () =>
-  `${process.pid.toString(36)}-${Date.now().toString(36)}-${(keySeq++).toString(36)}`;
-
 export class RequestBudget {
   readonly path: string;
-  #file: BudgetFile = emptyFile();
-  #mtime = -1;
+  readonly #file: SharedLogFile<typeof budgetFileSchema>;
 
   constructor(
     cacheDir: string,
-    private readonly onProblem: (message: string) => void,
+    onProblem: (message: string) => void,
     private readonly random: () => number = Math.random,
   ) {
     this.path = join(cacheDir, 'quota.json');
+    this.#file = new SharedLogFile(
+      this.path,
+      budgetFileSchema,
+      emptyFile(),
+      merge,
+      (problem, movedTo) =>
+        onProblem(
+          `Tray Timer's Toggl request log was damaged (${problem}); it was moved to ${movedTo} and counting starts again.`,
+        ),
+    );
   }
 
   /** Records a request about to be sent; returns its key (to pair it with the answer's headers). */
   record(bucket: Bucket, now: number, auto: boolean): string {
-    const key = newKey();
+    const key = newRequestKey();
     this.#update(now, (f) => f.buckets[bucket].log.push({ at: now, key, auto }));
     return key;
   }
@@ -186,13 +197,7 @@ export class RequestBudget {
     if (blocked !== null) at = Math.max(at, blocked);
     const backoff = f.backoff?.value;
     if (backoff && backoff.until > now) at = Math.max(at, backoff.until);
-    const recent = this.inWindow('user', now);
-    const over = recent.length + count - cap;
-    if (over > 0) {
-      // The `over` oldest requests must leave the window first.
-      const leaves = recent[Math.min(over, recent.length) - 1];
-      at = Math.max(at, (leaves ?? now) + WINDOW_MS);
-    }
+    at = Math.max(at, capAllowedAt(this.inWindow('user', now), now, count, cap));
     const remaining = this.estimatedRemaining('user', now);
     const quota = f.buckets.user.quota;
     if (remaining !== null && quota && remaining - count < HEADROOM)
@@ -207,37 +212,16 @@ export class RequestBudget {
   }
 
   #load(): BudgetFile {
-    let mtime: number;
-    try {
-      mtime = statSync(this.path).mtimeMs;
-    } catch {
-      return this.#file; // nothing on disk yet: what we have in memory is the truth
-    }
-    if (mtime === this.#mtime) return this.#file;
-    const read = readJsonFile(this.path, budgetFileSchema);
-    if (read.kind === 'ok') this.#file = merge(this.#file, read.value);
-    if (read.kind === 'corrupt') {
-      this.onProblem(
-        `Tray Timer's Toggl request log was damaged (${read.problem}); it was moved to ${read.movedTo} and counting starts again.`,
-      );
-    }
-    this.#mtime = mtime;
-    return this.#file;
+    return this.#file.load();
   }
 
-  /** Read-merge-write, so two processes sharing the file do not lose each other's requests. */
+  /** Read-merge-write (see SharedLogFile), dropping requests that left the window. */
   #update(now: number, change: (f: BudgetFile) => void): void {
-    const f = structuredClone(this.#load());
-    change(f);
-    for (const b of [f.buckets.user, f.buckets.org])
-      b.log = b.log.filter((r) => r.at > now - WINDOW_MS);
-    this.#file = f;
-    try {
-      writeJsonAtomic(this.path, f);
-      this.#mtime = statSync(this.path).mtimeMs;
-    } catch {
-      // A read-only cache only loses the sharing with other processes; memory still counts.
-    }
+    this.#file.update((f) => {
+      change(f);
+      for (const b of [f.buckets.user, f.buckets.org])
+        b.log = b.log.filter((r) => r.at > now - WINDOW_MS);
+    });
   }
 }
 
@@ -248,10 +232,8 @@ function newer<T extends { at: number } | null>(a: T, b: T): T {
 }
 
 function mergeBucket(a: BucketState, b: BucketState): BucketState {
-  const byKey = new Map(a.log.map((r) => [r.key, r]));
-  for (const r of b.log) byKey.set(r.key, r);
   return {
-    log: [...byKey.values()].sort((x, y) => x.at - y.at),
+    log: mergeRequestLogs(a.log, b.log),
     quota: newer(a.quota, b.quota),
     blockedUntil: newer(a.blockedUntil, b.blockedUntil),
   };

@@ -4,9 +4,8 @@
  * (and `tray-timer status` answer) without a request, and the lists refresh with `since=`
  * instead of being downloaded again. No token, ever: only what Toggl's lists contain.
  */
-import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonFile, writeJsonAtomic } from '../../storage/atomic-file';
+import { CachedStateFile } from '../shared/cached-state-file';
 import { keptClientSchema, keptEntrySchema, keptProjectSchema, keptTaskSchema } from './toggl-api';
 
 export const cacheFileSchema = z.object({
@@ -47,42 +46,16 @@ export function emptyCache(workspaceId: number): CacheFile {
   };
 }
 
-export class TogglCache {
-  readonly path: string;
-
-  constructor(
-    cacheDir: string,
-    private readonly workspaceId: number,
-    private readonly onProblem: (message: string) => void,
-  ) {
-    this.path = join(cacheDir, 'state.json');
-  }
-
-  /** The saved state, or an empty one (missing, damaged — moved aside and reported — or another workspace's). */
-  load(): CacheFile {
-    let read;
-    try {
-      read = readJsonFile(this.path, cacheFileSchema);
-    } catch {
-      return emptyCache(this.workspaceId);
-    }
-    if (read.kind === 'corrupt') {
-      this.onProblem(
-        `Tray Timer's Toggl cache was damaged (${read.problem}); it was moved to ${read.movedTo} and will be fetched again.`,
-      );
-      return emptyCache(this.workspaceId);
-    }
-    if (read.kind === 'missing' || read.value.workspaceId !== this.workspaceId)
-      return emptyCache(this.workspaceId);
-    return read.value;
-  }
-
-  save(state: CacheFile): void {
-    try {
-      writeJsonAtomic(this.path, state);
-    } catch (err) {
-      // The cache only saves requests; losing it must not fail a start or a refresh.
-      this.onProblem(`Could not save the Toggl cache: ${(err as Error).message}`);
-    }
+/** Toggl's state.json: it belongs to this account when it is of the same workspace. */
+export class TogglCache extends CachedStateFile<typeof cacheFileSchema> {
+  constructor(cacheDir: string, workspaceId: number, onProblem: (message: string) => void) {
+    super({
+      cacheDir,
+      schema: cacheFileSchema,
+      providerName: 'Toggl',
+      empty: () => emptyCache(workspaceId),
+      belongs: (state) => state.workspaceId === workspaceId,
+      onProblem,
+    });
   }
 }

@@ -19,6 +19,7 @@ import {
   type StartResult,
   type SyncResult,
 } from '../provider';
+import { allowsAutoRefresh, nextPollIn, type PollPolicy } from '../shared/refresh-schedule';
 import {
   clientsSchema,
   currentEntrySchema,
@@ -39,6 +40,11 @@ const BACKGROUND_CAP = AUTO_CAP - POPUP_RESERVE;
 
 /** How often the running entry is re-read while the app runs (p95 staleness target: 4 min). */
 export const POLL_MS = 4 * 60_000;
+const POLL_POLICY: PollPolicy = {
+  pollMs: POLL_MS,
+  autoCap: AUTO_CAP,
+  backgroundCap: BACKGROUND_CAP,
+};
 /**
  * Recent entries are re-read with `since=` this often by automatic refreshes: the running entry
  * is polled anyway, so this only brings edits of stopped entries made elsewhere.
@@ -123,24 +129,13 @@ export class TogglProvider implements Provider {
   // -------------------------------------------------------------------------------------------
 
   nextRefreshIn(state: { running: boolean; now: number }): number | null {
-    const { now } = state;
-    // From the last time we learned the truth (stable when asked every minute), but never
-    // before the budget (cap, headroom, quota reset, back-off) allows an automatic request.
-    const rhythm = this.#learnedAt === null ? now : this.#learnedAt + POLL_MS;
-    return Math.max(0, Math.max(rhythm, this.budget.autoAllowedAt(now, 1, BACKGROUND_CAP)) - now);
+    // From the last time we learned the truth, but never before the budget (cap, headroom,
+    // quota reset, back-off) allows an automatic request.
+    return nextPollIn(this.#learnedAt, state.now, this.budget, POLL_POLICY);
   }
 
   allowAutoRefresh(reason: RefreshReason, now: number): boolean {
-    if (reason === 'user') return true;
-    // Timed polls stop a little below the cap; popup openings and wake-ups may use the rest.
-    const cap = reason === 'poll' ? BACKGROUND_CAP : AUTO_CAP;
-    if (this.budget.autoAllowedAt(now, 1, cap) > now) return false;
-    // A start-up (every `tray-timer status` without the app) reuses a state younger than one
-    // poll interval instead of spending a request.
-    const synced = this.#state.syncedAt;
-    if (reason === 'startup' && synced !== null && now - synced < POLL_MS && now >= synced)
-      return false;
-    return true;
+    return allowsAutoRefresh(reason, now, this.#state.syncedAt, this.budget, POLL_POLICY);
   }
 
   // -------------------------------------------------------------------------------------------

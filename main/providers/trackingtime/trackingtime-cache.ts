@@ -4,9 +4,8 @@
  * entries, the projects with their tasks, and when each was read. It lets `tray-timer status`
  * answer without a request. No secret, ever: only what TrackingTime's lists contain.
  */
-import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonFile, writeJsonAtomic } from '../../storage/atomic-file';
+import { CachedStateFile } from '../shared/cached-state-file';
 import { keptEntrySchema, keptProjectSchema } from './trackingtime-api';
 
 export const cacheFileSchema = z.object({
@@ -36,46 +35,21 @@ export function emptyCache(accountId: number, userId: number): CacheFile {
   };
 }
 
-export class TrackingTimeCache {
-  readonly path: string;
-
+/** TrackingTime's state.json: it belongs to this account when it is of the same account and user. */
+export class TrackingTimeCache extends CachedStateFile<typeof cacheFileSchema> {
   constructor(
     cacheDir: string,
-    private readonly accountId: number,
-    private readonly userId: number,
-    private readonly onProblem: (message: string) => void,
+    accountId: number,
+    userId: number,
+    onProblem: (message: string) => void,
   ) {
-    this.path = join(cacheDir, 'state.json');
-  }
-
-  load(): CacheFile {
-    const empty = emptyCache(this.accountId, this.userId);
-    let read;
-    try {
-      read = readJsonFile(this.path, cacheFileSchema);
-    } catch {
-      return empty;
-    }
-    if (read.kind === 'corrupt') {
-      this.onProblem(
-        `Tray Timer's TrackingTime cache was damaged (${read.problem}); it was moved to ${read.movedTo} and will be fetched again.`,
-      );
-      return empty;
-    }
-    if (
-      read.kind === 'missing' ||
-      read.value.accountId !== this.accountId ||
-      read.value.userId !== this.userId
-    )
-      return empty;
-    return read.value;
-  }
-
-  save(state: CacheFile): void {
-    try {
-      writeJsonAtomic(this.path, state);
-    } catch (err) {
-      this.onProblem(`Could not save the TrackingTime cache: ${(err as Error).message}`);
-    }
+    super({
+      cacheDir,
+      schema: cacheFileSchema,
+      providerName: 'TrackingTime',
+      empty: () => emptyCache(accountId, userId),
+      belongs: (state) => state.accountId === accountId && state.userId === userId,
+      onProblem,
+    });
   }
 }

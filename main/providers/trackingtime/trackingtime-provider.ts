@@ -21,6 +21,7 @@ import {
   type StartResult,
   type SyncResult,
 } from '../provider';
+import { allowsAutoRefresh, nextPollIn, type PollPolicy } from '../shared/refresh-schedule';
 import {
   eventsSchema,
   refId,
@@ -40,6 +41,11 @@ import { epochToLocal, epochToLocalDay, localToEpoch } from './zoned-time';
 
 const BACKGROUND_CAP = AUTO_CAP - POPUP_RESERVE;
 export const POLL_MS = 2 * 60_000;
+const POLL_POLICY: PollPolicy = {
+  pollMs: POLL_MS,
+  autoCap: AUTO_CAP,
+  backgroundCap: BACKGROUND_CAP,
+};
 export const ENTRIES_REFRESH_MS = 15 * 60_000;
 export const PROJECTS_REFRESH_MS = 30 * 60_000;
 /** A user's refresh re-reads lists older than this (a repeated click costs nothing more). */
@@ -112,20 +118,11 @@ export class TrackingTimeProvider implements Provider {
   // -------------------------------------------------------------------------------------------
 
   nextRefreshIn(state: { running: boolean; now: number }): number | null {
-    const { now } = state;
-    const rhythm = this.#learnedAt === null ? now : this.#learnedAt + POLL_MS;
-    return Math.max(0, Math.max(rhythm, this.budget.autoAllowedAt(now, 1, BACKGROUND_CAP)) - now);
+    return nextPollIn(this.#learnedAt, state.now, this.budget, POLL_POLICY);
   }
 
   allowAutoRefresh(reason: RefreshReason, now: number): boolean {
-    if (reason === 'user') return true;
-    const cap = reason === 'poll' ? BACKGROUND_CAP : AUTO_CAP;
-    if (this.budget.autoAllowedAt(now, 1, cap) > now) return false;
-    // `tray-timer status` without the app reuses a state younger than one poll interval.
-    const synced = this.#state.syncedAt;
-    if (reason === 'startup' && synced !== null && now >= synced && now - synced < POLL_MS)
-      return false;
-    return true;
+    return allowsAutoRefresh(reason, now, this.#state.syncedAt, this.budget, POLL_POLICY);
   }
 
   // -------------------------------------------------------------------------------------------
