@@ -3,11 +3,13 @@
  * virtual clock, a temp cache folder, and a fetch that passes every request through unchanged
  * while remembering its bodies (so tests can assert what went over the wire).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeToggl, type FakeToggl, type FakeUser } from '../../../test/fakes/toggl-server';
 import { VirtualClock } from '../../../test/support/virtual-clock';
+/** Every file under a folder, as text (to prove no token is stored). */
+export { allFileText } from '../../../test/support/file-text';
 import type { ProviderDeps } from '../provider-module';
 import { TogglProvider, type TogglTuning } from './toggl-provider';
 
@@ -74,14 +76,4 @@ export async function togglWorld(
       rmSync(cacheDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Every file under `dir`, as text (to prove no token is stored). */
-export function allFileText(dir: string): string {
-  let out = '';
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    out += statSync(path).isDirectory() ? allFileText(path) : readFileSync(path, 'utf8');
-  }
-  return out;
 }

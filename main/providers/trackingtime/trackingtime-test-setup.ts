@@ -3,7 +3,7 @@
  * loopback, a virtual clock, a temp cache folder, and a fetch that passes every request through
  * unchanged while remembering its headers and bodies (to assert what went over the wire).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,6 +13,8 @@ import {
   type FakeUser,
 } from '../../../test/fakes/trackingtime-server';
 import { VirtualClock } from '../../../test/support/virtual-clock';
+/** Every file under a folder, as text (to prove no secret is stored). */
+export { allFileText } from '../../../test/support/file-text';
 import type { ProviderDeps } from '../provider-module';
 import { TrackingTimeProvider, type TrackingTimeTuning } from './trackingtime-provider';
 
@@ -110,14 +112,4 @@ export async function ttWorld(timezone = 'Europe/Madrid'): Promise<TtWorld> {
       rmSync(cacheDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Every file under `dir`, as text (to prove no secret is stored). */
-export function allFileText(dir: string): string {
-  let out = '';
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    out += statSync(path).isDirectory() ? allFileText(path) : readFileSync(path, 'utf8');
-  }
-  return out;
 }
