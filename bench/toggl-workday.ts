@@ -29,9 +29,10 @@ import { maxInAnyWindow } from '../test/fakes/http-fake-kit';
 import { startFakeToggl, type FakeToggl, type LoggedRequest } from '../test/fakes/toggl-server';
 import { VirtualClock } from '../test/support/virtual-clock';
 import {
+  COMMON_ROWS,
+  commonVerdicts,
   DAY_END,
   DAY_START,
-  fmtSec,
   HOUR,
   immediate,
   LOCK,
@@ -46,6 +47,7 @@ import {
   stalenessOf,
   trackedFetch,
   workdayScript,
+  workdayTable,
 } from './workday-kit';
 import type {
   EntryShape,
@@ -53,6 +55,8 @@ import type {
   RemoteChange,
   ScriptEvent,
   Staleness,
+  TableRow,
+  Verdict,
   View,
 } from './workday-kit';
 
@@ -527,43 +531,16 @@ export interface TogglWorkdayReport {
   verdicts: { thisDay: Verdict[]; allDays: Verdict[] };
 }
 
-export interface Verdict {
-  measure: string;
-  value: string;
-  target: string;
-  ok: boolean;
-}
-
-const atLeast = (r: WorkdayResult, s: number | null) =>
-  `${r.staleness.missed > 0 ? '≥ ' : ''}${fmtSec(s)}`;
-
 export function togglTable(report: TogglWorkdayReport): string[][] {
-  const header = ['measure', ...report.results.map((r) => r.client)];
-  const rows: [string, (r: WorkdayResult) => string][] = [
+  const rows: TableRow<WorkdayResult>[] = [
     ['user-level requests, max in any 60 min', (r) => String(r.maxPerHour.user)],
     ['workspace requests, max in any 60 min', (r) => String(r.maxPerHour.org)],
     ['requests per day (user + workspace)', (r) => `${r.requests.user} + ${r.requests.org}`],
     ['402 answers (quota)', (r) => String(r.status402)],
     ['429 answers (burst)', (r) => String(r.status429)],
-    ['most requests within one second', (r) => String(r.maxPerSecond)],
-    [
-      'remote changes shown / made',
-      (r) => `${r.staleness.changes - r.staleness.missed} / ${r.staleness.changes}`,
-    ],
-    ['staleness p50 (while present)', (r) => atLeast(r, r.staleness.p50Sec)],
-    ['staleness p95 (while present)', (r) => atLeast(r, r.staleness.p95Sec)],
-    ['staleness max (while present)', (r) => atLeast(r, r.staleness.maxSec)],
-    [
-      'popup opened on data > 30 s old: refreshed ≤ 2 s',
-      (r) => `${r.popup.refreshedWithin2s} / ${r.popup.staleOpens}`,
-    ],
-    [
-      'requests per start/stop/continue (min–max)',
-      (r) => `${r.actions.minRequests}–${r.actions.maxRequests} (${r.actions.failed} failed)`,
-    ],
-    ['requests while locked / asleep', (r) => `${r.whileAway.locked} / ${r.whileAway.asleep}`],
+    ...COMMON_ROWS,
   ];
-  return [header, ...rows.map(([name, f]) => [name, ...report.results.map(f)])];
+  return workdayTable(report.results, rows);
 }
 
 function verdicts(r: WorkdayResult): Verdict[] {
@@ -581,33 +558,7 @@ function verdicts(r: WorkdayResult): Verdict[] {
       target: String(t.quota402),
       ok: r.status402 === t.quota402,
     },
-    {
-      measure: `p95 staleness of remote changes while present (${r.staleness.changes} changes)`,
-      value:
-        r.staleness.missed > 0
-          ? `${r.staleness.missed} never shown`
-          : `${fmtSec(r.staleness.p95Sec)} (max ${fmtSec(r.staleness.maxSec)})`,
-      target: `≤ ${t.p95StalenessSec / 60} min`,
-      ok: r.staleness.missed === 0 && (r.staleness.p95Sec ?? Infinity) <= t.p95StalenessSec,
-    },
-    {
-      measure: 'popup on data > 30 s old refreshed within 2 s',
-      value: `${r.popup.refreshedWithin2s} / ${r.popup.staleOpens}`,
-      target: 'all',
-      ok: r.popup.refreshedWithin2s === r.popup.staleOpens,
-    },
-    {
-      measure: 'requests per start/stop/continue',
-      value: `${r.actions.minRequests}–${r.actions.maxRequests}`,
-      target: 'exactly 1',
-      ok: r.actions.minRequests === 1 && r.actions.maxRequests === 1 && r.actions.failed === 0,
-    },
-    {
-      measure: 'requests while locked or asleep',
-      value: String(r.whileAway.locked + r.whileAway.asleep),
-      target: '0',
-      ok: r.whileAway.locked + r.whileAway.asleep === 0,
-    },
+    ...commonVerdicts(r, t),
   ];
 }
 

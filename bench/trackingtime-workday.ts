@@ -30,9 +30,10 @@ import {
 } from '../test/fakes/trackingtime-server';
 import { VirtualClock } from '../test/support/virtual-clock';
 import {
+  COMMON_ROWS,
+  commonVerdicts,
   DAY_END,
   DAY_START,
-  fmtSec,
   HOUR,
   immediate,
   LOCK,
@@ -47,6 +48,7 @@ import {
   stalenessOf,
   trackedFetch,
   workdayScript,
+  workdayTable,
 } from './workday-kit';
 import type {
   EntryShape,
@@ -54,6 +56,8 @@ import type {
   RemoteChange,
   ScriptEvent,
   Staleness,
+  TableRow,
+  Verdict,
   View,
 } from './workday-kit';
 
@@ -559,19 +563,8 @@ export interface TrackingTimeWorkdayReport {
   verdicts: { thisDay: Verdict[]; allDays: Verdict[] };
 }
 
-export interface Verdict {
-  measure: string;
-  value: string;
-  target: string;
-  ok: boolean;
-}
-
-const atLeast = (r: TrackingTimeDayResult, s: number | null) =>
-  `${r.staleness.missed > 0 ? '≥ ' : ''}${fmtSec(s)}`;
-
 export function trackingTimeTable(report: TrackingTimeWorkdayReport): string[][] {
-  const header = ['measure', ...report.results.map((r) => r.client)];
-  const rows: [string, (r: TrackingTimeDayResult) => string][] = [
+  const rows: TableRow<TrackingTimeDayResult>[] = [
     ['automatic requests, max in any 60 min', (r) => String(r.maxPerHour.automatic)],
     ['all requests, max in any 60 min', (r) => String(r.maxPerHour.all)],
     [
@@ -579,25 +572,9 @@ export function trackingTimeTable(report: TrackingTimeWorkdayReport): string[][]
       (r) => `${r.requests.automatic} + ${r.requests.actions}`,
     ],
     ['envelope errors (response.status ≠ 200)', (r) => String(r.envelopeErrors)],
-    ['most requests within one second', (r) => String(r.maxPerSecond)],
-    [
-      'remote changes shown / made',
-      (r) => `${r.staleness.changes - r.staleness.missed} / ${r.staleness.changes}`,
-    ],
-    ['staleness p50 (while present)', (r) => atLeast(r, r.staleness.p50Sec)],
-    ['staleness p95 (while present)', (r) => atLeast(r, r.staleness.p95Sec)],
-    ['staleness max (while present)', (r) => atLeast(r, r.staleness.maxSec)],
-    [
-      'popup opened on data > 30 s old: refreshed ≤ 2 s',
-      (r) => `${r.popup.refreshedWithin2s} / ${r.popup.staleOpens}`,
-    ],
-    [
-      'requests per start/stop/continue (min–max)',
-      (r) => `${r.actions.minRequests}–${r.actions.maxRequests} (${r.actions.failed} failed)`,
-    ],
-    ['requests while locked / asleep', (r) => `${r.whileAway.locked} / ${r.whileAway.asleep}`],
+    ...COMMON_ROWS,
   ];
-  return [header, ...rows.map(([name, f]) => [name, ...report.results.map(f)])];
+  return workdayTable(report.results, rows);
 }
 
 function verdicts(r: TrackingTimeDayResult): Verdict[] {
@@ -609,36 +586,7 @@ function verdicts(r: TrackingTimeDayResult): Verdict[] {
       target: `≤ ${t.automaticRequestsPerHour}`,
       ok: r.maxPerHour.automatic <= t.automaticRequestsPerHour,
     },
-    {
-      measure: `p95 staleness of remote changes while present (${r.staleness.changes} changes)`,
-      value:
-        r.staleness.missed > 0
-          ? `${r.staleness.missed} never shown`
-          : `${fmtSec(r.staleness.p95Sec)} (max ${fmtSec(r.staleness.maxSec)})`,
-      target: `≤ ${t.p95StalenessSec / 60} min`,
-      ok: r.staleness.missed === 0 && (r.staleness.p95Sec ?? Infinity) <= t.p95StalenessSec,
-    },
-    {
-      measure: 'popup on data > 30 s old refreshed within 2 s',
-      value: `${r.popup.refreshedWithin2s} / ${r.popup.staleOpens}`,
-      target: 'all',
-      ok: r.popup.refreshedWithin2s === r.popup.staleOpens,
-    },
-    {
-      measure: 'requests per start/stop/continue',
-      value: `${r.actions.minRequests}–${r.actions.maxRequests}`,
-      target: `exactly ${t.requestsPerAction}`,
-      ok:
-        r.actions.minRequests === t.requestsPerAction &&
-        r.actions.maxRequests === t.requestsPerAction &&
-        r.actions.failed === 0,
-    },
-    {
-      measure: 'requests while locked or asleep',
-      value: String(r.whileAway.locked + r.whileAway.asleep),
-      target: String(t.requestsWhileAway),
-      ok: r.whileAway.locked + r.whileAway.asleep === t.requestsWhileAway,
-    },
+    ...commonVerdicts(r, t),
   ];
 }
 

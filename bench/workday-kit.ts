@@ -308,3 +308,98 @@ export function fmtSec(s: number | null): string {
   if (s === null) return '—';
   return s < 120 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Report pieces every provider's workday measures alike
+// ---------------------------------------------------------------------------------------------
+export interface Verdict {
+  measure: string;
+  value: string;
+  target: string;
+  ok: boolean;
+}
+
+/** The part of a provider's day result that does not depend on how the provider counts requests. */
+export interface CommonDayResult {
+  client: string;
+  maxPerSecond: number;
+  staleness: Staleness;
+  popup: { opens: number; staleOpens: number; refreshedWithin2s: number };
+  actions: { count: number; failed: number; minRequests: number; maxRequests: number };
+  whileAway: { locked: number; asleep: number };
+}
+
+export type TableRow<R> = [string, (r: R) => string];
+
+/** A change missed by the end of the day makes every staleness figure a lower bound. */
+const atLeast = (r: CommonDayResult, s: number | null) =>
+  `${r.staleness.missed > 0 ? '≥ ' : ''}${fmtSec(s)}`;
+
+/** Table rows that follow a provider's own request counts, identical for every provider. */
+export const COMMON_ROWS: TableRow<CommonDayResult>[] = [
+  ['most requests within one second', (r) => String(r.maxPerSecond)],
+  [
+    'remote changes shown / made',
+    (r) => `${r.staleness.changes - r.staleness.missed} / ${r.staleness.changes}`,
+  ],
+  ['staleness p50 (while present)', (r) => atLeast(r, r.staleness.p50Sec)],
+  ['staleness p95 (while present)', (r) => atLeast(r, r.staleness.p95Sec)],
+  ['staleness max (while present)', (r) => atLeast(r, r.staleness.maxSec)],
+  [
+    'popup opened on data > 30 s old: refreshed ≤ 2 s',
+    (r) => `${r.popup.refreshedWithin2s} / ${r.popup.staleOpens}`,
+  ],
+  [
+    'requests per start/stop/continue (min–max)',
+    (r) => `${r.actions.minRequests}–${r.actions.maxRequests} (${r.actions.failed} failed)`,
+  ],
+  ['requests while locked / asleep', (r) => `${r.whileAway.locked} / ${r.whileAway.asleep}`],
+];
+
+/** One column per client, one line per measure, the header naming the clients. */
+export function workdayTable<R extends { client: string }>(
+  results: readonly R[],
+  rows: readonly TableRow<R>[],
+): string[][] {
+  const header = ['measure', ...results.map((r) => r.client)];
+  return [header, ...rows.map(([name, f]) => [name, ...results.map(f)])];
+}
+
+/** Verdicts on staleness, popup refresh, per-action requests and silence while away. */
+export function commonVerdicts(
+  r: CommonDayResult,
+  t: { p95StalenessSec: number; requestsPerAction: number; requestsWhileAway: number },
+): Verdict[] {
+  return [
+    {
+      measure: `p95 staleness of remote changes while present (${r.staleness.changes} changes)`,
+      value:
+        r.staleness.missed > 0
+          ? `${r.staleness.missed} never shown`
+          : `${fmtSec(r.staleness.p95Sec)} (max ${fmtSec(r.staleness.maxSec)})`,
+      target: `≤ ${t.p95StalenessSec / 60} min`,
+      ok: r.staleness.missed === 0 && (r.staleness.p95Sec ?? Infinity) <= t.p95StalenessSec,
+    },
+    {
+      measure: 'popup on data > 30 s old refreshed within 2 s',
+      value: `${r.popup.refreshedWithin2s} / ${r.popup.staleOpens}`,
+      target: 'all',
+      ok: r.popup.refreshedWithin2s === r.popup.staleOpens,
+    },
+    {
+      measure: 'requests per start/stop/continue',
+      value: `${r.actions.minRequests}–${r.actions.maxRequests}`,
+      target: `exactly ${t.requestsPerAction}`,
+      ok:
+        r.actions.minRequests === t.requestsPerAction &&
+        r.actions.maxRequests === t.requestsPerAction &&
+        r.actions.failed === 0,
+    },
+    {
+      measure: 'requests while locked or asleep',
+      value: String(r.whileAway.locked + r.whileAway.asleep),
+      target: String(t.requestsWhileAway),
+      ok: r.whileAway.locked + r.whileAway.asleep === t.requestsWhileAway,
+    },
+  ];
+}
