@@ -8,41 +8,28 @@
  *
  * Run alone with: sh test/run-tests.sh npx vitest run test/cli/toggl-cli.test.ts
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { KEYCHAIN_SERVICE } from '../../main/secrets/secret-store';
 import { startFakeToggl, type FakeToggl, type FakeUser } from '../fakes/toggl-server';
-import {
-  hasCommand,
-  inTestKeyring,
-  keyringMissingReason,
-  onCi,
-  requireTestKeyring,
-} from '../keychain/keychain-env';
+import { requireTestKeyring } from '../keychain/keychain-env';
 import { ensureCliBuilt, runCli, type CliRun } from './cli-build';
-
-const run = promisify(execFile);
+import {
+  accountsJson,
+  filesContainingAny,
+  haveSecretTool,
+  keyringClear,
+  keyringLookup,
+  skipReason,
+  statusEntryJson,
+  statusErrorJson,
+} from './keyring-cli-kit';
 
 /** Unique per run: a leftover from an earlier run can never make a test pass. */
 const TOKEN = `e2e${Date.now().toString(16)}${Math.random().toString(16).slice(2)}cafe`;
 const WRONG_TOKEN = `${TOKEN.slice(0, -4)}beef`;
-
-const accountsJson = z.object({
-  accounts: z.array(
-    z.object({
-      id: z.string(),
-      provider: z.string(),
-      label: z.string(),
-      isDefault: z.boolean(),
-      baseUrl: z.string().nullable(),
-    }),
-  ),
-});
 
 const statusJson = z.object({
   accounts: z.array(
@@ -51,71 +38,20 @@ const statusJson = z.object({
       provider: z.string(),
       label: z.string(),
       running: z.boolean(),
-      entry: z
-        .object({
-          description: z.string().nullable(),
-          projectName: z.string().nullable(),
-          taskName: z.string().nullable(),
-          startedAt: z.string().nullable(),
-          elapsedSeconds: z.number(),
-        })
-        .nullable(),
-      error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+      entry: statusEntryJson,
+      error: statusErrorJson,
     }),
   ),
 });
 const ISO_WITH_OFFSET = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
-/** What libsecret finds for an account id, or null (secret-tool exits 1 when nothing matches). */
-async function keyringLookup(accountId: string): Promise<string | null> {
-  try {
-    const { stdout } = await run('secret-tool', [
-      'lookup',
-      'service',
-      KEYCHAIN_SERVICE,
-      'account',
-      accountId,
-    ]);
-    return stdout;
-  } catch (err) {
-    if ((err as { code?: unknown }).code === 1) return null;
-    throw err;
-  }
-}
-
-async function keyringClear(accountId: string): Promise<void> {
-  await run('secret-tool', ['clear', 'service', KEYCHAIN_SERVICE, 'account', accountId]).catch(
-    () => undefined,
-  );
-}
-
 /** Every file under `dir` whose bytes contain `needle` (also in other encodings a leak may use). */
 function filesContaining(dir: string, needle: string): string[] {
   const forms = [needle, Buffer.from(`${needle}:api_token`).toString('base64')];
-  const hits: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (e.isFile() || statSync(full).isFile()) {
-        const text = readFileSync(full).toString('latin1');
-        if (forms.some((f) => text.includes(f))) hits.push(full);
-      }
-    }
-  };
-  walk(dir);
-  return hits;
+  return filesContainingAny(dir, forms);
 }
 
 requireTestKeyring();
-
-/** secret-tool is the independent reader; without it (and not on CI) the suite skips, saying why. */
-const haveSecretTool = hasCommand('secret-tool');
-const skipReason = !inTestKeyring
-  ? keyringMissingReason
-  : !haveSecretTool && !onCi
-    ? 'secret-tool is not installed (apt-get install libsecret-tools)'
-    : '';
 
 describe.skipIf(skipReason !== '')(
   `tray-timer with a Toggl account, token in gnome-keyring${skipReason ? ` (skipped: ${skipReason})` : ''}`,

@@ -9,14 +9,11 @@
  *
  * Run alone with: sh test/run-tests.sh npx vitest run test/cli/trackingtime-cli.test.ts
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { KEYCHAIN_SERVICE } from '../../main/secrets/secret-store';
 import {
   startFakeTrackingTime,
   type FakeAccount,
@@ -24,16 +21,18 @@ import {
   type FakeTrackingTime,
   type FakeUser,
 } from '../fakes/trackingtime-server';
-import {
-  hasCommand,
-  inTestKeyring,
-  keyringMissingReason,
-  onCi,
-  requireTestKeyring,
-} from '../keychain/keychain-env';
+import { requireTestKeyring } from '../keychain/keychain-env';
 import { ensureCliBuilt, runCli, type CliRun } from './cli-build';
-
-const run = promisify(execFile);
+import {
+  accountsJson,
+  filesContainingAny,
+  haveSecretTool,
+  keyringClear,
+  keyringLookup,
+  skipReason,
+  statusEntryJson,
+  statusErrorJson,
+} from './keyring-cli-kit';
 
 /** Unique per run: a leftover from an earlier run can never make a test pass. */
 const stamp = `${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
@@ -43,60 +42,17 @@ const WRONG = `${APP_PASSWORD.slice(0, -3)}bad`;
 const SECRETS = [APP_PASSWORD, PASSWORD, WRONG];
 const EMAIL = 'ada@example.com';
 
-const accountsJson = z.object({
-  accounts: z.array(
-    z.object({
-      id: z.string(),
-      provider: z.string(),
-      label: z.string(),
-      isDefault: z.boolean(),
-      baseUrl: z.string().nullable(),
-    }),
-  ),
-});
-
 const statusJson = z.object({
   accounts: z.array(
     z.object({
       id: z.string(),
       provider: z.string(),
       running: z.boolean(),
-      entry: z
-        .object({
-          description: z.string().nullable(),
-          projectName: z.string().nullable(),
-          taskName: z.string().nullable(),
-          startedAt: z.string().nullable(),
-          elapsedSeconds: z.number(),
-        })
-        .nullable(),
-      error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+      entry: statusEntryJson,
+      error: statusErrorJson,
     }),
   ),
 });
-
-/** What libsecret finds for an account id, or null (secret-tool exits 1 when nothing matches). */
-async function keyringLookup(accountId: string): Promise<string | null> {
-  try {
-    const { stdout } = await run('secret-tool', [
-      'lookup',
-      'service',
-      KEYCHAIN_SERVICE,
-      'account',
-      accountId,
-    ]);
-    return stdout;
-  } catch (err) {
-    if ((err as { code?: unknown }).code === 1) return null;
-    throw err;
-  }
-}
-
-async function keyringClear(accountId: string): Promise<void> {
-  await run('secret-tool', ['clear', 'service', KEYCHAIN_SERVICE, 'account', accountId]).catch(
-    () => undefined,
-  );
-}
 
 /** Every file under `dir` whose bytes contain a secret, plain or as the Basic credentials. */
 function filesContaining(dir: string, secret: string): string[] {
@@ -105,29 +61,10 @@ function filesContaining(dir: string, secret: string): string[] {
     Buffer.from(`API_TOKEN:${secret}`).toString('base64'),
     Buffer.from(`${EMAIL}:${secret}`).toString('base64'),
   ];
-  const hits: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (e.isFile() || statSync(full).isFile()) {
-        const text = readFileSync(full).toString('latin1');
-        if (forms.some((f) => text.includes(f))) hits.push(full);
-      }
-    }
-  };
-  walk(dir);
-  return hits;
+  return filesContainingAny(dir, forms);
 }
 
 requireTestKeyring();
-
-const haveSecretTool = hasCommand('secret-tool');
-const skipReason = !inTestKeyring
-  ? keyringMissingReason
-  : !haveSecretTool && !onCi
-    ? 'secret-tool is not installed (apt-get install libsecret-tools)'
-    : '';
 
 describe.skipIf(skipReason !== '')(
   `tray-timer with TrackingTime accounts, secrets in gnome-keyring${skipReason ? ` (skipped: ${skipReason})` : ''}`,
