@@ -4,48 +4,15 @@
  * Preferences like anyone would (with the Advanced base URL pointing at the fake); assertions
  * are about what the user sees and what reached "Toggl".
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { AccountState, Snapshot } from '../../preload/contract';
-import { systemClock } from '../../main/core/clock';
-import type { Clock } from '../../main/core/clock';
 import { startFakeToggl } from '../fakes/toggl-server';
 import type { FakeToggl, FakeUser } from '../fakes/toggl-server';
-import { launchChromium, openPopup } from './popup-harness';
 import type { Popup, PopupOptions } from './popup-harness';
-import { ensureRendererBuilt, RENDERER_OUT } from './renderer-build';
-import { serveDirectory } from './static-server';
-import type { StaticServer } from './static-server';
+import { providerPopupSuite, ShiftedClock } from './provider-popup-suite';
 
-let browser: Browser;
-let server: StaticServer;
-const open: Popup[] = [];
-const fakes: FakeToggl[] = [];
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  server = await serveDirectory(RENDERER_OUT);
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  const problems = open.flatMap((p) => p.problems);
-  for (const popup of open.splice(0)) await popup.close();
-  for (const fake of fakes.splice(0)) await fake.close();
-  expect(problems).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Real time, plus a shift the test can add to make data look old (both core and fake). */
-class ShiftedClock implements Clock {
-  shift = 0;
-  now = () => Date.now() + this.shift;
-  setTimer = systemClock.setTimer;
-}
+const suite = providerPopupSuite<FakeToggl>();
 
 const TOKEN = 'f3a1c0ffee5eed0000000000000000aa';
 
@@ -60,15 +27,14 @@ interface World {
 async function world(options: PopupOptions = {}): Promise<World> {
   const clock = new ShiftedClock();
   const fake = await startFakeToggl({ now: clock.now, projectClientName: true });
-  fakes.push(fake);
+  suite.track(fake);
   const user = fake.addUser({
     token: TOKEN,
     email: 'ada@example.com',
     fullname: 'Ada Lovelace',
     workspaceName: 'Acme',
   });
-  const p = await openPopup(browser, server.url, { clock, ...options });
-  open.push(p);
+  const p = await suite.open({ clock, ...options });
   return { p, page: p.page, fake, user, clock };
 }
 

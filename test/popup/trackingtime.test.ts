@@ -5,11 +5,9 @@
  * from the picker, stops, continues, and answers "a timer is already running". Assertions are
  * about what the user sees and what the fake TrackingTime ends up with.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { AccountState, Snapshot } from '../../preload/contract';
-import { systemClock } from '../../main/core/clock';
-import type { Clock } from '../../main/core/clock';
 import { startFakeTrackingTime } from '../fakes/trackingtime-server';
 import type {
   FakeAccount,
@@ -18,41 +16,10 @@ import type {
   FakeTrackingTime,
   FakeUser,
 } from '../fakes/trackingtime-server';
-import { launchChromium, openPopup } from './popup-harness';
 import type { Popup } from './popup-harness';
-import { ensureRendererBuilt, RENDERER_OUT } from './renderer-build';
-import { serveDirectory } from './static-server';
-import type { StaticServer } from './static-server';
+import { providerPopupSuite, ShiftedClock } from './provider-popup-suite';
 
-let browser: Browser;
-let server: StaticServer;
-const open: Popup[] = [];
-const fakes: FakeTrackingTime[] = [];
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  server = await serveDirectory(RENDERER_OUT);
-  browser = await launchChromium();
-});
-
-afterEach(async () => {
-  const problems = open.flatMap((p) => p.problems);
-  for (const popup of open.splice(0)) await popup.close();
-  for (const fake of fakes.splice(0)) await fake.close();
-  expect(problems).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Real time, plus a shift the test can add to make data look old (both core and fake). */
-class ShiftedClock implements Clock {
-  shift = 0;
-  now = () => Date.now() + this.shift;
-  setTimer = systemClock.setTimer;
-}
+const suite = providerPopupSuite<FakeTrackingTime>();
 
 const APP_PASSWORD = 'tt-app-password-5f1e0c0ffee0000042';
 const PASSWORD = 'correct horse battery staple 42';
@@ -73,7 +40,7 @@ interface World {
 async function world(): Promise<World> {
   const clock = new ShiftedClock();
   const fake = await startFakeTrackingTime({ now: clock.now });
-  fakes.push(fake);
+  suite.track(fake);
   const acme = fake.addAccount({ company: 'Acme' });
   const beta = fake.addAccount({ company: 'Beta' });
   const user = fake.addUser({
@@ -92,8 +59,7 @@ async function world(): Promise<World> {
   const copy = fake.addTask({ projectId: website.id, name: 'Copywriting', userIds: [user.id] });
   // The other team's project must not show: the account is connected to Acme.
   fake.addProject({ accountId: beta.id, name: 'Beta garden' });
-  const p = await openPopup(browser, server.url, { clock });
-  open.push(p);
+  const p = await suite.open({ clock });
   return { p, page: p.page, fake, user, acme, beta, website, design, copy, clock };
 }
 
