@@ -4,6 +4,7 @@ import type { AddAccountInput, AppError, ProviderKind } from '../../preload/cont
 import { PROVIDER_NAMES } from '../constants';
 import { isField } from '../hooks/useCommands';
 import { CheckIcon } from './icons';
+import { FormSubmit } from './FormSubmit';
 
 /** Services the form offers; the others are listed as coming soon. */
 export const CONNECTABLE = ['toggl', 'trackingtime'] as const satisfies readonly ProviderKind[];
@@ -333,16 +334,7 @@ export function ConnectAccountForm(props: Props) {
           {formError.message}
         </p>
       )}
-      <div className="row end">
-        <button
-          type="submit"
-          className="button primary"
-          aria-disabled={blocked || undefined}
-          aria-busy={busy || undefined}
-        >
-          {busy ? 'Connecting…' : 'Connect'}
-        </button>
-      </div>
+      <FormSubmit label="Connect" busyLabel="Connecting…" busy={busy} blocked={blocked} />
     </form>
   );
 }

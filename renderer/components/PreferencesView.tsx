@@ -11,6 +11,7 @@ import type {
 } from '../../preload/contract';
 import { HOTKEY_ACTIONS, HOTKEY_LABELS } from '../constants';
 import { AccountsSection } from './AccountsSection';
+import { FormSubmit } from './FormSubmit';
 import type { ConnectTarget, Replacing } from './ConnectAccountForm';
 import { recordKey } from '../accelerator';
 import type { Commands } from '../hooks/useCommands';
@@ -232,16 +233,7 @@ function HotkeysForm({ saved, notices, commands, update }: HotkeysProps) {
           {error.message}
         </p>
       )}
-      <div className="row end">
-        <button
-          type="submit"
-          className="button primary"
-          aria-disabled={blocked || undefined}
-          aria-busy={busy || undefined}
-        >
-          {busy ? 'Saving…' : 'Save shortcuts'}
-        </button>
-      </div>
+      <FormSubmit label="Save shortcuts" busyLabel="Saving…" busy={busy} blocked={blocked} />
     </form>
   );
 }
