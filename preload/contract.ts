@@ -80,6 +80,11 @@ export const entryViewSchema = z.object({
   tags: z.array(z.string()).default([]),
   /** Toggl's billable flag; null where the provider does not tell or has none. */
   billable: z.boolean().nullable().default(null),
+  /**
+   * What `elapsedSeconds` counts: 'session' = since `startedAt`; 'today' = the day's total,
+   * where the service gives no start time (a WebWork tracker started outside Tray Timer).
+   */
+  elapsedKind: z.enum(['session', 'today']).default('session'),
 });
 export type EntryView = z.infer<typeof entryViewSchema>;
 
@@ -104,8 +109,22 @@ export const capabilitiesSchema = z.object({
   tags: z.boolean(),
   /** Entries carry a billable flag (Toggl; a paid-plan feature there). */
   billable: z.boolean(),
+  /**
+   * Can read and drive other members' trackers and show the team glance (WebWork owners and
+   * executive managers).
+   */
+  members: z.boolean().default(false),
 });
 export type Capabilities = z.infer<typeof capabilitiesSchema>;
+
+/** A member of a team workspace (WebWork), as the "Track for" picker and the team glance show it. */
+export const memberViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  role: z.string().nullable(),
+});
+export type MemberView = z.infer<typeof memberViewSchema>;
 
 export const accountStateSchema = z.object({
   id: accountIdSchema,
@@ -121,6 +140,10 @@ export const accountStateSchema = z.object({
   todaySeconds: z.number(),
   lastSyncedAt: z.string().nullable(),
   capabilities: capabilitiesSchema,
+  /** The signed-in user's role in the workspace, where the service has roles (WebWork). */
+  role: z.string().nullable().default(null),
+  /** Whose tracker `entry` is and start/stop drive; null: the signed-in user's own. */
+  actingFor: memberViewSchema.nullable().default(null),
 });
 export type AccountState = z.infer<typeof accountStateSchema>;
 
@@ -237,12 +260,38 @@ export const startInputSchema = z
      * 'conflict' error from TrackingTime ("A timer is already running…"). Others ignore it.
      */
     replaceRunning: z.boolean().optional(),
+    /**
+     * WebWork managers: start for this member (e-mail or user id) instead of the account's
+     * "Track for" choice. Used by `tray-timer start --member`.
+     */
+    member: shortText('member', 320).optional(),
   })
   .strict();
 export type StartInput = z.infer<typeof startInputSchema>;
 
 export const accountRefSchema = z.object({ accountId: accountIdSchema.optional() }).strict();
 export type AccountRef = z.infer<typeof accountRefSchema>;
+
+/** An account and, for WebWork managers, a member (e-mail or user id) to act for once. */
+export const memberRefSchema = z
+  .object({ accountId: accountIdSchema.optional(), member: shortText('member', 320).optional() })
+  .strict();
+export type MemberRef = z.infer<typeof memberRefSchema>;
+
+/** "Track for": whose tracker the popup and tray show and drive; null: the user's own. */
+export const trackForInputSchema = z
+  .object({ accountId: accountIdSchema.optional(), member: shortText('member', 320).nullable() })
+  .strict();
+export type TrackForInput = z.infer<typeof trackForInputSchema>;
+
+export const teamInputSchema = z
+  .object({
+    accountId: accountIdSchema.optional(),
+    /** The user asked (refresh button, `tray-timer team`): re-read what is stale now. */
+    refresh: z.boolean().optional(),
+  })
+  .strict();
+export type TeamInput = z.infer<typeof teamInputSchema>;
 
 export const continueInputSchema = z
   .object({
@@ -273,9 +322,10 @@ export const searchInputSchema = z
 export type SearchInput = z.infer<typeof searchInputSchema>;
 
 export const commandSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('status') }).strict(),
+  // With a member, `data` is that member's MemberStatus (the snapshot is unchanged).
+  z.object({ type: z.literal('status'), input: memberRefSchema.optional() }).strict(),
   z.object({ type: z.literal('start'), input: startInputSchema }).strict(),
-  z.object({ type: z.literal('stop'), input: accountRefSchema }).strict(),
+  z.object({ type: z.literal('stop'), input: memberRefSchema }).strict(),
   z.object({ type: z.literal('toggle'), input: accountRefSchema }).strict(),
   z.object({ type: z.literal('continue'), input: continueInputSchema }).strict(),
   z.object({ type: z.literal('refresh'), input: accountRefSchema }).strict(),
@@ -290,6 +340,10 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('settings.get') }).strict(),
   z.object({ type: z.literal('settings.update'), input: settingsPatchSchema }).strict(),
   z.object({ type: z.literal('projects.search'), input: searchInputSchema }).strict(),
+  // WebWork managers: the members picker, "Track for" and the team glance.
+  z.object({ type: z.literal('members.search'), input: searchInputSchema }).strict(),
+  z.object({ type: z.literal('members.trackFor'), input: trackForInputSchema }).strict(),
+  z.object({ type: z.literal('team'), input: teamInputSchema }).strict(),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 export type CommandType = Command['type'];
@@ -312,6 +366,33 @@ export const settingsViewSchema = z.object({
   accounts: z.array(accountSummarySchema),
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
+
+/** One member's tracker as read for `status --member` and the team glance. */
+export const memberStatusSchema = z.object({
+  member: memberViewSchema,
+  entry: entryViewSchema.nullable(),
+  /** Today's total (WebWork: the Timeline plus the running tracker). */
+  todaySeconds: z.number(),
+  /** When this member's tracker was read; null: not read yet (waiting for the rate budget). */
+  checkedAt: z.string().nullable(),
+  /** Why this member could not be read (role, removed member…), if so. */
+  error: appErrorSchema.nullable(),
+});
+export type MemberStatus = z.infer<typeof memberStatusSchema>;
+
+/** `team`'s data: who is tracking now, checked within the rate budget. */
+export const teamGlanceSchema = z.object({
+  accountId: accountIdSchema,
+  /** Members tracking first (longest today first), then the others by name. */
+  members: z.array(memberStatusSchema),
+  /** Members in the workspace. */
+  total: z.number().int(),
+  /** Members not read yet; they are read as the rate budget allows. */
+  unchecked: z.number().int(),
+  /** When the next batch can be read (the rate budget); null: nothing is waiting. */
+  nextCheckAt: z.string().nullable(),
+});
+export type TeamGlance = z.infer<typeof teamGlanceSchema>;
 
 export const commandResultSchema = z.discriminatedUnion('ok', [
   z.object({
@@ -349,7 +430,7 @@ export interface TrayTimerApi {
   onState(listener: (snapshot: Snapshot) => void): () => void;
   onShown(listener: (view: PopupView) => void): () => void;
   start(input: StartInput): Promise<CommandResult>;
-  stop(input: AccountRef): Promise<CommandResult>;
+  stop(input: MemberRef): Promise<CommandResult>;
   toggle(input: AccountRef): Promise<CommandResult>;
   continueEntry(input: ContinueInput): Promise<CommandResult>;
   refresh(input: AccountRef): Promise<CommandResult>;
@@ -359,6 +440,12 @@ export interface TrayTimerApi {
   listAccounts(): Promise<CommandResult>;
   addAccount(input: AddAccountInput): Promise<CommandResult>;
   removeAccount(accountId: string): Promise<CommandResult>;
+  /** WebWork managers: members matching a query (data: MemberView[]). */
+  searchMembers(input: SearchInput): Promise<CommandResult>;
+  /** WebWork managers: whose tracker the popup shows and drives (null: your own). */
+  trackFor(input: TrackForInput): Promise<CommandResult>;
+  /** WebWork managers: the team glance (data: TeamGlance). */
+  team(input: TeamInput): Promise<CommandResult>;
   hidePopup(): void;
 }
 
@@ -377,5 +464,8 @@ export const TRAY_TIMER_API_KEYS = [
   'listAccounts',
   'addAccount',
   'removeAccount',
+  'searchMembers',
+  'trackFor',
+  'team',
   'hidePopup',
 ] as const satisfies readonly (keyof TrayTimerApi)[];

@@ -53,6 +53,9 @@ const api: TrayTimerApi = {
   listAccounts: () => command({ type: 'accounts.list' }),
   addAccount: (input) => command({ type: 'accounts.add', input }),
   removeAccount: (accountId) => command({ type: 'accounts.remove', input: { accountId } }),
+  searchMembers: (input) => command({ type: 'members.search', input }),
+  trackFor: (input) => command({ type: 'members.trackFor', input }),
+  team: (input) => command({ type: 'team', input }),
   hidePopup: () => ipcRenderer.send(IPC.hidePopup),
 };
 

@@ -24,6 +24,7 @@ class ControlledProvider implements Provider {
     editStart: true,
     tags: true,
     billable: true,
+    members: false,
   };
   readonly popupStaleMs = 30_000;
   calls: string[] = [];

@@ -37,7 +37,10 @@ export class AccountRuntime {
   once<T>(endpoint: string, call: () => Promise<T>): Promise<T> {
     const pending = this.#inflight.get(endpoint);
     if (pending) return pending as Promise<T>;
-    const p = call().finally(() => this.#inflight.delete(endpoint));
+    const p = call().finally(() => {
+      // A retarget may have dropped this call already and started another under the same name.
+      if (this.#inflight.get(endpoint) === p) this.#inflight.delete(endpoint);
+    });
     this.#inflight.set(endpoint, p);
     return p;
   }
@@ -93,6 +96,21 @@ export class AccountRuntime {
       this.entries = this.entries.map((e) => (e.stop === null ? { ...e, stop: this.now() } : e));
     this.error = null;
     this.lastSyncedAt = this.now();
+  }
+
+  /**
+   * The account now shows someone else's tracker (WebWork "Track for"): what is on screen is
+   * not theirs, and an answer already under way is about the previous person, so it is dropped.
+   */
+  retarget(): void {
+    this.#lastActionSeq = ++this.#seq;
+    this.#inflight.delete('sync');
+    this.#inflight.delete('projects');
+    this.running = null;
+    this.entries = [];
+    this.projects = [];
+    this.error = null;
+    this.lastSyncedAt = null;
   }
 
   addProject(project: Project): void {

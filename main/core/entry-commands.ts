@@ -38,9 +38,14 @@ export function findProject(projects: readonly Project[], ref: string): Project 
   );
 }
 
-async function resolveProjectAndTask(
+/**
+ * The project and task a start names, by id or name. `projectsOf` reads another member's
+ * projects (WebWork: a member's own contracts) instead of the account's.
+ */
+export async function resolveProjectAndTask(
   rt: AccountRuntime,
   input: StartInput,
+  projectsOf?: () => Promise<Project[]>,
 ): Promise<{ projectId: string | null; taskId: string | null }> {
   const provider = requireProvider(rt);
   let project: Project | undefined;
@@ -48,10 +53,15 @@ async function resolveProjectAndTask(
     if (!provider.capabilities.projects) {
       fail('validation', `${accountLabel(rt.config)} has no projects.`, { field: 'project' });
     }
-    const projects = await rt.once('projects', () => provider.projects());
-    rt.projects = projects;
+    let projects: Project[];
+    if (projectsOf) {
+      projects = await projectsOf();
+    } else {
+      projects = await rt.once('projects', () => provider.projects());
+      rt.projects = projects;
+    }
     project = findProject(projects, input.project);
-    if (!project && provider.createProject) {
+    if (!project && provider.createProject && !projectsOf) {
       project = await provider.createProject(input.project);
       rt.addProject(project);
     }
@@ -79,7 +89,7 @@ async function resolveProjectAndTask(
 }
 
 /** Trimmed, de-duplicated tag names; undefined when none were given. Checked before any request. */
-function tagsFor(rt: AccountRuntime, input: StartInput): string[] | undefined {
+export function tagsFor(rt: AccountRuntime, input: StartInput): string[] | undefined {
   const tags = [...new Set((input.tags ?? []).map((t) => t.trim()).filter((t) => t !== ''))];
   if (tags.length === 0) return undefined;
   if (!requireProvider(rt).capabilities.tags) {

@@ -26,6 +26,15 @@ import { systemClock, type Clock } from './clock';
 import type { Core, CoreOptions, PowerEvent } from './core';
 import { continueEntry, startEntry, stopEntry, toggleEntry } from './entry-commands';
 import { CoreError, toAppError } from './errors';
+import {
+  isCurrentTarget,
+  memberStatus,
+  searchMembers,
+  startForMember,
+  stopForMember,
+  teamGlance,
+  trackFor,
+} from './member-commands';
 import { Scheduler } from './scheduler';
 import { buildSnapshot } from './snapshot';
 
@@ -157,14 +166,27 @@ class TrayTimerCore implements Core {
   async #run(command: Command): Promise<{ message?: string; data?: unknown }> {
     const now = this.#clock.now();
     switch (command.type) {
-      case 'status':
-        return {};
-      case 'start':
-        return {
-          message: await startEntry(this.#account(command.input.accountId), command.input, now),
-        };
-      case 'stop':
-        return { message: await stopEntry(this.#account(command.input.accountId), now) };
+      case 'status': {
+        const member = command.input?.member;
+        if (member === undefined) return {};
+        return { data: await memberStatus(this.#account(command.input?.accountId), member, now) };
+      }
+      case 'start': {
+        const rt = this.#account(command.input.accountId);
+        const { member, ...input } = command.input;
+        // A member other than the one the account acts for: a one-off that leaves the popup's
+        // "Track for" choice (and its state) alone.
+        if (member !== undefined && !(await isCurrentTarget(rt, member)))
+          return { message: await startForMember(rt, { ...input, member }, now) };
+        return { message: await startEntry(rt, input, now) };
+      }
+      case 'stop': {
+        const rt = this.#account(command.input.accountId);
+        const member = command.input.member;
+        if (member !== undefined && !(await isCurrentTarget(rt, member)))
+          return { message: await stopForMember(rt, member, now) };
+        return { message: await stopEntry(rt, now) };
+      }
       case 'toggle':
         return { message: await toggleEntry(this.#account(command.input.accountId), now) };
       case 'continue':
@@ -232,6 +254,22 @@ class TrayTimerCore implements Core {
           .map((p) => ({ id: p.id, name: p.name, color: p.color, clientName: p.clientName }));
         return { data: hits };
       }
+      case 'members.search':
+        return {
+          data: await searchMembers(this.#account(command.input.accountId), command.input.query),
+        };
+      case 'members.trackFor':
+        return {
+          message: await trackFor(this.#account(command.input.accountId), command.input.member),
+        };
+      case 'team':
+        return {
+          data: await teamGlance(
+            this.#account(command.input.accountId),
+            command.input.refresh ?? false,
+            now,
+          ),
+        };
     }
   }
 

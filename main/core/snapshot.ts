@@ -22,10 +22,13 @@ export const RECENT_LIMIT = 15;
 
 export function entryView(e: RemoteEntry, now: number): EntryView {
   const end = e.stop ?? now;
+  // Without a start time the service's day total stands in, growing while the entry runs.
+  const grown =
+    e.stop === null && e.trackedAt !== undefined ? Math.max(0, now - e.trackedAt) / 1000 : 0;
   const elapsedSeconds =
     e.start !== null
       ? Math.max(0, Math.floor((end - e.start) / 1000))
-      : Math.max(0, e.trackedSeconds ?? 0);
+      : Math.max(0, Math.floor((e.trackedSeconds ?? 0) + grown));
   return {
     id: e.id,
     description: e.description,
@@ -39,6 +42,7 @@ export function entryView(e: RemoteEntry, now: number): EntryView {
     elapsedSeconds,
     tags: e.tags ?? [],
     billable: e.billable ?? null,
+    elapsedKind: e.start === null ? 'today' : 'session',
   };
 }
 
@@ -94,7 +98,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
       clientName: p.clientName,
       tasks: p.tasks.map((t) => ({ id: t.id, name: t.name })),
     })),
-    todaySeconds: secondsToday(rt.entries, now),
+    todaySeconds: rt.provider?.todaySeconds?.(now) ?? secondsToday(rt.entries, now),
     lastSyncedAt: rt.lastSyncedAt === null ? null : toLocalIso(rt.lastSyncedAt),
     capabilities: rt.provider?.capabilities ?? {
       projects: false,
@@ -103,7 +107,10 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
       editStart: false,
       tags: false,
       billable: false,
+      members: false,
     },
+    role: rt.provider?.team?.role ?? null,
+    actingFor: rt.provider?.team?.actingFor ?? null,
   }));
   // The default account first: it is what the tooltip and the menu lead with.
   accounts.sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
@@ -125,10 +132,13 @@ function trayView(
   notices: readonly Notice[],
 ): Snapshot['tray'] {
   const running = accounts.filter((a) => a.entry !== null);
-  const lines = running.map(
-    (a) =>
-      `▶ ${formatHoursMinutes(a.entry?.elapsedSeconds ?? 0)} ${describeEntry(a.entry ?? emptyEntry)} (${accountLabel(a)})`,
-  );
+  const lines = running.map((a) => {
+    const e = a.entry ?? { ...emptyEntry, elapsedSeconds: 0, elapsedKind: 'session' };
+    // A day total is labelled as such: it is not how long this entry has run.
+    const time = `${e.elapsedKind === 'today' ? 'today ' : ''}${formatHoursMinutes(e.elapsedSeconds)}`;
+    const whose = a.actingFor ? `, ${a.actingFor.name}'s tracker` : '';
+    return `▶ ${time} ${describeEntry(e)} (${accountLabel(a)}${whose})`;
+  });
   if (lines.length === 0) lines.push(`Not tracking · today ${formatHoursMinutes(todaySeconds)}`);
   for (const a of accounts) if (a.error) lines.push(`⚠ ${accountLabel(a)}: ${a.error.message}`);
   const attention =

@@ -17,8 +17,13 @@ export interface RemoteEntry {
   start: number | null;
   /** Epoch ms; null while running. */
   stop: number | null;
-  /** Seconds tracked, for providers that report a total instead of a start time. */
+  /**
+   * Seconds tracked today as of `trackedAt`, for providers that report a day's total instead of
+   * a start time (WebWork's current tracker when Tray Timer did not start it).
+   */
   trackedSeconds?: number;
+  /** When `trackedSeconds` was read (epoch ms); a running entry's total grows from there. */
+  trackedAt?: number;
   /** Toggl's tags and billable flag, carried so Continue repeats them. */
   tags?: string[];
   billable?: boolean;
@@ -107,6 +112,64 @@ export interface Provider {
   projects(): Promise<Project[]>;
   /** Providers where a project is just a name (Local) create one on first use. */
   createProject?(name: string): Promise<Project>;
+  /**
+   * Today's total as the service counts it (WebWork's current-data), for providers whose entry
+   * list cannot tell; undefined/null: the core sums the recent entries.
+   */
+  todaySeconds?(now: number): number | null;
+  /** Team workspaces (WebWork): members, acting for one of them, the team glance. */
+  readonly team?: TeamOps;
+}
+
+/** A member of a team workspace. */
+export interface Member {
+  id: string;
+  name: string;
+  email: string | null;
+  role: string | null;
+}
+
+export interface MemberTracker {
+  member: Member;
+  running: RemoteEntry | null;
+  todaySeconds: number;
+  /** Epoch ms of the read; null: not read yet. */
+  checkedAt: number | null;
+  error: AppError | null;
+}
+
+export interface TeamGlanceResult {
+  /** Every member, read or waiting to be read. */
+  members: MemberTracker[];
+  /** Members in the workspace. */
+  total: number;
+  /** Members not read yet. */
+  unchecked: number;
+  /** Epoch ms when the rate budget allows the next reads; null when nothing waits. */
+  nextCheckAt: number | null;
+}
+
+/**
+ * What a team workspace adds. `sync`, `start` and `stop` act on `actingFor` (the signed-in user
+ * when null); the `…For` methods act once for a given member without changing that choice.
+ */
+export interface TeamOps {
+  /** The signed-in user's role in the workspace. */
+  readonly role: string | null;
+  /** The signed-in user as a member (null when the service did not say). */
+  readonly self: Member | null;
+  readonly actingFor: Member | null;
+  setActingFor(member: Member | null): void;
+  /** A member by e-mail (case-insensitive) or user id; throws ProviderError 'not-found'. */
+  findMember(ref: string): Promise<Member>;
+  searchMembers(query: string): Promise<Member[]>;
+  trackerOf(member: Member): Promise<MemberTracker>;
+  /** The projects a member can track time in (WebWork: their active contracts). */
+  projectsFor(member: Member): Promise<Project[]>;
+  startFor(member: Member, request: StartRequest): Promise<StartResult>;
+  stopFor(member: Member, at: number): Promise<RemoteEntry | null>;
+  /** 'watch': re-read what is due within the background budget; 'refresh': the user asked. */
+  glance(mode: 'watch' | 'refresh'): Promise<TeamGlanceResult>;
 }
 
 /** A failure a provider reports; carries the user-facing error value. */

@@ -37,7 +37,10 @@ function account(over: Partial<AccountState>): AccountState {
       editStart: true,
       tags: false,
       billable: false,
+      members: false,
     },
+    role: null,
+    actingFor: null,
     ...over,
   };
 }
@@ -55,6 +58,7 @@ const entry = {
   elapsedSeconds: 0,
   tags: [],
   billable: null,
+  elapsedKind: 'session' as const,
 };
 
 describe('status line', () => {

@@ -145,7 +145,7 @@ describe('malformed payloads from our popup are refused with a validation error'
     ['wrong field type', [{ type: 'start', input: { description: 42 } }]],
     ['extra key on the command', [{ type: 'start', input: {}, extra: true }]],
     ['extra key in the input', [{ type: 'stop', input: { accountId: 'local', force: true } }]],
-    ['input on a command without one', [{ type: 'status', input: {} }]],
+    ['input on a command without one', [{ type: 'accounts.list', input: {} }]],
     ['missing input', [{ type: 'start' }]],
     ['description too long', [{ type: 'start', input: { description: 'x'.repeat(3001) } }]],
     ['bad account id', [{ type: 'stop', input: { accountId: '../../etc' } }]],

@@ -70,6 +70,7 @@ export class LocalProvider implements Provider {
     editStart: true,
     tags: false,
     billable: false,
+    members: false,
   };
   /** Nothing changes behind our back: no background polling, nothing to refresh on opening. */
   readonly popupStaleMs = null;

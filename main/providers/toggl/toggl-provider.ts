@@ -90,6 +90,7 @@ export class TogglProvider implements Provider {
     tags: true,
     // A paid-plan feature: on Free, Toggl answers 402 and the provider reports 'unsupported'.
     billable: true,
+    members: false,
   };
   readonly popupStaleMs = 30_000;
   readonly budget: RequestBudget;

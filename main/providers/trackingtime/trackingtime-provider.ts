@@ -74,6 +74,7 @@ export class TrackingTimeProvider implements Provider {
     editStart: false,
     tags: false,
     billable: false,
+    members: false,
   };
   readonly popupStaleMs = 30_000;
   readonly budget: TrackingTimeBudget;
