@@ -398,6 +398,18 @@ describe('fake WebWork: envelope, auth and lists', () => {
     expect(doing.body.meta?.pagination).toMatchObject({ total: 1 });
     const all = await call(fake, `/tasks${q({ workspace_id: ws.id, project_id: site.id })}`);
     expect(all.body.data).toHaveLength(2);
+    // Non-managers list tasks only of projects they hold a contract in.
+    const bobs = await call(fake, `/tasks${q({ workspace_id: ws.id, project_id: site.id })}`, {
+      token: 'tok-bob',
+    });
+    expect(bobs.body.data).toHaveLength(2);
+    expectError(
+      await call(fake, `/tasks${q({ workspace_id: ws.id, project_id: site.id })}`, {
+        token: 'tok-eve',
+      }),
+      403,
+      'You do not have a contract in this project.',
+    );
   });
 
   it('unknown route 404, wrong method 405, invalid JSON 400 — all JSON envelopes', async () => {
@@ -553,6 +565,27 @@ describe('fake WebWork: start, stop and current data', () => {
     );
     fake.remoteStart(bob.id, ws.id, { source: 'browser', contractId: bobSite.id });
     expect((await call(fake, path)).body.data).toMatchObject({ contract_id: bobSite.id });
+  });
+
+  it('one tracker per user across workspaces; a remote start replaces the running one and books it', async () => {
+    const { fake, clock, ws, other, bob } = await setup();
+    fake.remoteStart(bob.id, ws.id);
+    clock.advance(10 * 60_000);
+    expectError(
+      await call(fake, '/time-tracking/start', {
+        token: 'tok-bob',
+        json: { workspace_id: other.id, user_id: bob.id },
+      }),
+      400,
+      'User is already tracking time. Stop the current tracker first.',
+      clock.t,
+    );
+    fake.remoteStart(bob.id, other.id, { description: 'Side work' });
+    expect(fake.tracker(bob.id, ws.id)).toBeNull();
+    expect(fake.tracker(bob.id, other.id)).toMatchObject({ description: 'Side work' });
+    expect(fake.timelineMinutes(bob.id, ws.id)).toBe(10);
+    expect(fake.remoteStop(bob.id, ws.id)).toBeNull();
+    expect(() => fake.remoteStart(bob.id, ws.id, { taskId: 1 })).toThrow();
   });
 
   it('current-data: 422 without ids, 403 for a regular user asking for someone else, self allowed, 404 for a non-member', async () => {
@@ -721,7 +754,7 @@ describe('fake WebWork: start, stop and current data', () => {
 
 describe('fake WebWork: rate limit, faults and request log', () => {
   it('429 with Retry-After after 60 requests in a minute, per user; recovers when the window slides', async () => {
-    const { fake, clock } = await setup();
+    const { fake, clock, ann } = await setup();
     for (let i = 0; i < 60; i++) {
       const ok = await call(fake, '/workspaces');
       expect(ok.status).toBe(200);
@@ -741,9 +774,7 @@ describe('fake WebWork: rate limit, faults and request log', () => {
     const back = await call(fake, '/workspaces');
     expect(back.status).toBe(200);
     expect(back.headers.get('x-ratelimit-remaining')).toBe('29');
-    expect(
-      fake.maxRequestsInWindow({ status: 200, callerId: fake.requests[0]?.callerId ?? 0 }),
-    ).toBe(60);
+    expect(fake.maxRequestsInWindow({ status: 200, callerId: ann.id })).toBe(60);
     expect(fake.requestsBy({ status: 429 })).toHaveLength(1);
   });
 

@@ -1217,10 +1217,14 @@ export async function startFakeWebWork(
       mustUser(userId);
       mustWorkspace(workspaceId);
       const contract = input.contractId === undefined ? undefined : contracts.get(input.contractId);
+      // A seeding mistake should fail the test loudly, not produce a tracker the API never could.
       if (input.contractId !== undefined && !contract)
         throw new Error(`fake WebWork: no contract ${input.contractId}`);
-      if (input.taskId !== undefined && !tasks.has(input.taskId))
-        throw new Error(`fake WebWork: no task ${input.taskId}`);
+      if (contract && (contract.userId !== userId || contract.workspaceId !== workspaceId))
+        throw new Error(`fake WebWork: contract ${contract.id} is not user ${userId}'s here`);
+      const task = input.taskId === undefined ? undefined : tasks.get(input.taskId);
+      if (input.taskId !== undefined && (!task || task.projectId !== contract?.projectId))
+        throw new Error(`fake WebWork: task ${input.taskId} is not in the contract's project`);
       const start = input.start ?? now();
       stopTracker(userId, start);
       return startTracker(
