@@ -89,6 +89,9 @@
  *   variants); `stopped_at` in the `+00:00` form.
  * - Unknown route → 404 "Not found"; known path, other method → 405 "Method not allowed." (JSON
  *   envelope). A body that is not a JSON object → 400 "The request body is not valid JSON.".
+ * - `meta.timestamp` is the request's virtual-clock time as `toISOString()` (`…T10:30:00.000Z`).
+ * - Not modelled: variant B's "forwarded to the background service" lag (start/stop take effect
+ *   at once), webhooks, /time-entries, /reports/daily-timeline, OAuth, token expiry by age.
  * - Faults (`fault(kind, pattern)`, patterns match the path below /api/v2): slow (ms, then
  *   normal), reset, html502 (HTML gateway page, 502), status500 (envelope 500 "Server Error"),
  *   truncatedJson, wrongShape (`{"oops":1}` unless `body`). The log's `callerId` is filled even
