@@ -54,6 +54,8 @@ export const appErrorSchema = z.object({
   kind: errorKindSchema,
   message: z.string(),
   field: z.string().optional(),
+  /** Several fields at once (a WebWork 422): each field's own message, to show next to it. */
+  fields: z.record(z.string(), z.string()).optional(),
   resetAt: z.string().optional(),
 });
 export type AppError = z.infer<typeof appErrorSchema>;

@@ -404,7 +404,7 @@ describe('validation and errors are values', () => {
     expect(core.settings().hotkeys.togglePopup).toBe('CommandOrControl+Shift+Alt+Space');
   });
 
-  it('the Local account can be neither added nor removed; remote providers say they are not available yet', async () => {
+  it('the Local account can be neither added nor removed; a WebWork account without an e-mail is refused before any request', async () => {
     const core = await open();
     expect(
       await core.execute({ type: 'accounts.remove', input: { accountId: 'local' } }),
@@ -419,10 +419,7 @@ describe('validation and errors are values', () => {
       }),
     ).toMatchObject({
       ok: false,
-      error: {
-        kind: 'unsupported',
-        message: 'WebWork accounts are not supported by this version of Tray Timer yet.',
-      },
+      error: { kind: 'validation', field: 'options.email' },
     });
   });
 });

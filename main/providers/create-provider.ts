@@ -13,11 +13,13 @@ import { ProviderError, type Provider } from './provider';
 import type { ProviderModule } from './provider-module';
 import { togglModule } from './toggl/toggl-module';
 import { trackingtimeModule } from './trackingtime/trackingtime-module';
+import { webworkModule } from './webwork/webwork-module';
 
 /** Remote providers, one module each (main/providers/<kind>/). */
 const MODULES: Partial<Record<ProviderKind, ProviderModule>> = {
   toggl: togglModule,
   trackingtime: trackingtimeModule,
+  webwork: webworkModule,
 };
 
 export function providerModule(kind: ProviderKind): ProviderModule {

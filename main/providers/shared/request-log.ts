@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import { z } from 'zod';
 import { readJsonFile, writeJsonAtomic } from '../../storage/atomic-file';
 
-/** Every cap counts requests in a sliding 60-minute window. */
+/** Hourly caps (Toggl, TrackingTime) count requests in a sliding 60-minute window. */
 export const WINDOW_MS = 60 * 60 * 1000;
 
 export const loggedRequestSchema = z.object({ at: z.number(), key: z.string(), auto: z.boolean() });
@@ -32,11 +32,17 @@ export function mergeRequestLogs(mine: LoggedRequest[], disk: LoggedRequest[]): 
  * already in the window (`recent`, oldest first); `now` when they do. The `over` oldest requests
  * must leave the window first.
  */
-export function capAllowedAt(recent: number[], now: number, count: number, cap: number): number {
+export function capAllowedAt(
+  recent: number[],
+  now: number,
+  count: number,
+  cap: number,
+  windowMs = WINDOW_MS,
+): number {
   const over = recent.length + count - cap;
   if (over <= 0) return now;
   const leaves = recent[Math.min(over, recent.length) - 1] ?? now;
-  return Math.max(now, leaves + WINDOW_MS);
+  return Math.max(now, leaves + windowMs);
 }
 
 /**
