@@ -321,7 +321,7 @@ export class WebWorkProvider implements Provider, TeamOps {
       if (!same) {
         this.#close(p, now);
         p.running = {
-          id: `ww-${userId}-${now}`,
+          id: `ww-${userId}-seen-${now}`,
           userId,
           contractId: reading.contractId,
           projectId: this.#projectOfContract(p, reading.contractId),
