@@ -106,7 +106,14 @@ export class Scheduler {
     const now = this.o.clock.now();
     const firstStart = this.o
       .accounts()
-      .map((a) => a.running?.start)
+      .map((a) => {
+        const r = a.running;
+        if (!r) return undefined;
+        // A day total without a start (WebWork) ticks on the minute of that total.
+        if (r.start === null && r.trackedAt !== undefined)
+          return r.trackedAt - (r.trackedSeconds ?? 0) * 1000;
+        return r.start ?? undefined;
+      })
       .find((s): s is number => typeof s === 'number');
     let delay: number;
     if (firstStart !== undefined) {
