@@ -31,11 +31,15 @@ export interface TrayMenuModel {
 
 const MAX_LABEL_TEXT = 40;
 
-function quoted(text: string, platform: NodeJS.Platform): string {
+function menuText(text: string, platform: NodeJS.Platform): string {
   const short =
     text.length > MAX_LABEL_TEXT ? `${text.slice(0, MAX_LABEL_TEXT - 1).trimEnd()}…` : text;
   // On Windows "&" in a menu label marks a mnemonic; "&&" shows one "&".
-  return `“${platform === 'win32' ? short.replaceAll('&', '&&') : short}”`;
+  return platform === 'win32' ? short.replaceAll('&', '&&') : short;
+}
+
+function quoted(text: string, platform: NodeJS.Platform): string {
+  return `“${menuText(text, platform)}”`;
 }
 
 const sameWork = (a: EntryView, b: EntryView) =>
@@ -49,12 +53,14 @@ export function trayMenuModel(snapshot: Snapshot, platform: NodeJS.Platform): Tr
     snapshot.accounts.find((a) => a.running);
   const account = running ?? snapshot.accounts.find(byDefault) ?? snapshot.accounts[0];
 
+  // Acting for a member (WebWork "Track for"): the menu says whose timer it stops.
+  const forWhom = running?.actingFor ? ` for ${menuText(running.actingFor.name, platform)}` : '';
   const toggle: TrayMenuModel['toggle'] =
     running && running.entry
       ? {
           label: running.entry.description?.trim()
-            ? `Stop ${quoted(running.entry.description.trim(), platform)}`
-            : 'Stop timer',
+            ? `Stop ${quoted(running.entry.description.trim(), platform)}${forWhom}`
+            : `Stop timer${forWhom}`,
           command: { type: 'stop', input: { accountId: running.id } },
         }
       : running

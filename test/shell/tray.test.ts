@@ -208,3 +208,22 @@ describe('tray icon files', () => {
       }
   });
 });
+
+describe('acting for a member (WebWork "Track for")', () => {
+  it('the Stop item says whose timer it stops', async () => {
+    const { trayMenuModel } = await import('../../main/shell/tray');
+    t = await openTestCore();
+    await run(t.core, { type: 'start', input: { description: 'Bricks & mortar' } });
+    const snapshot = t.core.snapshot();
+    const bob = { id: '7', name: 'Bob & Co', email: 'bob@example.com', role: 'Regular User' };
+    const acting = {
+      ...snapshot,
+      accounts: snapshot.accounts.map((a) => ({ ...a, actingFor: bob })),
+    };
+    expect(trayMenuModel(snapshot, 'linux').toggle.label).toBe('Stop “Bricks & mortar”');
+    expect(trayMenuModel(acting, 'linux').toggle.label).toBe('Stop “Bricks & mortar” for Bob & Co');
+    expect(trayMenuModel(acting, 'win32').toggle.label).toBe(
+      'Stop “Bricks && mortar” for Bob && Co',
+    );
+  });
+});
