@@ -114,7 +114,11 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
   }));
   // The default account first: it is what the tooltip and the menu lead with.
   accounts.sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
-  const todaySeconds = accounts.reduce((sum, a) => sum + a.todaySeconds, 0);
+  // "Today" is your own time: an account showing a member's tracker does not add theirs.
+  const todaySeconds = accounts.reduce(
+    (sum, a) => sum + (a.actingFor === null ? a.todaySeconds : 0),
+    0,
+  );
   return {
     version: input.version,
     at: toLocalIso(now),
