@@ -12,6 +12,9 @@
  *     Tray Timer next to two naive pollers (bench/toggl-workday.ts).
  *  5. TrackingTime workday (issue 4): the same day against the fake TrackingTime server, Tray
  *     Timer next to a naive 30 s poller (bench/trackingtime-workday.ts).
+ *  6. WebWork workday (issue 5): the same day for a member against the fake WebWork server next
+ *     to a naive 10 s poller, and an Owner watching a 50-member team glance for an hour next to
+ *     a naive glance (bench/webwork-workday.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +30,7 @@ import { ensureCliBuilt } from '../test/cli/cli-build';
 import { VirtualClock } from '../test/support/virtual-clock';
 import { runTogglWorkday, togglTable } from './toggl-workday';
 import { runTrackingTimeWorkday, trackingTimeTable } from './trackingtime-workday';
+import { runWebWorkWorkday, webworkDayTable, webworkGlanceTable } from './webwork-workday';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(REPO, 'out', 'cli', 'tray-timer.js');
@@ -341,6 +345,39 @@ async function main(): Promise<void> {
     }),
   ]);
 
+  const t2 = performance.now();
+  const webwork = await runWebWorkWorkday({
+    ...(process.env.WEBWORK_BENCH_LOG === '1' ? { log: (line: string) => console.log(line) } : {}),
+  });
+  console.log(
+    `\nWebWork workday (the same day for a member; WebWork allows ${webwork.targets.serviceLimitPerMinute} requests a minute per user, ` +
+      `budget: at most ${webwork.targets.maxPerMinute} in any 60 s; ${Math.round((performance.now() - t2) / 100) / 10} s with the team glance)\n`,
+  );
+  printTable(webworkDayTable(webwork));
+  console.log(
+    `\nWebWork team glance (an Owner, popup open on the glance of ${webwork.glance[0]?.team ?? '?'} members for an hour: ` +
+      `asked every minute, Refresh pressed ${webwork.glance[0]?.refreshes ?? '?'} times; ` +
+      `${webwork.glance[0]?.trackingAtStart ?? '?'} tracking, ${webwork.glance[0]?.changes.made ?? '?'} start or stop meanwhile)\n`,
+  );
+  printTable(webworkGlanceTable(webwork));
+  console.log('\nTray Timer against the issue 5 targets:');
+  printTable([
+    ['measure', 'target', 'this day', '', `all ${1 + webwork.moreSeeds.length} days`, ''],
+    ...webwork.verdicts.thisDay.map((v, i) => {
+      const all = webwork.verdicts.allDays[i];
+      return [
+        v.measure.replace(/ \(\d+ changes\)$/, ''),
+        v.target,
+        v.value,
+        mark(v.ok),
+        all?.value ?? '',
+        all ? mark(all.ok) : '',
+      ];
+    }),
+    // One manager's hour: a single run, so no pooled column.
+    ...webwork.verdicts.glance.map((v) => [v.measure, v.target, v.value, mark(v.ok), '', '']),
+  ]);
+
   const results = {
     at: new Date().toISOString(),
     machine: {
@@ -355,6 +392,7 @@ async function main(): Promise<void> {
     cliStatus: { runs: RUNS, ...cli },
     togglWorkday: toggl,
     trackingtimeWorkday: trackingtime,
+    webworkWorkday: webwork,
   };
   // Formatted as Prettier would, so `npm run lint` (prettier --check .) stays clean after a run.
   const { format } = await import('prettier');
