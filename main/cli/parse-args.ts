@@ -11,9 +11,11 @@ import {
   addAccountInputSchema,
   accountRefSchema,
   continueInputSchema,
+  memberRefSchema,
   PROVIDER_KINDS,
   providerKindSchema,
   startInputSchema,
+  teamInputSchema,
 } from '../../preload/contract';
 import type { AddAccountInput, Command } from '../../preload/contract';
 import { describeZodError } from '../control/protocol';
@@ -24,7 +26,15 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 export type OutputKind =
-  'status-text' | 'status-json' | 'accounts-text' | 'accounts-json' | 'message';
+  | 'status-text'
+  | 'status-json'
+  | 'member-status-text'
+  | 'member-status-json'
+  | 'team-text'
+  | 'team-json'
+  | 'accounts-text'
+  | 'accounts-json'
+  | 'message';
 
 export interface Invocation {
   command: Command;
@@ -63,7 +73,14 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   provider: 'PROVIDER',
   'options.workspace': '--workspace',
   'options.email': '--email',
+  member: '--member',
+  replaceAccountId: '--reconnect',
 };
+
+/** The flag for a field an error names (the core's, a provider's, or a zod path), if any. */
+export function flagForField(field: string): string | undefined {
+  return FLAG_FOR_FIELD[field] ?? FLAG_FOR_FIELD[field.split('.')[0] ?? ''];
+}
 
 /** `rootFlag` names the value itself when the schema is not an object (an account id, a provider). */
 function parseWith<S extends z.ZodType>(schema: S, value: unknown, rootFlag?: string): z.infer<S> {
@@ -80,6 +97,13 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, rootFlag?: st
 
 function accountOption(): Option {
   return new Option('--account <id>', 'account id (default: the default account)');
+}
+
+function memberOption(doing: string): Option {
+  return new Option(
+    '--member <email-or-id>',
+    `${doing} a member of the workspace, by e-mail or user id (WebWork owners and executive managers)`,
+  );
 }
 
 /** Commander gives `undefined` when the flag is absent; '' when the user typed --account "". */
@@ -111,17 +135,66 @@ export function buildProgram(
         'Exit codes: 0 success, 1 the action failed, 2 usage error.',
         'Data folder: $TRAY_TIMER_HOME, else the platform default (~/.config/tray-timer on Linux).',
         'Example (waybar/polybar/tmux): tray-timer status',
+        'Managers (WebWork): tray-timer team; tray-timer start --member bob@example.com',
       ].join('\n'),
     );
 
   program
     .command('status')
-    .description('show what each account is tracking (one line per account)')
+    .description(
+      "show what each account is tracking (one line per account), or one member's tracker",
+    )
     .option('--json', 'print one JSON object (stable shape)')
-    .action((opts: { json?: boolean }) => {
+    .addOption(memberOption('show the tracker of'))
+    .addOption(
+      new Option(
+        '--account <id>',
+        'with --member: the account to ask (default: the default account)',
+      ),
+    )
+    .action((opts: { json?: boolean; member?: string; account?: string }) => {
+      if (opts.member === undefined) {
+        // Without a member every account is shown: an account filter would be a new feature.
+        if (opts.account !== undefined)
+          throw new UsageError('--account goes with --member (status shows every account)');
+        onInvocation({
+          command: { type: 'status' },
+          output: opts.json ? 'status-json' : 'status-text',
+        });
+        return;
+      }
+      const input = parseWith(memberRefSchema, {
+        ...accountRef(opts),
+        member: nonEmpty('--member', opts.member),
+      });
       onInvocation({
-        command: { type: 'status' },
-        output: opts.json ? 'status-json' : 'status-text',
+        command: { type: 'status', input },
+        output: opts.json ? 'member-status-json' : 'member-status-text',
+      });
+    });
+
+  program
+    .command('team')
+    .description(
+      'show who in the workspace is tracking now, with today’s totals (WebWork owners and executive managers)',
+    )
+    .addOption(accountOption())
+    .option('--json', 'print one JSON object (stable shape)')
+    .option('--refresh', 're-read trackers older than 30 s, within the rate budget (the default)')
+    .option('--no-refresh', 'only what was read in the last 2 minutes, plus what the budget allows')
+    .addHelpText(
+      'after',
+      '\nWebWork reads one member per request and allows 60 a minute: a big team is read over a few\nminutes; the output says how many are not checked yet and when the next ones can be.',
+    )
+    .action((opts: { account?: string; json?: boolean; refresh?: boolean }) => {
+      // Asked for at the command line = the user pressed refresh: fresh, within the budget.
+      const input = parseWith(teamInputSchema, {
+        ...accountRef(opts),
+        refresh: opts.refresh ?? true,
+      });
+      onInvocation({
+        command: { type: 'team', input },
+        output: opts.json ? 'team-json' : 'team-text',
       });
     });
 
@@ -137,8 +210,9 @@ export function buildProgram(
     .option('--no-billable', 'mark the entry not billable')
     .option(
       '--replace',
-      'if a timer already runs on the service (TrackingTime), stop it and start this one',
+      'if a timer already runs on the service (TrackingTime, WebWork), stop it and start this one',
     )
+    .addOption(memberOption('start the tracker of'))
     .action(
       (
         words: string[],
@@ -149,6 +223,7 @@ export function buildProgram(
           tag?: string[];
           billable?: boolean;
           replace?: boolean;
+          member?: string;
         },
       ) => {
         const description = words.join(' ').trim();
@@ -160,6 +235,7 @@ export function buildProgram(
           ...(opts.tag ? { tags: opts.tag.map((t) => nonEmpty('--tag', t)) } : {}),
           ...(opts.billable !== undefined ? { billable: opts.billable } : {}),
           ...(opts.replace ? { replaceRunning: true } : {}),
+          ...(opts.member !== undefined ? { member: nonEmpty('--member', opts.member) } : {}),
         });
         onInvocation({ command: { type: 'start', input }, output: 'message' });
       },
@@ -169,11 +245,13 @@ export function buildProgram(
     .command('stop')
     .description('stop the running timer')
     .addOption(accountOption())
-    .action((opts: { account?: string }) => {
-      onInvocation({
-        command: { type: 'stop', input: parseWith(accountRefSchema, accountRef(opts)) },
-        output: 'message',
+    .addOption(memberOption('stop the tracker of'))
+    .action((opts: { account?: string; member?: string }) => {
+      const input = parseWith(memberRefSchema, {
+        ...accountRef(opts),
+        ...(opts.member !== undefined ? { member: nonEmpty('--member', opts.member) } : {}),
       });
+      onInvocation({ command: { type: 'stop', input }, output: 'message' });
     });
 
   program
@@ -219,16 +297,29 @@ export function buildProgram(
     .option('--base-url <url>', "replace the provider's API base URL (https, or http on loopback)")
     .option('--secret-stdin', 'read the API token / password from standard input')
     .option(
-      '--workspace <id>',
-      'provider option: workspace id or name (TrackingTime: team account id or company name)',
+      '--workspace <id-or-name>',
+      'provider option: workspace id or name (TrackingTime: team account id or company name; WebWork: needed when the token has several workspaces)',
     )
     .option(
       '--email <address>',
-      'provider option: e-mail address (TrackingTime: with the account password or an app password)',
+      'provider option: e-mail address (TrackingTime: with the account password or an app password; WebWork: required, your login e-mail)',
+    )
+    .option(
+      '--reconnect <id>',
+      'give the existing account ID a new secret (an expired token), keeping its id, workspace and e-mail',
     )
     .addHelpText(
       'after',
-      '\nWithout --secret-stdin the secret is asked for with a hidden prompt. It is never taken from arguments.',
+      [
+        '',
+        'Without --secret-stdin the secret is asked for with a hidden prompt. It is never taken from arguments.',
+        '',
+        'Examples:',
+        '  tray-timer accounts add toggl --secret-stdin < token.txt',
+        '  tray-timer accounts add webwork --email ada@example.com --workspace Acme --secret-stdin',
+        '    (a WebWork Personal Access Token: WebWork › Settings › REST API › Create Token)',
+        '  tray-timer accounts add webwork --reconnect webwork --secret-stdin   (a new token)',
+      ].join('\n'),
     )
     .action(
       (
@@ -239,6 +330,7 @@ export function buildProgram(
           secretStdin?: boolean;
           workspace?: string;
           email?: string;
+          reconnect?: string;
         },
       ) => {
         const known = providerKindSchema.safeParse(provider);
@@ -270,6 +362,9 @@ export function buildProgram(
           ...(opts.label !== undefined ? { label: nonEmpty('--label', opts.label) } : {}),
           ...(baseUrl !== undefined ? { baseUrl } : {}),
           options,
+          ...(opts.reconnect !== undefined
+            ? { replaceAccountId: parseWith(accountIdSchema, opts.reconnect, '--reconnect') }
+            : {}),
         });
         onInvocation({
           command: { type: 'accounts.add', input },

@@ -7,17 +7,34 @@
  * entry file stays a few lines and nothing here reads globals behind the caller's back.
  */
 import type { Readable, Writable } from 'node:stream';
-import type { AppError, Command, CommandResult } from '../../preload/contract';
+import {
+  memberStatusSchema,
+  PROVIDER_NAMES,
+  teamGlanceSchema,
+  type AppError,
+  type Command,
+  type CommandResult,
+  type Snapshot,
+} from '../../preload/contract';
 import type { Core, CoreOptions } from '../core/core';
 import { sendControlCommand } from '../control/socket-client';
 import { controlSocketPath, resolveDataDir } from '../storage/data-dir';
 import { LazySecretStore, loadDefaultSecretStore } from './lazy-secret-store';
 import type { SecretStoreLoader } from './lazy-secret-store';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseArgs } from './parse-args';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, flagForField, parseArgs } from './parse-args';
 import type { Invocation } from './parse-args';
 import { promptHidden, readSecretFromStream, SecretInputError } from './read-secret';
-import { accountsFrom, accountsText, statusJson, statusText } from './status-output';
-import { PROVIDER_NAMES } from '../../preload/contract';
+import {
+  accountNameIn,
+  accountsFrom,
+  accountsText,
+  memberStatusJson,
+  memberStatusLine,
+  statusJson,
+  statusText,
+  teamJson,
+  teamText,
+} from './status-output';
 
 export interface CliDeps {
   args: readonly string[];
@@ -37,8 +54,20 @@ export interface CliDeps {
 const STATUS_TIMEOUT_MS = 5_000;
 const ACTION_TIMEOUT_MS = 60_000;
 
+/** The account a command was about (its --account, else the default), as the snapshot has it. */
+function accountOf(command: Command, snapshot: Snapshot | undefined) {
+  const input = 'input' in command ? command.input : undefined;
+  const id =
+    (input && 'accountId' in input ? input.accountId : undefined) ?? snapshot?.defaultAccountId;
+  return snapshot?.accounts.find((a) => a.id === id);
+}
+
 /** What the user can do about a failure, beyond the core's own sentence. */
-function hint(error: AppError): string | undefined {
+function hint(
+  error: AppError,
+  command: Command,
+  snapshot: Snapshot | undefined,
+): string | undefined {
   if (
     error.kind === 'not-found' &&
     /account/i.test(error.message) &&
@@ -46,47 +75,106 @@ function hint(error: AppError): string | undefined {
   ) {
     return 'Run "tray-timer accounts list" to see the account ids.';
   }
-  if (error.kind === 'auth')
+  if (error.kind === 'auth') {
+    const account = accountOf(command, snapshot);
+    // A new token for the same account keeps its id, workspace and e-mail.
+    if (account && account.provider !== 'local' && command.type !== 'accounts.add')
+      return `Sign in again with "tray-timer accounts add ${account.provider} --reconnect ${account.id} --secret-stdin".`;
     return 'Add the account again with "tray-timer accounts add" to sign in.';
+  }
+  if (command.type === 'accounts.add' && error.kind === 'validation') {
+    if (error.field === 'options.workspace')
+      return 'Run again with --workspace and one of those ids or names.';
+    if (error.field === 'options.email') return 'Run again with --email ADDRESS.';
+  }
   return undefined;
 }
 
-function failure(stderr: Writable, error: AppError, command: Command): number {
+/**
+ * The error's sentence — or, when the service named several fields (a WebWork 422), one line per
+ * field under the flag that sets it, so the user sees what to change where.
+ */
+function errorText(error: AppError): string {
+  const fields = Object.entries(error.fields ?? {});
+  if (fields.length < 2) return error.message;
+  return fields.map(([field, text]) => `${flagForField(field) ?? field}: ${text}`).join('\n');
+}
+
+function failure(
+  stderr: Writable,
+  error: AppError,
+  command: Command,
+  snapshot: Snapshot | undefined,
+): number {
   const extra =
     error.kind === 'conflict' && command.type === 'start' && !command.input.replaceRunning
       ? 'Run again with --replace to stop it and start this one.'
-      : hint(error);
-  const text = extra ? `${error.message}\n${extra}` : error.message;
+      : hint(error, command, snapshot);
+  const text = extra ? `${errorText(error)}\n${extra}` : errorText(error);
   stderr.write(`tray-timer: ${text}\n`);
   return EXIT_FAILED;
 }
 
+/** An answer without the data the command promises: a bug or an older app on the socket. */
+function missingData(deps: CliDeps, what: string): number {
+  deps.stderr.write(
+    `tray-timer: the answer had no ${what}. If the Tray Timer app is running, it may be an older version: restart it.\n`,
+  );
+  return EXIT_FAILED;
+}
+
+/** Prints the answer; returns the exit code. */
 function print(
   invocation: Invocation,
   result: Extract<CommandResult, { ok: true }>,
   deps: CliDeps,
-): void {
+): number {
   const now = deps.now();
+  const { command } = invocation;
+  const { snapshot } = result;
   switch (invocation.output) {
     case 'status-text': {
-      const text = statusText(result.snapshot, now);
+      const text = statusText(snapshot, now);
       if (text) deps.stdout.write(`${text}\n`);
-      return;
+      return EXIT_OK;
     }
     case 'status-json':
-      deps.stdout.write(`${JSON.stringify(statusJson(result.snapshot, now))}\n`);
-      return;
-    case 'accounts-text':
-      deps.stdout.write(`${accountsText(accountsFrom(result.data, result.snapshot))}\n`);
-      return;
-    case 'accounts-json':
+      deps.stdout.write(`${JSON.stringify(statusJson(snapshot, now))}\n`);
+      return EXIT_OK;
+    case 'member-status-text':
+    case 'member-status-json': {
+      const member = memberStatusSchema.safeParse(result.data);
+      if (!member.success) return missingData(deps, "member's tracker");
+      const accountId =
+        (command.type === 'status' ? command.input?.accountId : undefined) ??
+        snapshot.defaultAccountId;
       deps.stdout.write(
-        `${JSON.stringify({ accounts: accountsFrom(result.data, result.snapshot) })}\n`,
+        invocation.output === 'member-status-json'
+          ? `${JSON.stringify(memberStatusJson(member.data, accountId, snapshot.at, now))}\n`
+          : `${memberStatusLine(member.data, accountNameIn(snapshot, accountId), snapshot.at, now)}\n`,
       );
-      return;
+      return EXIT_OK;
+    }
+    case 'team-text':
+    case 'team-json': {
+      const glance = teamGlanceSchema.safeParse(result.data);
+      if (!glance.success) return missingData(deps, 'team glance');
+      deps.stdout.write(
+        invocation.output === 'team-json'
+          ? `${JSON.stringify(teamJson(glance.data, snapshot.at, now))}\n`
+          : `${teamText(glance.data, snapshot.at, now)}\n`,
+      );
+      return EXIT_OK;
+    }
+    case 'accounts-text':
+      deps.stdout.write(`${accountsText(accountsFrom(result.data, snapshot))}\n`);
+      return EXIT_OK;
+    case 'accounts-json':
+      deps.stdout.write(`${JSON.stringify({ accounts: accountsFrom(result.data, snapshot) })}\n`);
+      return EXIT_OK;
     case 'message':
-      deps.stdout.write(`${result.message ?? fallbackMessage(invocation.command)}\n`);
-      return;
+      deps.stdout.write(`${result.message ?? fallbackMessage(command)}\n`);
+      return EXIT_OK;
   }
 }
 
@@ -201,7 +289,6 @@ export async function runCli(deps: CliDeps): Promise<number> {
     return EXIT_FAILED;
   }
 
-  if (!result.ok) return failure(deps.stderr, result.error, command);
-  print(invocation, result, deps);
-  return EXIT_OK;
+  if (!result.ok) return failure(deps.stderr, result.error, command, result.snapshot);
+  return print(invocation, result, deps);
 }

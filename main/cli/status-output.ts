@@ -7,8 +7,15 @@
  *   ■ Not tracking · today 3:40 (Local)                   idle
  *   ! Sign-in needed (Toggl Track: Work)                  idle with an error
  *   ▶ 0:05 Review — Website (Toggl Track: Work) ! Offline running, but the account has a problem
+ *   ▶ today 3:12 Writing docs (WebWork: ada@example.com · Acme)   no start time known: the day's total
+ *   ▶ 0:25 Bricks — Website (WebWork: ada@example.com · Acme, Bob Builder)   acting for a member
  * Times are hours:minutes (status bars refresh every second; a seconds field would make the bar
- * jitter and is what the popup's clock is for).
+ * jitter and is what the popup's clock is for). WebWork trackers started outside Tray Timer have
+ * no start time: their figure is today's total, and the line says "today" so nobody reads it as
+ * the session's length.
+ *
+ * `status --member` and `team` (WebWork managers) print a member's tracker and the team glance;
+ * their --json shapes are below, public like the status one (add fields, never change them).
  */
 import { z } from 'zod';
 import { accountSummarySchema, PROVIDER_NAMES, providerKindSchema } from '../../preload/contract';
@@ -17,7 +24,9 @@ import type {
   AccountSummary,
   AppError,
   EntryView,
+  MemberStatus,
   Snapshot,
+  TeamGlance,
 } from '../../preload/contract';
 import { describeEntry, elapsedSince, formatHoursMinutes } from '../../preload/format';
 
@@ -36,12 +45,18 @@ export const statusJsonSchema = z.object({
           taskName: z.string().nullable(),
           startedAt: z.string().nullable(),
           elapsedSeconds: z.number(),
+          // Addition: 'today' when elapsedSeconds is the day's total (no start time known).
+          elapsedKind: z.enum(['session', 'today']),
         })
         .nullable(),
       error: z.object({ kind: z.string(), message: z.string() }).nullable(),
       // Additions (allowed by the contract): handy for status bars.
       isDefault: z.boolean(),
       todaySeconds: z.number(),
+      /** WebWork managers: whose tracker `entry` is (the popup's "Track for"); null: your own. */
+      actingFor: z
+        .object({ id: z.string(), name: z.string(), email: z.string().nullable() })
+        .nullable(),
     }),
   ),
 });
@@ -89,14 +104,26 @@ export function shortError(error: Pick<AppError, 'kind' | 'message' | 'resetAt'>
   }
 }
 
+/** "0:25", or "today 3:12" when the figure is the day's total rather than the session's. */
+export function elapsedLabel(entry: EntryView, snapshotAt: string, nowMs: number): string {
+  const time = formatHoursMinutes(elapsedAt(entry, snapshotAt, nowMs));
+  return entry.elapsedKind === 'today' ? `today ${time}` : time;
+}
+
 export function statusLine(account: AccountState, snapshotAt: string, nowMs: number): string {
-  const name = accountName(account);
+  // Acting for a member: the line says whose tracker it is, as the tooltip does.
+  const where = account.actingFor
+    ? `${accountName(account)}, ${account.actingFor.name}`
+    : accountName(account);
   if (account.running && account.entry) {
-    const line = `▶ ${formatHoursMinutes(elapsedAt(account.entry, snapshotAt, nowMs))} ${describeEntry(account.entry)} (${name})`;
+    const line = `▶ ${elapsedLabel(account.entry, snapshotAt, nowMs)} ${describeEntry(account.entry)} (${where})`;
     return account.error ? `${line} ! ${shortError(account.error)}` : line;
   }
-  if (account.error) return `! ${shortError(account.error)} (${name})`;
-  return `■ Not tracking · today ${formatHoursMinutes(account.todaySeconds)} (${name})`;
+  if (account.error) return `! ${shortError(account.error)} (${where})`;
+  const today = formatHoursMinutes(account.todaySeconds);
+  return account.actingFor
+    ? `■ ${account.actingFor.name} is not tracking · today ${today} (${accountName(account)})`
+    : `■ Not tracking · today ${today} (${where})`;
 }
 
 export function statusText(snapshot: Snapshot, nowMs: number): string {
@@ -118,13 +145,201 @@ export function statusJson(snapshot: Snapshot, nowMs: number): StatusJson {
               taskName: a.entry.taskName,
               startedAt: a.entry.startedAt,
               elapsedSeconds: elapsedAt(a.entry, snapshot.at, nowMs),
+              elapsedKind: a.entry.elapsedKind,
             }
           : null,
       error: a.error ? { kind: a.error.kind, message: a.error.message } : null,
       isDefault: a.isDefault,
       todaySeconds: a.todaySeconds,
+      actingFor: a.actingFor
+        ? { id: a.actingFor.id, name: a.actingFor.name, email: a.actingFor.email }
+        : null,
     })),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// WebWork managers: one member's tracker (`status --member`) and the team glance (`team`).
+// ---------------------------------------------------------------------------------------------
+
+const entryJsonSchema = z.object({
+  description: z.string().nullable(),
+  projectName: z.string().nullable(),
+  taskName: z.string().nullable(),
+  /** Null where the service gives no start time (WebWork trackers started elsewhere). */
+  startedAt: z.string().nullable(),
+  /** At print time: since startedAt ('session') or the day's total ('today'). */
+  elapsedSeconds: z.number(),
+  elapsedKind: z.enum(['session', 'today']),
+});
+
+const memberJsonSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  role: z.string().nullable(),
+});
+
+/** One member in `team --json`. */
+export const memberRowJsonSchema = z.object({
+  member: memberJsonSchema,
+  running: z.boolean(),
+  entry: entryJsonSchema.nullable(),
+  todaySeconds: z.number(),
+  /** When the tracker was read (ISO 8601); null: not read yet (waiting for the rate budget). */
+  checkedAt: z.string().nullable(),
+  error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+});
+
+/** `tray-timer status --member X --json`: a member row plus the account it was read through. */
+export const memberStatusJsonSchema = memberRowJsonSchema.extend({ accountId: z.string() });
+export type MemberStatusJson = z.infer<typeof memberStatusJsonSchema>;
+
+/** `tray-timer team --json`. */
+export const teamJsonSchema = z.object({
+  accountId: z.string(),
+  /** Members in the workspace. */
+  total: z.number().int(),
+  /** Members whose tracker runs (the first rows of `members`). */
+  tracking: z.number().int(),
+  /** Members read and found idle. */
+  notTracking: z.number().int(),
+  /** Members not read yet; the rate budget reads them later. */
+  unchecked: z.number().int(),
+  /** When more can be read (ISO 8601); null: nothing waits. */
+  nextCheckAt: z.string().nullable(),
+  /** Tracking first (most today first), then the others by name. */
+  members: z.array(memberRowJsonSchema),
+});
+export type TeamJson = z.infer<typeof teamJsonSchema>;
+
+function memberRowJson(
+  m: MemberStatus,
+  snapshotAt: string,
+  nowMs: number,
+): z.infer<typeof memberRowJsonSchema> {
+  return {
+    member: { id: m.member.id, name: m.member.name, email: m.member.email, role: m.member.role },
+    running: m.entry !== null,
+    entry: m.entry
+      ? {
+          description: m.entry.description,
+          projectName: m.entry.projectName,
+          taskName: m.entry.taskName,
+          startedAt: m.entry.startedAt,
+          elapsedSeconds: elapsedAt(m.entry, snapshotAt, nowMs),
+          elapsedKind: m.entry.elapsedKind,
+        }
+      : null,
+    todaySeconds: m.todaySeconds,
+    checkedAt: m.checkedAt,
+    error: m.error ? { kind: m.error.kind, message: m.error.message } : null,
+  };
+}
+
+export function memberStatusJson(
+  m: MemberStatus,
+  accountId: string,
+  snapshotAt: string,
+  nowMs: number,
+): MemberStatusJson {
+  return { accountId, ...memberRowJson(m, snapshotAt, nowMs) };
+}
+
+/** Read and idle: neither tracking, nor failed, nor waiting for its first read. */
+function isIdle(m: MemberStatus): boolean {
+  return m.entry === null && m.error === null && m.checkedAt !== null;
+}
+
+export function teamJson(glance: TeamGlance, snapshotAt: string, nowMs: number): TeamJson {
+  return {
+    accountId: glance.accountId,
+    total: glance.total,
+    tracking: glance.members.filter((m) => m.entry !== null).length,
+    notTracking: glance.members.filter(isIdle).length,
+    unchecked: glance.unchecked,
+    nextCheckAt: glance.nextCheckAt,
+    members: glance.members.map((m) => memberRowJson(m, snapshotAt, nowMs)),
+  };
+}
+
+/**
+ * `status --member`, one line:
+ *   ▶ 0:25 Bricks — Website (WebWork: ada@example.com · Acme, Bob Builder)
+ *   ■ Bob Builder is not tracking · today 1:10 (WebWork: ada@example.com · Acme)
+ *   ! <what went wrong> (WebWork: ada@example.com · Acme, Bob Builder)
+ */
+export function memberStatusLine(
+  m: MemberStatus,
+  account: string,
+  snapshotAt: string,
+  nowMs: number,
+): string {
+  const whose = `${account}, ${m.member.name}`;
+  if (m.entry) {
+    const line = `▶ ${elapsedLabel(m.entry, snapshotAt, nowMs)} ${describeEntry(m.entry)} (${whose})`;
+    return m.error ? `${line} ! ${shortError(m.error)}` : line;
+  }
+  if (m.error) return `! ${shortError(m.error)} (${whose})`;
+  if (m.checkedAt === null) return `? ${m.member.name}: not read yet (${account})`;
+  return `■ ${m.member.name} is not tracking · today ${formatHoursMinutes(m.todaySeconds)} (${account})`;
+}
+
+/** "10:31" in the local zone (where the user reads it). */
+export function clockTime(iso: string): string | null {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return null;
+  const d = new Date(t);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * `team`: one line per member tracking, names and times in columns, then the counts:
+ *   ▶ Bob Builder    0:25        Bricks — Website / Design
+ *   ▶ Carol Jones    today 2:10  Review — Website
+ *   ! Dan Smith      WebWork allows this only to …
+ *   3 not tracking
+ *   2 members not checked yet (rate budget) — next check at 10:31
+ */
+export function teamText(glance: TeamGlance, snapshotAt: string, nowMs: number): string {
+  const tracking = glance.members.filter((m) => m.entry !== null);
+  const failed = glance.members.filter((m) => m.entry === null && m.error !== null);
+  const rows: [string, string, string, string][] = [
+    ...tracking.map((m): [string, string, string, string] => {
+      const e = m.entry as EntryView;
+      const problem = m.error ? ` ! ${shortError(m.error)}` : '';
+      return ['▶', m.member.name, elapsedLabel(e, snapshotAt, nowMs), describeEntry(e) + problem];
+    }),
+    ...failed.map((m): [string, string, string, string] => [
+      '!',
+      m.member.name,
+      '',
+      shortError(m.error as AppError),
+    ]),
+  ];
+  const nameWidth = Math.max(0, ...rows.map((r) => r[1].length));
+  const timeWidth = Math.max(0, ...rows.map((r) => r[2].length));
+  const lines = rows.map(
+    ([mark, name, time, what]) =>
+      `${mark} ${name.padEnd(nameWidth)}  ${time.padEnd(timeWidth)}  ${what}`,
+  );
+  lines.push(`${glance.members.filter(isIdle).length} not tracking`);
+  if (glance.unchecked > 0) {
+    const when = glance.nextCheckAt ? clockTime(glance.nextCheckAt) : null;
+    lines.push(
+      `${plural(glance.unchecked, 'member', 'members')} not checked yet (rate budget)${when ? ` — next check at ${when}` : ''}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The account a member command went through, named as in the status line. */
+export function accountNameIn(snapshot: Snapshot, accountId: string | undefined): string {
+  const id = accountId ?? snapshot.defaultAccountId;
+  const account = snapshot.accounts.find((a) => a.id === id);
+  return account ? accountName(account) : id;
 }
 
 export const accountListSchema = z.array(accountSummarySchema);
