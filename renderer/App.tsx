@@ -4,6 +4,7 @@ import type {
   AppError,
   CommandResult,
   EntryView,
+  MemberView,
   PopupView,
   SettingsPatch,
   SettingsView,
@@ -17,11 +18,14 @@ import type { ConnectTarget } from './components/ConnectAccountForm';
 import { RecentList, continueKey } from './components/RecentList';
 import { RunningEntry, liveElapsed } from './components/RunningEntry';
 import { StartForm } from './components/StartForm';
+import { TeamSection } from './components/TeamSection';
+import { TrackForPicker } from './components/TrackForPicker';
 import { BackIcon, GearIcon } from './components/icons';
 import { failureOf, useCommands } from './hooks/useCommands';
 import { useNow } from './hooks/useNow';
 import { unreachable, useSnapshot } from './hooks/useSnapshot';
 import { asSettingsView } from './settings-view';
+import { asMembers } from './team-data';
 
 type Running = AccountState & { entry: EntryView };
 const isRunning = (a: AccountState): a is Running => a.running && a.entry !== null;
@@ -45,7 +49,8 @@ export function App({ api }: { api: TrayTimerApi }) {
   }, [view, focusSignal]);
 
   const running = snapshot?.accounts.filter(isRunning) ?? [];
-  const anchor = Date.parse(running[0]?.entry.startedAt ?? '');
+  // A day total (no start time) changes a whole second after the snapshot it was read in.
+  const anchor = Date.parse(running[0]?.entry.startedAt ?? snapshot?.at ?? '');
   const now = useNow(view === 'timer' && running.length > 0, Number.isNaN(anchor) ? 0 : anchor);
   // The total counts running entries as of the snapshot; keep it moving with the clock.
   const today =
@@ -122,6 +127,30 @@ export function App({ api }: { api: TrayTimerApi }) {
   const start = (input: StartInput) =>
     commands.run('start', () => api.start(input), `Started ${input.description ?? 'the timer'}`);
 
+  const searchMembers = useCallback(
+    async (accountId: string, query: string): Promise<MemberView[] | { error: string }> => {
+      try {
+        const result = await api.searchMembers({ accountId, query });
+        if (!result.ok) return { error: result.error.message };
+        return asMembers(result.data) ?? { error: 'Members could not be read: unexpected reply.' };
+      } catch (error: unknown) {
+        return { error: unreachable(error).message };
+      }
+    },
+    [api],
+  );
+  const loadTeam = useCallback(
+    async (accountId: string, refresh: boolean) => {
+      const result = await api.team(refresh ? { accountId, refresh } : { accountId });
+      if (result.snapshot) accept(result.snapshot);
+      return result;
+    },
+    [api, accept],
+  );
+  const teamAccounts = snapshot?.accounts.filter((a) => a.capabilities.members) ?? [];
+  // Accounts showing a member's tracker that is not running: the idle card says whose it is.
+  const idleFor = (snapshot?.accounts ?? []).filter((a) => a.actingFor && !isRunning(a));
+
   return (
     <div className="app">
       <header className="header">
@@ -196,6 +225,12 @@ export function App({ api }: { api: TrayTimerApi }) {
                 <p className="muted">Not tracking</p>
               </section>
             )}
+            {idleFor.map((a) => (
+              <p key={a.id} className="hint whose-idle">
+                {a.actingFor?.name}’s tracker is stopped
+                {snapshot.accounts.length > 1 ? ` (${a.label})` : ''}.
+              </p>
+            ))}
             <StartForm
               accounts={snapshot.accounts}
               defaultAccountId={snapshot.defaultAccountId}
@@ -205,7 +240,34 @@ export function App({ api }: { api: TrayTimerApi }) {
               error={failureOf(commands, 'start')}
               onStart={start}
               onDismiss={commands.dismiss}
+              renderTrackFor={(account, memberError) => (
+                <TrackForPicker
+                  key={account.id}
+                  id={`track-for-${account.id}`}
+                  actingFor={account.actingFor}
+                  busy={commands.pending === `trackFor:${account.id}`}
+                  blocked={blocked}
+                  error={
+                    memberError ?? failureOf(commands, `trackFor:${account.id}`)?.message ?? null
+                  }
+                  search={(query) => searchMembers(account.id, query)}
+                  onChoose={(member) =>
+                    void commands.run(
+                      `trackFor:${account.id}`,
+                      () => api.trackFor({ accountId: account.id, member: member?.id ?? null }),
+                      member ? `Tracking for ${member.name}` : 'Tracking for yourself',
+                    )
+                  }
+                />
+              )}
             />
+            {teamAccounts.map((a) => (
+              <TeamSection
+                key={a.id}
+                label={teamAccounts.length > 1 ? a.label : null}
+                load={(refresh) => loadTeam(a.id, refresh)}
+              />
+            ))}
             <RecentList
               accounts={snapshot.accounts}
               pending={commands.pending}

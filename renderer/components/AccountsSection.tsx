@@ -67,6 +67,12 @@ export function AccountsSection(props: Props) {
                       {account.provider === 'local'
                         ? 'Built in · entries stay on this computer'
                         : PROVIDER_NAMES[account.provider]}
+                      {account.role && (
+                        <>
+                          {' · '}
+                          <span className="role">{account.role}</span>
+                        </>
+                      )}
                     </span>
                   </div>
                   {!account.isDefault && (

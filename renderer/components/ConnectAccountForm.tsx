@@ -6,9 +6,12 @@ import { isField } from '../hooks/useCommands';
 import { CheckIcon } from './icons';
 import { FormSubmit } from './FormSubmit';
 
-/** Services the form offers; the others are listed as coming soon. */
-export const CONNECTABLE = ['toggl', 'trackingtime'] as const satisfies readonly ProviderKind[];
-const COMING_SOON = ['webwork'] as const satisfies readonly ProviderKind[];
+/** Services the form offers. */
+export const CONNECTABLE = [
+  'toggl',
+  'trackingtime',
+  'webwork',
+] as const satisfies readonly ProviderKind[];
 type Connectable = (typeof CONNECTABLE)[number];
 const isConnectable = (p: string): p is Connectable =>
   (CONNECTABLE as readonly string[]).includes(p);
@@ -31,24 +34,56 @@ export interface Replacing {
 const SECRET_LABEL: Record<Connectable, string> = {
   toggl: 'API token',
   trackingtime: 'App password or account password',
+  webwork: 'Personal Access Token',
 };
 const SECRET_PLACEHOLDER: Record<Connectable, string> = {
   toggl: 'Paste the token',
   trackingtime: 'Paste the app password',
+  webwork: 'Paste the token',
 };
 const TOKEN_HINT: Record<Connectable, string> = {
   toggl: 'Toggl Track → Profile settings → API Token. It is kept in the system keychain only.',
   trackingtime:
     'TrackingTime → Settings → Apps & Integrations → App Passwords; with your e-mail above, your account password works too. It is kept in the system keychain only.',
+  webwork:
+    'WebWork → Settings › REST API › Create Token; tokens expire after 6 months. It is kept in the system keychain only.',
 };
 const WORKSPACE_PLACEHOLDER: Record<Connectable, string> = {
   toggl: 'Default',
   trackingtime: 'Team id or company name',
+  webwork: 'Id or name',
 };
 const BASE_URL_PLACEHOLDER: Record<Connectable, string> = {
   toggl: 'https://api.track.toggl.com/api/v9',
   trackingtime: 'https://app.trackingtime.co/api/v4',
+  webwork: 'https://api.webwork-tracker.com/api/v2',
 };
+/** What the e-mail field is for, where the service has one (empty: no e-mail field). */
+const EMAIL_LABEL: Record<Connectable, string> = {
+  toggl: '',
+  trackingtime: 'E-mail (optional — leave empty to use an App Password)',
+  webwork: 'E-mail of your WebWork login',
+};
+/** What the secret is called in sentences ("Paste a new token"). */
+const SECRET_WORD: Record<Connectable, string> = {
+  toggl: 'token',
+  trackingtime: 'password',
+  webwork: 'token',
+};
+
+/**
+ * The workspaces a "Choose a workspace: Acme (id 1), Beta (id 2)" answer lists, so the user can
+ * pick one with a click instead of retyping it. Empty when the message lists none.
+ */
+export function workspaceChoices(message: string): { name: string; id: string }[] {
+  const at = message.search(/choose (a workspace|one)\b/i);
+  if (at < 0) return [];
+  const list = message.slice(message.indexOf(':', at) + 1);
+  return [...list.matchAll(/\s*([^,]+?) \(id ([^)\s]+)\)/g)].map((m) => ({
+    name: m[1] ?? '',
+    id: m[2] ?? '',
+  }));
+}
 
 interface Props {
   target: ConnectTarget | null;
@@ -76,7 +111,8 @@ export function ConnectAccountForm(props: Props) {
   );
   const [workspace, setWorkspace] = useState('');
   // TrackingTime: with an e-mail the secret is that account's password (or an app password);
-  // without one it is an App Password on its own. Not a secret, so it may live in React state.
+  // without one it is an App Password on its own. WebWork: finds the user by it (required).
+  // Not a secret, so it may live in React state.
   const [email, setEmail] = useState('');
   // Reconnecting keeps the label and the API address the account had. Until the user edits
   // them (null: untouched) they follow `replacing`, whose address arrives with the settings.
@@ -102,7 +138,9 @@ export function ConnectAccountForm(props: Props) {
   const baseUrlError = isField(error, 'baseUrl') ? error : null;
   const workspaceError = isField(error, 'workspace') ? error : null;
   const labelError = isField(error, 'label') ? error : null;
-  const emailError = provider === 'trackingtime' && isField(error, 'email') ? error : null;
+  const hasEmail = EMAIL_LABEL[provider] !== '';
+  const emailError = hasEmail && isField(error, 'email') ? error : null;
+  const choices = workspaceError ? workspaceChoices(workspaceError.message) : [];
   const formError =
     error && !secretError && !baseUrlError && !workspaceError && !labelError && !emailError
       ? error
@@ -118,13 +156,23 @@ export function ConnectAccountForm(props: Props) {
     if (workspaceError) workspaceRef.current?.focus();
   }, [workspaceError]);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
+    void connect(workspace);
+  };
+
+  // A workspace picked from the listed choices connects at once with it.
+  const choose = (choice: { id: string }) => {
+    setWorkspace(choice.id);
+    void connect(choice.id);
+  };
+
+  const connect = async (workspaceText: string) => {
     if (blocked) return;
     setDone(null);
     const options: Record<string, string> = {};
-    if (workspace.trim()) options['workspace'] = workspace.trim();
-    if (provider === 'trackingtime' && email.trim()) options['email'] = email.trim();
+    if (workspaceText.trim()) options['workspace'] = workspaceText.trim();
+    if (hasEmail && email.trim()) options['email'] = email.trim();
     const input: AddAccountInput = {
       provider,
       secret: secretRef.current?.value ?? '',
@@ -183,8 +231,8 @@ export function ConnectAccountForm(props: Props) {
       </h2>
       {replacing && (
         <p className="hint">
-          Paste a new {provider === 'toggl' ? 'token' : 'password'}: the account is checked again
-          and replaces {replacing.label}.
+          Paste a new {SECRET_WORD[provider]}: the account is checked again and replaces{' '}
+          {replacing.label}.
         </p>
       )}
       <div className="field inline">
@@ -200,18 +248,11 @@ export function ConnectAccountForm(props: Props) {
               {PROVIDER_NAMES[p]}
             </option>
           ))}
-          {COMING_SOON.map((p) => (
-            <option key={p} value={p} disabled>
-              {PROVIDER_NAMES[p]} (coming soon)
-            </option>
-          ))}
         </select>
       </div>
-      {provider === 'trackingtime' && (
+      {hasEmail && (
         <div className="field">
-          <label htmlFor={`${id}-email`}>
-            E-mail (optional — leave empty to use an App Password)
-          </label>
+          <label htmlFor={`${id}-email`}>{EMAIL_LABEL[provider]}</label>
           <input
             id={`${id}-email`}
             name="email"
@@ -222,8 +263,17 @@ export function ConnectAccountForm(props: Props) {
             value={email}
             onChange={(e) => setEmail(e.target.value)}
             aria-invalid={emailError ? true : undefined}
-            aria-describedby={emailError ? `${id}-email-error` : undefined}
+            aria-required={provider === 'webwork' && !replacing ? true : undefined}
+            aria-describedby={describe(
+              provider === 'webwork' && replacing !== null && `${id}-email-hint`,
+              emailError && `${id}-email-error`,
+            )}
           />
+          {provider === 'webwork' && replacing && (
+            <p className="hint" id={`${id}-email-hint`}>
+              Leave empty to keep the one {replacing.label} uses.
+            </p>
+          )}
           {emailError && (
             <p className="error" id={`${id}-email-error`} role="alert">
               {emailError.message}
@@ -290,6 +340,22 @@ export function ConnectAccountForm(props: Props) {
         <p className="error" id={`${id}-workspace-error`} role="alert">
           {workspaceError.message}
         </p>
+      )}
+      {choices.length > 0 && (
+        <div className="choices" role="group" aria-label="Workspaces to choose from">
+          {choices.map((c) => (
+            <button
+              key={c.id}
+              type="button"
+              className="button small"
+              aria-label={`Connect to ${c.name} (id ${c.id})`}
+              aria-disabled={blocked || undefined}
+              onClick={() => choose(c)}
+            >
+              {c.name}
+            </button>
+          ))}
+        </div>
       )}
       {labelError && (
         <p className="error" id={`${id}-label-error`} role="alert">

@@ -15,6 +15,32 @@ export function providerLabel(account: Pick<AccountState, 'label' | 'provider'>)
   return account.label === provider ? provider : `${account.label} · ${provider}`;
 }
 
+/** The hint under a day total: why no session time is shown. */
+export const TODAY_HINT = 'Started outside Tray Timer — today’s total';
+
+/**
+ * A running entry's time: the session's h:mm:ss, or — where the service gives no start
+ * (WebWork, started elsewhere) — the day's total, marked "today" so nobody reads it as the
+ * session's length. Both keep counting from the snapshot.
+ */
+export function ElapsedClock(props: { entry: EntryView; snapshotAt: string; now: number }) {
+  const { entry, snapshotAt, now } = props;
+  const seconds = liveElapsed(entry, snapshotAt, now);
+  if (entry.elapsedKind === 'today') {
+    return (
+      <p className="clock" role="timer" aria-label="Today’s total" data-testid="clock">
+        {formatClock(seconds)}
+        <span className="clock-kind"> today</span>
+      </p>
+    );
+  }
+  return (
+    <p className="clock" role="timer" aria-label="Elapsed time" data-testid="clock">
+      {formatClock(seconds)}
+    </p>
+  );
+}
+
 /** An entry's tags, read out as "Tags: a, b" and shown as "a · b". */
 export function EntryTags({ tags }: { tags: readonly string[] }) {
   return (
@@ -40,12 +66,13 @@ export function RunningEntry({ account, snapshotAt, now, busy, blocked, error, o
   const description = entry.description?.trim();
   const where = [entry.projectName, entry.taskName].filter(Boolean).join(' / ');
   const headingId = `running-${account.id}`;
+  const whose = account.actingFor ? `${account.actingFor.name}’s tracker` : null;
   return (
     <section className="card running" aria-labelledby={headingId}>
       <div className="running-main">
-        <p className="clock" role="timer" aria-label="Elapsed time" data-testid="clock">
-          {formatClock(liveElapsed(entry, snapshotAt, now))}
-        </p>
+        {whose && <p className="whose">{whose}</p>}
+        <ElapsedClock entry={entry} snapshotAt={snapshotAt} now={now} />
+        {entry.elapsedKind === 'today' && <p className="clock-hint">{TODAY_HINT}</p>}
         <h2 id={headingId} className={description ? 'entry-title' : 'entry-title muted'}>
           {description || '(no description)'}
         </h2>
@@ -67,7 +94,7 @@ export function RunningEntry({ account, snapshotAt, now, busy, blocked, error, o
         onClick={onStop}
         aria-disabled={blocked || undefined}
         aria-busy={busy || undefined}
-        aria-label={`Stop ${description || 'the timer'} on ${account.label}`}
+        aria-label={`Stop ${description || 'the timer'}${account.actingFor ? ` for ${account.actingFor.name}` : ''} on ${account.label}`}
       >
         <StopIcon />
         <span>{busy ? 'Stopping…' : 'Stop'}</span>

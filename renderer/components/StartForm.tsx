@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import type { AccountState, AppError, ProjectView, StartInput } from '../../preload/contract';
-import { isField } from '../hooks/useCommands';
+import { fieldMessage } from '../hooks/useCommands';
 import { PlayIcon } from './icons';
 import { ProjectPicker } from './ProjectPicker';
 
@@ -16,6 +16,11 @@ interface Props {
   onStart(input: StartInput): Promise<boolean>;
   /** Forgets the failed start's error (Cancel on "a timer is already running"). */
   onDismiss(): void;
+  /**
+   * The "Track for" control of an account whose user may act for members (WebWork owners and
+   * executive managers), with the failed start's message about the member, if any.
+   */
+  renderTrackFor?(account: AccountState, memberError: string | null): ReactNode;
 }
 
 interface Suggestion {
@@ -71,6 +76,7 @@ export function chosenProject(
 export function StartForm(props: Props) {
   const { accounts, defaultAccountId, focusSignal, busy, blocked, error, onStart, onDismiss } =
     props;
+  const { renderTrackFor } = props;
   const id = useId();
   const descriptionRef = useRef<HTMLInputElement>(null);
   const [description, setDescription] = useState('');
@@ -172,12 +178,15 @@ export function StartForm(props: Props) {
     descriptionRef.current?.focus();
   };
 
-  const descriptionError = isField(error, 'description') ? error : null;
-  const projectError = isField(error, 'project') ? error : null;
-  const taskError = isField(error, 'task') ? error : null;
-  const accountError = isField(error, 'accountId') ? error : null;
-  const tagsError = isField(error, 'tags') ? error : null;
-  const billableError = isField(error, 'billable') ? error : null;
+  // Each field's own message (a WebWork 422 can name several at once).
+  const descriptionError = fieldMessage(error, 'description');
+  const projectError = fieldMessage(error, 'project');
+  const taskError = fieldMessage(error, 'task');
+  const accountError = fieldMessage(error, 'accountId');
+  const tagsError = fieldMessage(error, 'tags');
+  const billableError = fieldMessage(error, 'billable');
+  const showsTrackFor = account?.capabilities.members === true && renderTrackFor !== undefined;
+  const memberError = showsTrackFor ? fieldMessage(error, 'member') : null;
   const conflict = error?.kind === 'conflict' && !error.field && lastSent !== null ? error : null;
   const formError =
     error &&
@@ -187,8 +196,9 @@ export function StartForm(props: Props) {
     !taskError &&
     !accountError &&
     !tagsError &&
-    !billableError
-      ? error
+    !billableError &&
+    !memberError
+      ? error.message
       : null;
 
   const startButton = (
@@ -342,6 +352,7 @@ export function StartForm(props: Props) {
 
   return (
     <form className="card start-form" onSubmit={submit} aria-label="Start a timer" noValidate>
+      {showsTrackFor && account && renderTrackFor(account, memberError)}
       <div className="field">
         <label htmlFor={`${id}-description`}>
           What are you working on?
@@ -368,29 +379,29 @@ export function StartForm(props: Props) {
         </datalist>
         {descriptionError && (
           <p className="error" id={`${id}-description-error`} role="alert">
-            {descriptionError.message}
+            {descriptionError}
           </p>
         )}
       </div>
       {rows}
       {projectError && (
         <p className="error" id={`${id}-project-error`} role="alert">
-          {projectError.message}
+          {projectError}
         </p>
       )}
       {taskError && (
         <p className="error" id={`${id}-task-error`} role="alert">
-          {taskError.message}
+          {taskError}
         </p>
       )}
       {tagsError && (
         <p className="error" id={`${id}-tags-error`} role="alert">
-          {tagsError.message}
+          {tagsError}
         </p>
       )}
       {billableError && (
         <p className="error" id={`${id}-billable-error`} role="alert">
-          {billableError.message}
+          {billableError}
         </p>
       )}
       {conflict && (
@@ -418,7 +429,7 @@ export function StartForm(props: Props) {
       )}
       {(accountError ?? formError) && (
         <p className="error" role="alert">
-          {(accountError ?? formError)?.message}
+          {accountError ?? formError}
         </p>
       )}
     </form>

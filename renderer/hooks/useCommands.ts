@@ -71,3 +71,18 @@ export function isField(error: AppError | null, field: string): boolean {
   const f = error?.field;
   return Boolean(f && (f === field || f.endsWith(`.${field}`)));
 }
+
+/**
+ * What `error` says about `field`: that field's own message when the core sent several at once
+ * (a WebWork 422 names description, project and task separately), else the whole message when
+ * the error names that field.
+ */
+export function fieldMessage(error: AppError | null, field: string): string | null {
+  if (!error) return null;
+  const own = Object.entries(error.fields ?? {}).find(
+    ([name]) => name === field || name.endsWith(`.${field}`),
+  );
+  if (own) return own[1];
+  if (error.fields && Object.keys(error.fields).length > 0) return null;
+  return isField(error, field) ? error.message : null;
+}

@@ -52,6 +52,9 @@ const BRIDGE = `(() => {
     listAccounts: () => call({ type: 'accounts.list' }),
     addAccount: (input) => call({ type: 'accounts.add', input }),
     removeAccount: (accountId) => call({ type: 'accounts.remove', input: { accountId } }),
+    searchMembers: (input) => call({ type: 'members.search', input }),
+    trackFor: (input) => call({ type: 'members.trackFor', input }),
+    team: (input) => call({ type: 'team', input }),
     hidePopup: () => { void window.__trayTimerHide(); },
   };
   Object.defineProperty(window, 'trayTimer', { value: Object.freeze(api), enumerable: true });
