@@ -1,0 +1,383 @@
+/**
+ * A WebWork account through the real core (openCore, accounts.add, execute) against the fake
+ * WebWork over real HTTP: connecting with a workspace choice, a browser tracker shown as today's
+ * total, "Track for" a member in the snapshot and tray tooltip, one-off start/stop/status for a
+ * member, the team glance, and a Regular User told which role is missing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  memberStatusSchema,
+  teamGlanceSchema,
+  type AccountState,
+  type Command,
+  type CommandResult,
+  type Snapshot,
+} from '../../../preload/contract';
+import type { Core } from '../../core/core';
+import { openCore } from '../../core/open-core';
+import { MemorySecretStore } from '../../secrets/memory-secret-store';
+import type { WwRole } from '../../../test/fakes/webwork-server';
+import { allFileText, TOKEN, wwWorld, type WwWorld } from './webwork-test-setup';
+
+let w: WwWorld;
+let dir: string;
+let core: Core | null = null;
+const opened: WwWorld[] = [];
+
+afterEach(async () => {
+  await core?.close();
+  core = null;
+  for (const x of opened.splice(0)) await x.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function setUp(role: WwRole = 'Owner'): Promise<void> {
+  w = await wwWorld({ role });
+  opened.push(w);
+  dir = mkdtempSync(join(tmpdir(), 'tray-timer-ww-core-'));
+  core = await openCore({
+    dataDir: dir,
+    secrets: new MemorySecretStore(),
+    clock: w.clock,
+    mode: 'oneshot',
+  });
+}
+
+async function execute(command: Command): Promise<CommandResult> {
+  if (!core) throw new Error('no core');
+  return core.execute(command);
+}
+
+async function run(command: Command): Promise<Extract<CommandResult, { ok: true }>> {
+  const result = await execute(command);
+  if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result)}`);
+  return result;
+}
+
+async function refused(command: Command): Promise<Extract<CommandResult, { ok: false }>> {
+  const result = await execute(command);
+  if (result.ok) throw new Error(`expected a failure, got ${JSON.stringify(result)}`);
+  return result;
+}
+
+const ww = (s: Snapshot): AccountState => {
+  const a = s.accounts.find((x) => x.provider === 'webwork');
+  if (!a) throw new Error('no WebWork account');
+  return a;
+};
+
+async function connect(): Promise<Snapshot> {
+  const added = await run({
+    type: 'accounts.add',
+    input: {
+      provider: 'webwork',
+      secret: TOKEN,
+      baseUrl: w.fake.baseUrl,
+      options: { email: 'ada@example.com' },
+    },
+  });
+  return added.snapshot;
+}
+
+describe('WebWork through the core', () => {
+  it('connects choosing among several workspaces, and shows the role', async () => {
+    await setUp();
+    const beta = w.fake.addWorkspace({ name: 'Beta' });
+    w.fake.addMember(beta.id, w.ada.id, 'Regular User');
+    const err = await refused({
+      type: 'accounts.add',
+      input: {
+        provider: 'webwork',
+        secret: TOKEN,
+        baseUrl: w.fake.baseUrl,
+        options: { email: 'ada@example.com' },
+      },
+    });
+    expect(err.error).toEqual({
+      kind: 'validation',
+      field: 'options.workspace',
+      message: `Choose a workspace: Acme (id ${w.workspace.id}), Beta (id ${beta.id})`,
+    });
+    const added = await run({
+      type: 'accounts.add',
+      input: {
+        provider: 'webwork',
+        secret: TOKEN,
+        baseUrl: w.fake.baseUrl,
+        options: { email: 'ada@example.com', workspace: String(w.workspace.id) },
+      },
+    });
+    expect(added.message).toContain('Connected WebWork: ada@example.com · Acme');
+    expect(ww(added.snapshot)).toMatchObject({
+      label: 'ada@example.com · Acme',
+      role: 'Owner',
+      actingFor: null,
+      running: false,
+      error: null,
+      capabilities: { projects: true, tasks: true, backdate: false, members: true },
+      projects: [{ name: 'Website', tasks: [{ name: 'Design' }] }],
+    });
+    expect(allFileText(dir)).not.toContain(TOKEN);
+  });
+
+  it("a browser tracker shows today's total, labelled as such in the tooltip", async () => {
+    await setUp();
+    w.fake.setTimelineMinutes(w.ada.id, w.workspace.id, 60);
+    w.fake.remoteStart(w.ada.id, w.workspace.id, {
+      contractId: w.adaContract.id,
+      taskId: w.design.id,
+      description: 'Mockups',
+      source: 'browser',
+      start: w.clock.now() - 30 * 60_000,
+    });
+    const s = await connect();
+    expect(ww(s)).toMatchObject({
+      running: true,
+      entry: {
+        description: 'Mockups',
+        projectName: 'Website',
+        taskName: 'Design',
+        startedAt: null,
+        elapsedKind: 'today',
+        elapsedSeconds: 90 * 60,
+      },
+      todaySeconds: 90 * 60,
+    });
+    expect(s.tray.tooltip).toContain('▶ today 1:30');
+    expect(s.tray.tooltip).toContain('Mockups');
+    expect(s.tray.tooltip).not.toContain("'s tracker");
+
+    // Started by Tray Timer: the session's own time.
+    const replaced = await run({
+      type: 'start',
+      input: { accountId: 'webwork', description: 'Own', project: 'website', replaceRunning: true },
+    });
+    expect(replaced.message).toMatch(/stopped “Mockups/);
+    expect(ww(replaced.snapshot).entry).toMatchObject({
+      description: 'Own',
+      elapsedKind: 'session',
+      elapsedSeconds: 0,
+    });
+  });
+
+  it('Track for Bob: the snapshot and tooltip say whose tracker; start/stop drive his', async () => {
+    await setUp();
+    await connect();
+    const search = await run({
+      type: 'members.search',
+      input: { accountId: 'webwork', query: 'bob' },
+    });
+    expect(search.data).toEqual([
+      { id: String(w.bob.id), name: 'Bob Builder', email: 'bob@example.com', role: 'Regular User' },
+    ]);
+    w.fake.remoteStart(w.bob.id, w.workspace.id, { description: 'Bricks', source: 'browser' });
+    const tf = await run({
+      type: 'members.trackFor',
+      input: { accountId: 'webwork', member: 'bob@example.com' },
+    });
+    expect(tf.message).toBe(
+      "Now showing and driving Bob Builder's tracker on WebWork: ada@example.com · Acme.",
+    );
+    expect(ww(tf.snapshot)).toMatchObject({
+      actingFor: { id: String(w.bob.id), name: 'Bob Builder' },
+      running: true,
+      entry: { description: 'Bricks', elapsedKind: 'today' },
+    });
+    expect(tf.snapshot.tray.tooltip).toContain("Bob Builder's tracker");
+
+    const stopped = await run({ type: 'stop', input: { accountId: 'webwork' } });
+    expect(stopped.message).toMatch(/Bricks/);
+    expect(w.fake.tracker(w.bob.id, w.workspace.id)).toBeNull();
+    const started = await run({
+      type: 'start',
+      input: { accountId: 'webwork', description: 'Wall', project: 'Website', task: 'Design' },
+    });
+    expect(w.fake.tracker(w.bob.id, w.workspace.id)).toMatchObject({
+      description: 'Wall',
+      contractId: w.bobContract.id,
+      taskId: w.design.id,
+    });
+    expect(w.fake.tracker(w.ada.id, w.workspace.id)).toBeNull();
+    expect(started.snapshot.tray.tooltip).toContain("Bob Builder's tracker");
+
+    // Same member again: nothing changes; back to me.
+    const same = await run({
+      type: 'members.trackFor',
+      input: { accountId: 'webwork', member: String(w.bob.id) },
+    });
+    expect(same.message).toBe(
+      'Already tracking for Bob Builder on WebWork: ada@example.com · Acme.',
+    );
+    const back = await run({
+      type: 'members.trackFor',
+      input: { accountId: 'webwork', member: null },
+    });
+    expect(back.message).toBe('Back to your own tracker on WebWork: ada@example.com · Acme.');
+    expect(ww(back.snapshot)).toMatchObject({ actingFor: null, running: false });
+    expect(back.snapshot.tray.tooltip).not.toContain("'s tracker");
+  });
+
+  it('start/stop/status with a member are one-offs that leave Track for alone', async () => {
+    await setUp();
+    await connect();
+    const started = await run({
+      type: 'start',
+      input: {
+        accountId: 'webwork',
+        member: 'bob@example.com',
+        description: 'Bricks',
+        project: 'Website',
+      },
+    });
+    expect(started.message).toBe(
+      'Started “Bricks — Website” for Bob Builder on WebWork: ada@example.com · Acme.',
+    );
+    expect(ww(started.snapshot)).toMatchObject({ actingFor: null, running: false });
+    expect(w.fake.tracker(w.bob.id, w.workspace.id)).toMatchObject({
+      description: 'Bricks',
+      contractId: w.bobContract.id,
+    });
+    expect(
+      w.fake.requestsBy({ method: 'POST', path: '/time-tracking/start' })[0]?.body,
+    ).toMatchObject({
+      user_id: w.bob.id,
+    });
+
+    await w.clock.advance(5 * 60_000);
+    const status = await run({
+      type: 'status',
+      input: { accountId: 'webwork', member: 'bob@example.com' },
+    });
+    const bob = memberStatusSchema.parse(status.data);
+    expect(bob).toMatchObject({
+      member: { name: 'Bob Builder', email: 'bob@example.com' },
+      entry: {
+        description: 'Bricks',
+        projectName: 'Website',
+        elapsedKind: 'session',
+        elapsedSeconds: 300,
+      },
+      todaySeconds: 300,
+      error: null,
+    });
+    expect(ww(status.snapshot).actingFor).toBeNull();
+
+    const stopped = await run({
+      type: 'stop',
+      input: { accountId: 'webwork', member: String(w.bob.id) },
+    });
+    expect(stopped.message).toBe(
+      'Stopped “Bricks — Website” for Bob Builder on WebWork: ada@example.com · Acme.',
+    );
+    expect(w.fake.tracker(w.bob.id, w.workspace.id)).toBeNull();
+    const again = await run({
+      type: 'stop',
+      input: { accountId: 'webwork', member: 'bob@example.com' },
+    });
+    expect(again.message).toBe(
+      'Nothing was running for Bob Builder on WebWork: ada@example.com · Acme.',
+    );
+
+    // While acting for Bob, a one-off for me leaves Bob chosen.
+    await run({
+      type: 'members.trackFor',
+      input: { accountId: 'webwork', member: 'bob@example.com' },
+    });
+    const mine = await run({
+      type: 'start',
+      input: { accountId: 'webwork', member: 'ada@example.com', description: 'Mine' },
+    });
+    expect(mine.message).toBe(
+      'Started “Mine” for Ada Lovelace on WebWork: ada@example.com · Acme.',
+    );
+    expect(ww(mine.snapshot).actingFor).toMatchObject({ name: 'Bob Builder' });
+    expect(w.fake.tracker(w.ada.id, w.workspace.id)?.description).toBe('Mine');
+
+    const unknown = await refused({
+      type: 'status',
+      input: { accountId: 'webwork', member: 'nobody@example.com' },
+    });
+    expect(unknown.error).toMatchObject({ kind: 'not-found', field: 'member' });
+  });
+
+  it('the team glance lists who is tracking first, most time today first', async () => {
+    await setUp();
+    const carol = w.fake.addUser({
+      email: 'carol@example.com',
+      firstname: 'Carol',
+      lastname: 'Zed',
+    });
+    w.fake.addMember(w.workspace.id, carol.id, 'Regular User');
+    w.fake.setTimelineMinutes(w.bob.id, w.workspace.id, 10);
+    w.fake.setTimelineMinutes(carol.id, w.workspace.id, 100);
+    w.fake.remoteStart(w.bob.id, w.workspace.id, { description: 'Bricks', source: 'browser' });
+    w.fake.remoteStart(carol.id, w.workspace.id, { description: 'Calls', source: 'browser' });
+    await connect();
+    const r = await run({ type: 'team', input: { accountId: 'webwork', refresh: true } });
+    const glance = teamGlanceSchema.parse(r.data);
+    expect(glance).toMatchObject({
+      accountId: 'webwork',
+      total: 3,
+      unchecked: 0,
+      nextCheckAt: null,
+    });
+    expect(
+      glance.members.map((m) => [m.member.name, m.entry?.description ?? null, m.todaySeconds]),
+    ).toEqual([
+      ['Carol Zed', 'Calls', 100 * 60],
+      ['Bob Builder', 'Bricks', 10 * 60],
+      ['Ada Lovelace', null, 0],
+    ]);
+    expect(glance.members[0]?.entry).toMatchObject({ elapsedKind: 'today', startedAt: null });
+    expect(glance.members.every((m) => m.checkedAt !== null && m.error === null)).toBe(true);
+  });
+
+  it('a Regular User is told the role needed, on the member field', async () => {
+    await setUp('Regular User');
+    const s = await connect();
+    expect(ww(s)).toMatchObject({ role: 'Regular User', capabilities: { members: false } });
+    const roleMessage =
+      'Acting for members and the team glance need the Owner or Executive manager role in WebWork: ada@example.com · Acme; your role is Regular User.';
+    for (const command of [
+      { type: 'members.trackFor', input: { accountId: 'webwork', member: 'bob@example.com' } },
+      { type: 'members.search', input: { accountId: 'webwork', query: 'bob' } },
+      { type: 'team', input: { accountId: 'webwork' } },
+      { type: 'status', input: { accountId: 'webwork', member: 'bob@example.com' } },
+    ] satisfies Command[]) {
+      const r = await refused(command);
+      expect(r.error, command.type).toEqual({
+        kind: 'unsupported',
+        field: 'member',
+        message: roleMessage,
+      });
+    }
+    // Nothing was sent for Bob.
+    expect(
+      w.fake.requests.filter(
+        (q) =>
+          q.query.user_id === String(w.bob.id) ||
+          (q.body as { user_id?: number } | null)?.user_id === w.bob.id,
+      ),
+    ).toEqual([]);
+  });
+
+  // BUG (reported in /work/notes/webwork-bugs.md, B2): open-core asks isCurrentTarget first, which
+  // looks Bob up without the role check; WebWork lists only herself to a Regular User, so she is
+  // told "No active member “bob@example.com”" instead of the role she lacks. Remove `.fails` once
+  // member-commands.ts isCurrentTarget checks the role (requireTeam) first.
+  it.fails('a Regular User: start/stop with a member are refused naming the role too', async () => {
+    await setUp('Regular User');
+    await connect();
+    for (const command of [
+      { type: 'start', input: { accountId: 'webwork', member: 'bob@example.com' } },
+      { type: 'stop', input: { accountId: 'webwork', member: 'bob@example.com' } },
+    ] satisfies Command[]) {
+      const r = await refused(command);
+      expect(r.error, command.type).toMatchObject({ kind: 'unsupported', field: 'member' });
+      expect(r.error.message).toContain('your role is Regular User');
+    }
+  });
+});
