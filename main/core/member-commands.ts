@@ -47,9 +47,17 @@ export function memberView(m: Member): MemberView {
 
 /** Does `ref` mean "whoever the account currently acts for" (so the normal path applies)? */
 export async function isCurrentTarget(rt: AccountRuntime, ref: string): Promise<boolean> {
-  const team = requireProvider(rt).team;
+  const provider = requireProvider(rt);
+  const team = provider.team;
   if (!team) return false;
-  const member = await team.findMember(ref);
+  const needle = ref.trim().toLowerCase();
+  const self = team.self;
+  const isSelf =
+    self !== null && (needle === self.id || needle === (self.email ?? '').toLowerCase());
+  // Without the role only yourself is allowed; anyone else gets the role message, not a
+  // "no such member" (WebWork lists only yourself to other roles).
+  if (!provider.capabilities.members && !isSelf) requireTeam(rt);
+  const member = isSelf && self ? self : await team.findMember(ref);
   return (team.actingFor?.id ?? null) === (member.id === selfId(team) ? null : member.id);
 }
 

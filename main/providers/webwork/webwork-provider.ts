@@ -637,12 +637,12 @@ export class WebWorkProvider implements Provider, TeamOps {
       stoppedAt = await this.#postStop(userId);
     } catch (err) {
       if (!isNoTrackerError(err)) throw err;
-      // Stopped elsewhere meanwhile: not an error for the user; show the truth.
-      const before = p.running;
-      await this.#readTracker(userId, false);
+      // Stopped elsewhere meanwhile: not an error for the user. The refusal itself proves the
+      // tracker is gone (even an untitled one an empty-200 answer could not tell), so it is
+      // closed before re-reading the truth (today's total, or a tracker started since).
+      const closed = this.#close(p, this.deps.clock.now());
+      await this.#readTracker(userId, false).catch(() => null);
       this.#cache.save(this.#state);
-      if (p.running) throw err;
-      const closed = before ? p.history.find((h) => h.id === before.id) : undefined;
       return closed ? this.#toRemote(closed, p) : null;
     }
     const now = this.deps.clock.now();
@@ -724,8 +724,10 @@ export class WebWorkProvider implements Provider, TeamOps {
           (this.#state.people[String(a.id)]?.checkedAt ?? 0) -
           (this.#state.people[String(b.id)]?.checkedAt ?? 0),
       );
+    // Watching leaves TEAM_RESERVE below the timed polls' cap, so your own tracker's poll
+    // always fits next to a glance watched every minute.
     const room = watch
-      ? Math.max(0, this.budget.autoRoom(now) - TEAM_RESERVE)
+      ? Math.max(0, this.budget.autoRoom(now, POLL_POLICY.backgroundCap) - TEAM_RESERVE)
       : this.budget.room(now, USER_CAP);
     const batch = due.slice(0, room);
     const errors = new Map<number, AppError>();
