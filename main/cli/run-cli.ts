@@ -54,11 +54,15 @@ export interface CliDeps {
 const STATUS_TIMEOUT_MS = 5_000;
 const ACTION_TIMEOUT_MS = 60_000;
 
+/** The --account the command names, if any. */
+function accountIdOf(command: Command): string | undefined {
+  const input = 'input' in command ? command.input : undefined;
+  return input && 'accountId' in input ? input.accountId : undefined;
+}
+
 /** The account a command was about (its --account, else the default), as the snapshot has it. */
 function accountOf(command: Command, snapshot: Snapshot | undefined) {
-  const input = 'input' in command ? command.input : undefined;
-  const id =
-    (input && 'accountId' in input ? input.accountId : undefined) ?? snapshot?.defaultAccountId;
+  const id = accountIdOf(command) ?? snapshot?.defaultAccountId;
   return snapshot?.accounts.find((a) => a.id === id);
 }
 
@@ -81,6 +85,12 @@ function hint(
     if (account && account.provider !== 'local' && command.type !== 'accounts.add')
       return `Sign in again with "tray-timer accounts add ${account.provider} --reconnect ${account.id} --secret-stdin".`;
     return 'Add the account again with "tray-timer accounts add" to sign in.';
+  }
+  if (error.kind === 'unsupported' && error.field === 'member' && !accountIdOf(command)) {
+    // `team` or `--member` on the default account (often Local): name the accounts that can.
+    const teams = (snapshot?.accounts ?? []).filter((a) => a.capabilities.members);
+    if (teams.length > 0)
+      return `Name the account with ${teams.map((a) => `--account ${a.id}`).join(' or ')}.`;
   }
   if (command.type === 'accounts.add' && error.kind === 'validation') {
     if (error.field === 'options.workspace')
@@ -206,12 +216,11 @@ async function withSecret(invocation: Invocation, deps: CliDeps): Promise<Comman
   if (invocation.secret === 'stdin' && !deps.stdin.isTTY) {
     secret = await readSecretFromStream(deps.stdin);
   } else if (deps.stdin.isTTY) {
-    const what = PROVIDER_NAMES[command.input.provider];
-    secret = await promptHidden(
-      `${what} API token or password (hidden): `,
-      deps.stdin,
-      deps.stderr,
-    );
+    const what =
+      command.input.provider === 'webwork'
+        ? 'WebWork Personal Access Token'
+        : `${PROVIDER_NAMES[command.input.provider]} API token or password`;
+    secret = await promptHidden(`${what} (hidden): `, deps.stdin, deps.stderr);
     if (!secret.trim()) throw new SecretInputError('no secret was typed');
   } else {
     throw new SecretInputError(

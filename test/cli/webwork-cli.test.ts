@@ -419,33 +419,33 @@ describe.skipIf(skipReason !== '')(
       expect(sent.filter((q) => q.path === '/time-tracking/current-data')).toEqual([]);
     });
 
-    // KNOWN CORE BUG (reported): open-core's start/stop call isCurrentTarget → team.findMember
-    // before requireTeam, so a Regular User gets "No active member “ada@example.com” in the
-    // WebWork workspace Acme" instead of the role error. Remove `.fails` once the core checks the
-    // role first.
-    it.fails(
-      'a Regular User’s account: start/stop --member exit 1 naming the role needed',
-      async () => {
-        for (const args of [
-          ['start', '--account', 'webwork-2', '--member', 'ada@example.com'],
-          ['stop', '--account', 'webwork-2', '--member', 'ada@example.com'],
-        ]) {
-          const r = await cli(args);
-          expect(r.code, args.join(' ')).toBe(1);
-          expect(r.stdout).toBe('');
-          expect(r.stderr).toMatch(ROLE_ERROR);
-        }
-        expect(
-          w.fake.requestsBy({ method: 'POST' }).filter((q) => q.callerId === w.bob.id),
-        ).toEqual([]);
-      },
-    );
+    it('a Regular User’s account: start/stop --member exit 1 naming the role needed, nothing started or stopped', async () => {
+      for (const args of [
+        ['start', '--account', 'webwork-2', '--member', 'ada@example.com'],
+        ['stop', '--account', 'webwork-2', '--member', 'ada@example.com'],
+      ]) {
+        const r = await cli(args);
+        expect(r.code, args.join(' ')).toBe(1);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toMatch(ROLE_ERROR);
+      }
+      expect(w.fake.requestsBy({ method: 'POST' }).filter((q) => q.callerId === w.bob.id)).toEqual(
+        [],
+      );
+    });
 
     it('bad --member use is a usage error (exit 2) before anything is sent', async () => {
       const before = w.fake.requests.length;
       const empty = await cli(['start', '--member', ' ']);
       expect(empty.code).toBe(2);
       expect(empty.stderr).toContain('error: --member is empty');
+      // The default account is Local: the error says which accounts can.
+      const onLocal = await cli(['team']);
+      expect(onLocal.code).toBe(1);
+      expect(onLocal.stderr).toBe(
+        'tray-timer: Local has no team members to act for (Local accounts track only your own time).\n' +
+          'Name the account with --account webwork.\n',
+      );
       const alone = await cli(['status', '--account', 'webwork']);
       expect(alone.code).toBe(2);
       expect(alone.stderr).toContain('--account goes with --member');
