@@ -186,22 +186,18 @@ describe('over HTTP', () => {
     expect((await p.sync('poll')).running).toMatchObject({ start: T0, stop: null });
   });
 
-  // BUG (reported in /work/notes/webwork-bugs.md, B1): the stop's own "no active tracker" is proof
-  // nothing runs, but the re-read still expects the untitled tracker, so Stop shows an error and
-  // the tray shows it running for good. Remove `.fails` once webwork-provider.ts #stopFor trusts it.
-  it.fails(
-    "'empty-200' form: an untitled tracker stopped on the web stops without an error",
-    async () => {
-      w = await world({ fake: { idleForm: 'empty-200' } });
-      const p = w.provider();
-      await p.start({ description: null, projectId: null, taskId: null, at: T0 });
-      await w.clock.advance(2 * 60_000);
-      w.fake.remoteStop(w.ada.id, w.workspace.id);
-      await w.clock.advance(60_000);
-      await p.sync('poll');
-      const stopped = await p.stop(w.clock.now());
-      expect(stopped).toMatchObject({ start: T0 });
-      expect((await p.sync('user')).running).toBeNull();
-    },
-  );
+  // Regression for B1 (/work/notes/webwork-bugs.md): the stop's own "no active tracker" is proof
+  // nothing runs, even when an empty-200 answer cannot tell an untitled tracker from none.
+  it("'empty-200' form: an untitled tracker stopped on the web stops without an error", async () => {
+    w = await world({ fake: { idleForm: 'empty-200' } });
+    const p = w.provider();
+    await p.start({ description: null, projectId: null, taskId: null, at: T0 });
+    await w.clock.advance(2 * 60_000);
+    w.fake.remoteStop(w.ada.id, w.workspace.id);
+    await w.clock.advance(60_000);
+    await p.sync('poll');
+    const stopped = await p.stop(w.clock.now());
+    expect(stopped).toMatchObject({ start: T0 });
+    expect((await p.sync('user')).running).toBeNull();
+  });
 });

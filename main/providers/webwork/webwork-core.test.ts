@@ -303,6 +303,52 @@ describe('WebWork through the core', () => {
     expect(unknown.error).toMatchObject({ kind: 'not-found', field: 'member' });
   });
 
+  it('a failing WebWork keeps the last known state with "last synced"; a failed stop is said, not dropped', async () => {
+    await setUp();
+    w.fake.remoteStart(w.ada.id, w.workspace.id, { description: 'Web', source: 'browser' });
+    await connect();
+    await w.clock.advance(60_000);
+    w.fake.fault('status500', '/time-tracking/current-data');
+    const r = await run({ type: 'refresh', input: { accountId: 'webwork' } });
+    expect(ww(r.snapshot)).toMatchObject({
+      running: true,
+      entry: { description: 'Web', elapsedKind: 'today', elapsedSeconds: 60 },
+      error: { kind: 'offline' },
+      lastSyncedAt: '2026-11-27T09:00:00.000+00:00',
+    });
+    expect(ww(r.snapshot).error?.message).toMatch(
+      /^WebWork failed: Server Error\.? Last synced 1 min ago\.$/,
+    );
+    expect(r.snapshot.tray.state).toBe('attention');
+
+    w.fake.clearFaults();
+    w.fake.fault('html502', '/time-tracking/stop', { times: 1 });
+    const stop = await refused({ type: 'stop', input: { accountId: 'webwork' } });
+    expect(stop.error).toEqual({
+      kind: 'offline',
+      message: 'WebWork is unreachable (it answered with a web page)',
+    });
+    expect(w.fake.tracker(w.ada.id, w.workspace.id)).not.toBeNull();
+    const again = await run({ type: 'stop', input: { accountId: 'webwork' } });
+    expect(again.message).toBe('Stopped “Web” on WebWork: ada@example.com · Acme.');
+    expect(w.fake.tracker(w.ada.id, w.workspace.id)).toBeNull();
+    expect(ww(again.snapshot)).toMatchObject({ running: false, error: null });
+  });
+
+  it('a revoked token asks for a new one in the snapshot and tooltip', async () => {
+    await setUp();
+    await connect();
+    w.fake.revokeToken(TOKEN);
+    const r = await run({ type: 'refresh', input: { accountId: 'webwork' } });
+    expect(ww(r.snapshot).error).toMatchObject({ kind: 'auth' });
+    expect(ww(r.snapshot).error?.message).toMatch(
+      /token expired or (was )?revoked — paste a new one/,
+    );
+    expect(r.snapshot.tray.tooltip).toContain('⚠ WebWork: ada@example.com · Acme: Sign-in needed');
+    expect(r.snapshot.tray.state).toBe('attention');
+    expect(JSON.stringify(r.snapshot) + allFileText(dir)).not.toContain(TOKEN);
+  });
+
   it('the team glance lists who is tracking first, most time today first', async () => {
     await setUp();
     const carol = w.fake.addUser({
@@ -364,11 +410,9 @@ describe('WebWork through the core', () => {
     ).toEqual([]);
   });
 
-  // BUG (reported in /work/notes/webwork-bugs.md, B2): open-core asks isCurrentTarget first, which
-  // looks Bob up without the role check; WebWork lists only herself to a Regular User, so she is
-  // told "No active member “bob@example.com”" instead of the role she lacks. Remove `.fails` once
-  // member-commands.ts isCurrentTarget checks the role (requireTeam) first.
-  it.fails('a Regular User: start/stop with a member are refused naming the role too', async () => {
+  // Regression for B2 (/work/notes/webwork-bugs.md): open-core asks isCurrentTarget first; it must
+  // name the missing role, not say "No active member" (WebWork lists only yourself to her).
+  it('a Regular User: start/stop with a member are refused naming the role too', async () => {
     await setUp('Regular User');
     await connect();
     for (const command of [
@@ -376,8 +420,20 @@ describe('WebWork through the core', () => {
       { type: 'stop', input: { accountId: 'webwork', member: 'bob@example.com' } },
     ] satisfies Command[]) {
       const r = await refused(command);
-      expect(r.error, command.type).toMatchObject({ kind: 'unsupported', field: 'member' });
-      expect(r.error.message).toContain('your role is Regular User');
+      expect(r.error, command.type).toEqual({
+        kind: 'unsupported',
+        field: 'member',
+        message:
+          'Acting for members and the team glance need the Owner or Executive manager role in WebWork: ada@example.com · Acme; your role is Regular User.',
+      });
     }
+    expect(w.fake.requestsBy({ method: 'POST' })).toEqual([]);
+    // Her own e-mail is herself: allowed.
+    const mine = await run({
+      type: 'start',
+      input: { accountId: 'webwork', member: 'ada@example.com', description: 'Mine' },
+    });
+    expect(ww(mine.snapshot).entry).toMatchObject({ description: 'Mine' });
+    expect(w.fake.tracker(w.ada.id, w.workspace.id)?.description).toBe('Mine');
   });
 });

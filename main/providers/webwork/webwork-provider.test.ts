@@ -261,6 +261,72 @@ describe('start', () => {
     expect(r.entry).toMatchObject({ description: 'Mine', start: w.clock.now() });
     expect(w.fake.tracker(w.ada.id, w.workspace.id)?.description).toBe('Mine');
   });
+  it("WebWork's 422 for a task of another project lands on the task field", async () => {
+    w = await world();
+    const intranet = w.fake.addProject({ workspaceId: w.workspace.id, name: 'Intranet' });
+    const wiki = w.fake.addTask({ projectId: intranet.id, title: 'Wiki' });
+    const err = await failure(
+      w.provider().start({
+        description: null,
+        projectId: String(w.site.id),
+        taskId: String(wiki.id),
+        at: T0,
+      }),
+    );
+    expect(err.error).toEqual({
+      kind: 'validation',
+      field: 'task',
+      fields: { task: 'The task must belong to the project of the contract.' },
+      message: 'The task must belong to the project of the contract.',
+    });
+  });
+
+  it('a desktop tracker (invisible) still blocks a start: conflict, then replaceRunning stops it', async () => {
+    w = await world();
+    w.fake.remoteStart(w.ada.id, w.workspace.id, { description: 'Desk', source: 'desktop' });
+    const p = w.provider();
+    const err = await failure(
+      p.start({ description: 'Mine', projectId: null, taskId: null, at: T0 }),
+    );
+    expect(err.error).toEqual({
+      kind: 'conflict',
+      message: 'You are already tracking on WebWork: stop it and start this one?',
+    });
+    const r = await p.start({
+      description: 'Mine',
+      projectId: null,
+      taskId: null,
+      at: T0,
+      replaceRunning: true,
+    });
+    expect(r.replaced).toBeNull();
+    expect(w.fake.tracker(w.ada.id, w.workspace.id)).toMatchObject({
+      description: 'Mine',
+      source: 'api',
+    });
+  });
+
+  // BUG (reported in /work/notes/webwork-bugs.md, B3): WebWork keeps one tracker per user across
+  // workspaces; the "stop it and start this one?" offer then stops with this workspace's body,
+  // WebWork answers "no active tracker", and the user gets that as an error. Remove `.fails` once
+  // webwork-provider.ts #startFor handles it (e.g. a body-less stop of the caller's own tracker).
+  it.fails(
+    'already tracking in another workspace: the offered replace does not end in a riddle',
+    async () => {
+      w = await world();
+      const other = w.fake.addWorkspace({ name: 'Other' });
+      w.fake.addMember(other.id, w.ada.id, 'Owner');
+      w.fake.remoteStart(w.ada.id, other.id, { description: 'Elsewhere', source: 'browser' });
+      const p = w.provider();
+      const request = { description: 'Here', projectId: null, taskId: null, at: T0 };
+      expect((await failure(p.start(request))).error.kind).toBe('conflict');
+      const outcome = await p.start({ ...request, replaceRunning: true }).then(
+        () => 'started',
+        (e: unknown) => (e instanceof ProviderError ? e.error.message : String(e)),
+      );
+      expect(outcome).not.toBe(`WebWork: ${MESSAGES.notTracking}`);
+    },
+  );
 });
 
 describe('stop', () => {
@@ -313,6 +379,48 @@ describe('stop', () => {
     const stopped = await p.stop(T0);
     expect(stopped).toMatchObject({ description: 'Web', stop: T0 });
     expect(w.fake.tracker(w.ada.id, w.workspace.id)).toBeNull();
+  });
+});
+
+describe('projects', () => {
+  it('offers the projects of my active contracts with their open tasks', async () => {
+    w = await world();
+    w.fake.addTask({ projectId: w.site.id, title: 'Done already', status: 20 });
+    w.fake.addTask({ projectId: w.site.id, title: 'Doing', status: 10 });
+    const paused = w.fake.addProject({ workspaceId: w.workspace.id, name: 'Paused' });
+    w.fake.addContract({ userId: w.ada.id, projectId: paused.id, status: 'paused' });
+    w.fake.addProject({ workspaceId: w.workspace.id, name: 'Not mine' });
+    const p = w.provider();
+    const projects = await p.projects();
+    expect(projects).toEqual([
+      {
+        id: String(w.site.id),
+        name: 'Website',
+        color: null,
+        clientName: null,
+        tasks: [
+          { id: String(w.design.id), name: 'Design', projectId: String(w.site.id) },
+          { id: expect.any(String) as string, name: 'Doing', projectId: String(w.site.id) },
+        ],
+      },
+    ]);
+    // From the cache on the next ask: no request.
+    const before = w.fake.requests.length;
+    expect(await p.projects()).toEqual(projects);
+    expect(w.fake.requests.length).toBe(before);
+  });
+
+  it('reads every page of a long member list (100 a page)', async () => {
+    w = await world();
+    let last: FakeUser | null = null;
+    for (let i = 0; i < 130; i++) {
+      last = w.fake.addUser({ email: `p${i}@example.com`, firstname: 'P', lastname: String(i) });
+      w.fake.addMember(w.workspace.id, last.id, 'Regular User');
+    }
+    const p = w.provider();
+    expect((await p.findMember('p129@example.com')).id).toBe(String(last?.id));
+    expect(w.fake.requestsBy({ path: '/members' }).map((q) => q.query.page)).toEqual(['1', '2']);
+    expect(await p.searchMembers('')).toHaveLength(132);
   });
 });
 
@@ -521,14 +629,16 @@ describe('team glance', () => {
     const first = await p.glance('watch');
     expect(first.total).toBe(50);
     expect(first.members).toHaveLength(50);
-    // One member-list read, then the automatic room less 4 kept for the user's own tracker.
+    // One member-list read, then the timed polls' room (AUTO_CAP - 4) less 4 kept for the
+    // user's own tracker.
     const firstReads = trackerReads();
-    expect(firstReads).toBe(AUTO_CAP - 1 - 4);
+    expect(firstReads).toBe(AUTO_CAP - 4 - 1 - 4);
     expect(first.unchecked).toBe(50 - firstReads);
     expect(first.members.filter((m) => m.checkedAt === null)).toHaveLength(first.unchecked);
     expect(first.nextCheckAt).toBe(T0 + 60_000);
-    // A popup opening still refreshes the user's own tracker. (A timed poll, capped at 16, waits:
-    // see the report — the glance's reserve of 4 is taken from 20, not from the poll's 16.)
+    // The user's own timed poll still fits next to the glance (O1 in the bug notes), and so
+    // does a popup opening.
+    expect(p.allowAutoRefresh('poll', w.clock.now())).toBe(true);
     expect(p.allowAutoRefresh('popup', w.clock.now())).toBe(true);
 
     // Asking again at once reads nothing more.
@@ -538,7 +648,7 @@ describe('team glance', () => {
 
     // Every minute another batch, until everyone is read.
     let g = same;
-    for (let minute = 1; g.unchecked > 0 && minute <= 5; minute++) {
+    for (let minute = 1; g.unchecked > 0 && minute <= 8; minute++) {
       await w.clock.advance(60_000);
       g = await p.glance('watch');
     }
