@@ -586,3 +586,96 @@ describe('tray-timer --member and team over the control socket to a running app'
     );
   });
 });
+
+/**
+ * A manager of 50: WebWork reads one member per request, so one `team` call reads what the rate
+ * budget leaves and says how many wait and until when. Its own folder and world (the members
+ * exist before the account connects, as the member list is cached for minutes).
+ */
+describe.skipIf(skipReason !== '')(
+  `tray-timer team on a 50-member workspace${skipReason ? ` (skipped: ${skipReason})` : ''}`,
+  () => {
+    let w: World;
+    let home: string;
+    const cli = (args: string[], stdin?: string) =>
+      runCli(args, { home, ...(stdin !== undefined ? { stdin } : {}) });
+
+    beforeAll(async () => {
+      await ensureCliBuilt();
+      w = await world();
+      for (let i = 1; i <= 48; i++) {
+        const u = w.fake.addUser({
+          email: `m${i}@example.com`,
+          firstname: 'Member',
+          lastname: String(i).padStart(2, '0'),
+        });
+        w.fake.addMember(w.acme.id, u.id, 'Regular User');
+      }
+      w.fake.remoteStart(w.bob.id, w.acme.id, { description: 'Wiring', source: 'browser' });
+      home = mkdtempSync(path.join(os.tmpdir(), 'tt-cli-webwork-50-'));
+      await keyringClear('webwork');
+      const added = await cli(
+        [
+          'accounts',
+          'add',
+          'webwork',
+          '--secret-stdin',
+          '--base-url',
+          w.fake.baseUrl,
+          '--email',
+          'ada@example.com',
+          '--workspace',
+          'Acme',
+        ],
+        `${ADA_TOKEN}\n`,
+      );
+      if (added.code !== 0) throw new Error(added.stderr);
+    }, 180_000);
+
+    afterAll(async () => {
+      await w?.fake.close();
+      if (home) rmSync(home, { recursive: true, force: true });
+      await keyringClear('webwork');
+    });
+
+    it('a 50-member team: one call reads what the rate budget leaves and says how many wait and until when', async () => {
+      const before = w.fake.requests.length;
+      const r = await cli(['team', '--account', 'webwork']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const reads = w.fake.requests
+        .slice(before)
+        .filter((q) => q.path === '/time-tracking/current-data');
+      const lines = r.stdout.trimEnd().split('\n');
+      // Bob's browser tracker has no start time: today's total, said so.
+      expect(lines[0]).toBe('▶ Bob Builder  today 0:00  Wiring');
+      const waiting =
+        /^(\d+) members not checked yet \(rate budget\) — next check at (\d\d:\d\d)$/.exec(
+          lines.at(-1) ?? '',
+        );
+      expect(waiting, lines.join('\n')).not.toBeNull();
+      // Everyone is read, tracking, idle or waiting: Ada's own tracker was read when she connected.
+      expect(reads.length + Number(waiting?.[1])).toBe(49);
+      // Idle: those read minus Bob, plus Ada.
+      expect(lines.at(-2)).toBe(`${reads.length} not tracking`);
+      expect(reads.length).toBeGreaterThan(10);
+
+      // Asked again at once: the budget is spent, nothing more is read, the same wait is shown.
+      const mid = w.fake.requests.length;
+      const json = teamJson.parse(
+        JSON.parse((await cli(['team', '--account', 'webwork', '--json'])).stdout),
+      );
+      expect(
+        w.fake.requests.slice(mid).filter((q) => q.path === '/time-tracking/current-data'),
+      ).toEqual([]);
+      expect(json).toMatchObject({ total: 50, tracking: 1, unchecked: Number(waiting?.[1]) });
+      const next = new Date(Date.parse(json.nextCheckAt ?? ''));
+      expect(waiting?.[2]).toBe(
+        `${String(next.getHours()).padStart(2, '0')}:${String(next.getMinutes()).padStart(2, '0')}`,
+      );
+      // Within WebWork's 60 a minute: nothing refused.
+      expect(w.fake.requestsBy({ status: 429 })).toEqual([]);
+      expect(w.fake.maxRequestsInWindow({ callerId: w.ada.id })).toBeLessThanOrEqual(60);
+    });
+  },
+);
