@@ -25,6 +25,7 @@ import { allFileText, TOKEN, wwWorld, type WwWorld } from './webwork-test-setup'
 let w: WwWorld;
 let dir: string;
 let core: Core | null = null;
+let secrets: MemorySecretStore;
 const opened: WwWorld[] = [];
 
 afterEach(async () => {
@@ -38,9 +39,10 @@ async function setUp(role: WwRole = 'Owner'): Promise<void> {
   w = await wwWorld({ role });
   opened.push(w);
   dir = mkdtempSync(join(tmpdir(), 'tray-timer-ww-core-'));
+  secrets = new MemorySecretStore();
   core = await openCore({
     dataDir: dir,
-    secrets: new MemorySecretStore(),
+    secrets,
     clock: w.clock,
     mode: 'oneshot',
   });
@@ -161,6 +163,51 @@ describe('WebWork through the core', () => {
       elapsedKind: 'session',
       elapsedSeconds: 0,
     });
+  });
+
+  it('start, toggle and continue by name; a new process shows the session from the cache, no request', async () => {
+    await setUp();
+    await connect();
+    await run({ type: 'settings.update', input: { defaultAccountId: 'webwork' } });
+    const started = await run({
+      type: 'start',
+      input: { description: 'Docs', project: 'website', task: 'design' },
+    });
+    expect(started.message).toBe(
+      'Started “Docs — Website / Design” on WebWork: ada@example.com · Acme.',
+    );
+    await w.clock.advance(10 * 60_000);
+    const toggled = await run({ type: 'toggle', input: {} });
+    expect(toggled.message).toBe(
+      'Stopped “Docs — Website / Design” on WebWork: ada@example.com · Acme.',
+    );
+    expect(ww(toggled.snapshot).recent).toEqual([
+      expect.objectContaining({ description: 'Docs', taskName: 'Design', elapsedSeconds: 600 }),
+    ]);
+    await w.clock.advance(60_000);
+    const continued = await run({ type: 'continue', input: {} });
+    expect(continued.message).toBe(
+      'Continued “Docs — Website / Design” on WebWork: ada@example.com · Acme.',
+    );
+    expect(w.fake.tracker(w.ada.id, w.workspace.id)).toMatchObject({
+      contractId: w.adaContract.id,
+      taskId: w.design.id,
+      description: 'Docs',
+    });
+    await core?.close();
+
+    // `tray-timer status` 90 s later (within one poll interval): from the cache.
+    await w.clock.advance(90_000);
+    const before = w.fake.requests.length;
+    core = await openCore({ dataDir: dir, secrets, clock: w.clock, mode: 'oneshot' });
+    const s = core.snapshot();
+    expect(ww(s).entry).toMatchObject({
+      description: 'Docs',
+      elapsedKind: 'session',
+      elapsedSeconds: 90,
+    });
+    expect(s.tray.tooltip).toContain('▶ 0:01 Docs — Website / Design');
+    expect(w.fake.requests.length).toBe(before);
   });
 
   it('Track for Bob: the snapshot and tooltip say whose tracker; start/stop drive his', async () => {
