@@ -52,14 +52,17 @@ export function App({ api }: { api: TrayTimerApi }) {
   // A day total (no start time) changes a whole second after the snapshot it was read in.
   const anchor = Date.parse(running[0]?.entry.startedAt ?? snapshot?.at ?? '');
   const now = useNow(view === 'timer' && running.length > 0, Number.isNaN(anchor) ? 0 : anchor);
-  // The total counts running entries as of the snapshot; keep it moving with the clock.
+  // The total counts the user's own running entries as of the snapshot (not a member's tracker
+  // shown through "Track for"); keep it moving with the clock.
   const today =
     (snapshot?.todaySeconds ?? 0) +
-    running.reduce(
-      (sum, a) =>
-        sum + Math.max(0, liveElapsed(a.entry, snapshot?.at ?? '', now) - a.entry.elapsedSeconds),
-      0,
-    );
+    running
+      .filter((a) => a.actingFor === null)
+      .reduce(
+        (sum, a) =>
+          sum + Math.max(0, liveElapsed(a.entry, snapshot?.at ?? '', now) - a.entry.elapsedSeconds),
+        0,
+      );
 
   const applySettings = useCallback((result: CommandResult) => {
     if (!result.ok) return setSettingsError(result.error.message);

@@ -72,7 +72,6 @@ export function RunningEntry({ account, snapshotAt, now, busy, blocked, error, o
       <div className="running-main">
         {whose && <p className="whose">{whose}</p>}
         <ElapsedClock entry={entry} snapshotAt={snapshotAt} now={now} />
-        {entry.elapsedKind === 'today' && <p className="clock-hint">{TODAY_HINT}</p>}
         <h2 id={headingId} className={description ? 'entry-title' : 'entry-title muted'}>
           {description || '(no description)'}
         </h2>
@@ -87,6 +86,7 @@ export function RunningEntry({ account, snapshotAt, now, busy, blocked, error, o
           {entry.billable === true && <span className="billable">Billable</span>}
           <span className="provider">{providerLabel(account)}</span>
         </p>
+        {entry.elapsedKind === 'today' && <p className="clock-hint">{TODAY_HINT}</p>}
       </div>
       <button
         type="button"

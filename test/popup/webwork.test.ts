@@ -297,7 +297,7 @@ describe('popup with a WebWork account (real core, real provider, fake WebWork)'
     await trackFor.click();
     await page.getByRole('option', { name: 'Me', exact: true }).click();
     await expect.poll(() => webwork(p.core.snapshot())?.actingFor).toBeNull();
-    await expect(trackFor.inputValue()).resolves.toBe('Me');
+    await expect.poll(() => trackFor.inputValue()).toBe('Me');
   });
 
   it('team glance: opened, it lists Bob tracking (description — project, today’s total) and who is not; Refresh asks again; closed, nothing more is asked', async () => {
@@ -338,6 +338,82 @@ describe('popup with a WebWork account (real core, real provider, fake WebWork)'
     await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
     await new Promise((r) => setTimeout(r, 1200));
     expect(p.commands.filter((c) => c.type === 'team')).toHaveLength(2);
+  });
+
+  it('team glance while open: asked again every 60 s, never sooner; closed: not at all', async () => {
+    const w = await world();
+    const { p, page } = w;
+    await connectByCommand(w);
+    // The page's timers from here on run on a clock the test moves.
+    await page.clock.install();
+    const teamCalls = () => p.commands.filter((c) => c.type === 'team').length;
+    const toggle = page.getByRole('button', { name: 'Team', exact: true });
+    await toggle.click();
+    await page.getByTestId('team-summary').waitFor();
+    expect(teamCalls()).toBe(1);
+    await page.clock.runFor(59_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(teamCalls()).toBe(1);
+    await page.clock.runFor(1_000);
+    await expect.poll(teamCalls).toBe(2);
+    await page.clock.runFor(60_000);
+    await expect.poll(teamCalls).toBe(3);
+    expect(p.commands.filter((c) => c.type === 'team').map((c) => c.input)).toEqual([
+      { accountId: 'webwork' },
+      { accountId: 'webwork' },
+      { accountId: 'webwork' },
+    ]);
+    await toggle.click();
+    await page.clock.runFor(180_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(teamCalls()).toBe(3);
+  });
+
+  it('an expired token: red banner in WebWork’s words; Reconnect takes a new token (e-mail and workspace kept) in place', async () => {
+    const w = await world();
+    const { p, page, fake, ada, acme } = w;
+    await connectByCommand(w);
+    fake.revokeToken(TOKEN);
+    const fresh = 'ww-pat-renewed-77aa00bb11cc';
+    ada.tokens.add(fresh);
+    await p.core.execute({ type: 'refresh', input: { accountId: 'webwork' } });
+    const banner = page.locator('.banner.auth');
+    await banner.waitFor();
+    await expect(banner.textContent()).resolves.toMatch(
+      /the token expired or was revoked — paste a new one/,
+    );
+    await banner.getByRole('button', { name: 'Reconnect Studio' }).click();
+    await page.getByRole('heading', { name: 'Reconnect Studio' }).waitFor();
+    await expect(page.getByLabel('Service').inputValue()).resolves.toBe('webwork');
+    const secret = page.getByLabel('Personal Access Token');
+    await expect.poll(() => secret.evaluate((el) => el === document.activeElement)).toBe(true);
+    // No e-mail typed: the account's own is kept (the hint says so).
+    const email = page.getByLabel('E-mail of your WebWork login');
+    await expect(describedText(page, email)).resolves.toBe(
+      'Leave empty to keep the one Studio uses.',
+    );
+    await secret.fill(fresh);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page
+      .locator('.success')
+      .getByText(/Reconnected WebWork/)
+      .waitFor();
+    expect(p.core.settings().accounts).toEqual([
+      expect.objectContaining({
+        id: 'webwork',
+        label: 'Studio',
+        baseUrl: fake.baseUrl,
+        options: expect.objectContaining({
+          workspaceId: acme.id,
+          email: 'ada@example.com',
+        }) as unknown as Record<string, unknown>,
+      }),
+    ]);
+    expect(await page.content()).not.toContain(fresh);
+    await page.getByRole('button', { name: 'Back to the timer' }).click();
+    await page.getByLabel('Account').selectOption({ label: 'Studio' });
+    await page.getByRole('combobox', { name: 'Track for' }).waitFor();
+    await expect(page.locator('.banner').count()).resolves.toBe(0);
   });
 
   it('a Regular User sees neither "Track for" nor the team glance', async () => {
