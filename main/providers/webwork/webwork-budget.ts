@@ -2,7 +2,7 @@
  * WebWork allows 60 requests per minute per user (providers.md §3.4). Tray Timer stays far below:
  * automatic requests (polls, popup openings, wake-ups, list refreshes, the team glance while it
  * is watched) stop at AUTO_CAP (20) in any 60 seconds, and a user's team refresh stops at
- * USER_CAP (45), leaving room for the user's own actions and for the WebWork web app. Start and
+ * USER_CAP (30), leaving room for the user's own actions and for the WebWork web app. Start and
  * stop are never refused by Tray Timer itself.
  *
  * A 429 blocks every request until the service's Retry-After (or an exponential back-off when it
@@ -22,7 +22,7 @@ import {
 export const MINUTE_MS = 60_000;
 export const SERVICE_LIMIT = 60;
 export const AUTO_CAP = 20;
-export const USER_CAP = 45;
+export const USER_CAP = 30;
 /** Back-off after a 429 without Retry-After: 5 s, 10 s, 20 s … up to 5 min. */
 const BACKOFF_BASE_MS = 5_000;
 const BACKOFF_MAX_MS = 5 * MINUTE_MS;
