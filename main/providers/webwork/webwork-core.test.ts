@@ -125,6 +125,39 @@ describe('WebWork through the core', () => {
     expect(allFileText(dir)).not.toContain(TOKEN);
   });
 
+  it('reconnecting with a new token keeps the workspace chosen and the e-mail', async () => {
+    await setUp();
+    const beta = w.fake.addWorkspace({ name: 'Beta' });
+    w.fake.addMember(beta.id, w.ada.id, 'Executive manager');
+    await run({
+      type: 'accounts.add',
+      input: {
+        provider: 'webwork',
+        secret: TOKEN,
+        baseUrl: w.fake.baseUrl,
+        options: { email: 'ada@example.com', workspace: 'Beta' },
+      },
+    });
+    const fresh = 'ww-pat-new-99887766';
+    w.fake.revokeToken(TOKEN);
+    // A new Personal Access Token for Ada (the fake keeps each user's tokens in a set).
+    w.ada.tokens.add(fresh);
+    const r = await run({
+      type: 'accounts.add',
+      input: { provider: 'webwork', secret: fresh, options: {}, replaceAccountId: 'webwork' },
+    });
+    expect(r.message).toMatch(/^Reconnected WebWork/);
+    expect(ww(r.snapshot)).toMatchObject({
+      label: 'ada@example.com · Beta',
+      role: 'Executive manager',
+      error: null,
+    });
+    expect(core?.settings().accounts.map((a) => a.options)).toEqual([
+      expect.objectContaining({ workspaceId: beta.id, email: 'ada@example.com' }),
+    ]);
+    expect(allFileText(dir)).not.toContain(fresh);
+  });
+
   it("a browser tracker shows today's total, labelled as such in the tooltip", async () => {
     await setUp();
     w.fake.setTimelineMinutes(w.ada.id, w.workspace.id, 60);
