@@ -191,6 +191,27 @@ const runnerResultSchema = z.object({
 
 type Runner = (options: Record<string, unknown>, forCli: boolean) => Promise<unknown>;
 
+/**
+ * Electronegativity fetches translations from a public bucket on every run (and release data in
+ * the check skipped above) through `got`. This audit must never reach beyond the machine: the
+ * copy of `got` it loads is replaced, before it loads, by one that fails at once, as it would
+ * offline (the runner then uses its bundled English texts).
+ */
+function keepOffline(require: NodeJS.Require): void {
+  const offline = () => Promise.reject(new Error('audit:electron makes no network requests'));
+  const stub = Object.assign(offline, { head: offline, get: offline });
+  for (const from of ['dist/locales/i18n.js', 'dist/finder/checks/GlobalChecks/index.js']) {
+    const file = require.resolve(`@doyensec/electronegativity/${from}`);
+    const gotPath = createRequire(file).resolve('got');
+    require.cache[gotPath] = {
+      id: gotPath,
+      filename: gotPath,
+      loaded: true,
+      exports: { __esModule: true, default: stub },
+    } as unknown as NodeJS.Module;
+  }
+}
+
 /** Copies what ships into a fresh folder so the scan sees the app and nothing else. */
 function stageSources(): string {
   const stage = mkdtempSync(path.join(tmpdir(), 'tray-timer-eneg-'));
@@ -230,6 +251,7 @@ export async function scanDirectory(
   sarifPath: string,
 ): Promise<GateResult['unscanned']> {
   const require = createRequire(import.meta.url);
+  keepOffline(require);
   const run = require('@doyensec/electronegativity') as Runner;
   const electronVersion = (require('electron/package.json') as { version: string }).version;
   mkdirSync(path.dirname(sarifPath), { recursive: true });

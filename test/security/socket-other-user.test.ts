@@ -23,15 +23,16 @@ import { MemorySecretStore } from '../../main/secrets/memory-secret-store';
 
 const PROBE_USER = 'tray-timer-probe';
 
-function findSetpriv(): string | undefined {
+function findTool(name: string): string | undefined {
   for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
-    const candidate = path.join(dir, 'setpriv');
+    const candidate = path.join(dir, name);
     if (existsSync(candidate)) return candidate;
   }
   return undefined;
 }
 
-const setpriv = findSetpriv();
+const setpriv = findTool('setpriv');
+const userExists = () => spawnSync('id', ['-u', PROBE_USER]).status === 0;
 const isRoot = process.getuid?.() === 0;
 const skipReason =
   process.platform === 'win32'
@@ -40,7 +41,9 @@ const skipReason =
       ? 'needs root to act as a second user (run the suite as root, as CI does)'
       : !setpriv
         ? 'needs setpriv (util-linux) to run a process as another user'
-        : undefined;
+        : !userExists() && !findTool('useradd')
+          ? `needs useradd (passwd) to create the throw-away user ${PROBE_USER}`
+          : undefined;
 
 interface Identity {
   uid: number;
@@ -49,8 +52,7 @@ interface Identity {
 
 /** The throw-away user: created once, reused by later runs (system user, no home, no shell). */
 function probeUser(): Identity {
-  const lookup = () => spawnSync('id', ['-u', PROBE_USER], { encoding: 'utf8' });
-  if (lookup().status !== 0) {
+  if (!userExists()) {
     execFileSync(
       'useradd',
       ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', PROBE_USER],
