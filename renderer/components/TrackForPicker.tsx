@@ -30,7 +30,10 @@ const optionKey = (o: Option) => (o.kind === 'me' ? 'me' : `m-${o.member.id}`);
  */
 export function TrackForPicker(props: Props) {
   const { id, actingFor, busy, blocked, error, search, onChoose } = props;
-  const current = actingFor ? actingFor.name : 'Me';
+  // While a choice is on its way to the core, the field already says who was chosen.
+  const [chosen, setChosen] = useState<MemberView | null | undefined>(undefined);
+  const shown = busy && chosen !== undefined ? chosen : actingFor;
+  const current = shown ? shown.name : 'Me';
   // null: not editing, the field shows whose tracker it is.
   const [text, setText] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
@@ -88,6 +91,7 @@ export function TrackForPicker(props: Props) {
     close();
     const member = option.kind === 'me' ? null : option.member;
     if ((member?.id ?? null) === (actingFor?.id ?? null) || blocked) return;
+    setChosen(member);
     onChoose(member);
   };
 
