@@ -226,7 +226,7 @@ describe('secrets never leak: Toggl, TrackingTime and WebWork through the CLI an
     );
   });
 
-  it('starts and stops on each, with status --json in between', async () => {
+  it('starts and stops on each, with status, accounts and team --json in between', async () => {
     const starts = [
       await cli(['start', 'Leak hunt', '--account', 'toggl', '--project', 'Website']),
       await cli(['start', '--account', 'trackingtime', '--project', 'Website', '--task', 'Design']),
@@ -236,6 +236,15 @@ describe('secrets never leak: Toggl, TrackingTime and WebWork through the CLI an
     const running = await status();
     for (const id of ['toggl', 'trackingtime', 'webwork'])
       expect(running.find((a) => a.id === id)?.running, id).toBe(true);
+    // The other --json outputs a bug report might paste.
+    for (const args of [
+      ['accounts', 'list', '--json'],
+      ['team', '--account', 'webwork', '--json'],
+    ]) {
+      const r = await cli(args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(() => JSON.parse(r.stdout) as unknown).not.toThrow();
+    }
     for (const id of ['toggl', 'trackingtime', 'webwork']) {
       const r = await cli(['stop', '--account', id]);
       expect(r.code, r.stderr).toBe(0);
