@@ -369,6 +369,28 @@ describe('popup with a WebWork account (real core, real provider, fake WebWork)'
     expect(teamCalls()).toBe(3);
   });
 
+  it('a 30-member team: the glance shows whom it could read and how many wait for the rate budget, with the next check time', async () => {
+    const w = await world();
+    const { page, fake, acme } = w;
+    for (let i = 1; i <= 28; i++) {
+      const u = fake.addUser({ email: `m${i}@example.com`, firstname: 'Member', lastname: `${i}` });
+      fake.addMember(acme.id, u.id, 'Regular User');
+    }
+    await connectByCommand(w);
+    await page.getByRole('button', { name: 'Team', exact: true }).click();
+    const waiting = page.getByTestId('team-waiting');
+    await waiting.waitFor();
+    const text = (await waiting.textContent()) ?? '';
+    const [, count = '0'] =
+      /^(\d+) members waiting for the rate budget — next check at \d\d:\d\d$/.exec(text) ?? [];
+    expect(text).toMatch(/^\d+ members waiting for the rate budget — next check at \d\d:\d\d$/);
+    // Those read are counted as not tracking; together with the waiting ones: the whole team.
+    const summary = (await page.getByTestId('team-summary').textContent()) ?? '';
+    const [, idle = '0'] = /^(\d+) members? not tracking/.exec(summary) ?? [];
+    expect(Number(idle) + Number(count)).toBe(30);
+    expect(Number(count)).toBeGreaterThan(0);
+  });
+
   it('an expired token: red banner in WebWork’s words; Reconnect takes a new token (e-mail and workspace kept) in place', async () => {
     const w = await world();
     const { p, page, fake, ada, acme } = w;
