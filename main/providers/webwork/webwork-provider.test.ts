@@ -736,13 +736,13 @@ describe('team glance', () => {
     expect(new Set(order.slice(0, 50).map((q) => q.query.user_id)).size).toBe(50);
   });
 
-  it("'refresh' reads up to the user's cap of 45 a minute and completes the rest a minute later", async () => {
+  it(`'refresh' reads up to the user's cap of ${USER_CAP} a minute and completes the rest a minute later`, async () => {
     w = await world();
     bigTeam();
     const p = w.provider();
     const r = await p.glance('refresh');
     const reads = () => w.fake.requestsBy({ path: '/time-tracking/current-data' });
-    // The member list, then 44 trackers: 45 in the minute.
+    // The member list, then trackers up to the user's cap in the minute.
     expect(reads()).toHaveLength(USER_CAP - 1);
     expect(r.unchecked).toBe(50 - (USER_CAP - 1));
     expect(r.nextCheckAt).toBe(T0 + 60_000);
