@@ -267,6 +267,23 @@ describe('WebWork through the core', () => {
       entry: { description: 'Bricks', elapsedKind: 'today' },
     });
     expect(tf.snapshot.tray.tooltip).toContain("Bob Builder's tracker");
+    // "Today" is your own time: Bob's day does not count in it.
+    expect(tf.snapshot.todaySeconds).toBe(0);
+    const nobody = await refused({
+      type: 'members.trackFor',
+      input: { accountId: 'webwork', member: 'nobody@example.com' },
+    });
+    expect(nobody.error).toMatchObject({ kind: 'not-found', field: 'member' });
+    expect(ww(nobody.snapshot).actingFor).toMatchObject({ name: 'Bob Builder' });
+    const local = await refused({
+      type: 'members.search',
+      input: { accountId: 'local', query: '' },
+    });
+    expect(local.error).toEqual({
+      kind: 'unsupported',
+      field: 'member',
+      message: 'Local has no team members to act for (Local accounts track only your own time).',
+    });
 
     const stopped = await run({ type: 'stop', input: { accountId: 'webwork' } });
     expect(stopped.message).toMatch(/Bricks/);

@@ -137,6 +137,17 @@ describe('connect', () => {
     });
   });
 
+  it('a token of someone in no active workspace is told so', async () => {
+    w = await world();
+    w.fake.addMember(w.workspace.id, w.ada.id, 'Owner', 'archived');
+    const err = await failure(connect({ email: 'ada@example.com' }));
+    expect(err.error).toEqual({
+      kind: 'validation',
+      field: 'options.workspace',
+      message: 'This WebWork token belongs to no active workspace.',
+    });
+  });
+
   it('a refused token is a sign-in error that never shows the token', async () => {
     w = await world();
     const wrong = 'ww-pat-wrong-0123456789';

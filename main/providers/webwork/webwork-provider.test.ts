@@ -542,6 +542,15 @@ describe('team', () => {
     expect((await p.searchMembers('')).map((m) => m.name)).toEqual(['Ada Lovelace', 'Bob Builder']);
   });
 
+  it('an archived member is not offered', async () => {
+    w = await world();
+    w.fake.addMember(w.workspace.id, w.bob.id, 'Regular User', 'archived');
+    const p = w.provider();
+    expect((await p.searchMembers('')).map((m) => m.name)).toEqual(['Ada Lovelace']);
+    expect((await failure(p.findMember('bob@example.com'))).error.kind).toBe('not-found');
+    expect(w.fake.requestsBy({ path: '/members' })[0]?.query.status).toBe('active');
+  });
+
   it('a member added since the list was read is found after one re-read', async () => {
     w = await world();
     const p = w.provider();
