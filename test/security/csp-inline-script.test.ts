@@ -15,6 +15,7 @@ import type { LocalServer } from './popup-file-server';
 
 interface Attempted {
   inlineScriptRan: boolean;
+  stringTimerRan: boolean;
   inlineHandlerRan: boolean;
   remoteScriptRan: boolean;
   fetch: string;
@@ -38,6 +39,10 @@ async function attack(other: string): Promise<Attempted> {
   const inline = document.createElement('script');
   inline.textContent = 'window.__inlineScriptRan = true;';
   document.head.append(inline);
+
+  // A string turned into code: blocked without 'unsafe-eval'. (eval/new Function cannot be tried
+  // from here: code Playwright evaluates is exempt from the page's CSP, and so is what it calls.)
+  (setTimeout as (code: string, ms: number) => number)('window.__stringTimerRan = true;', 0);
 
   const holder = document.createElement('div');
   // data:, is allowed by img-src and fails to decode, so onerror fires without any request.
@@ -81,6 +86,7 @@ async function attack(other: string): Promise<Attempted> {
   await new Promise((r) => setTimeout(r, 500));
   return {
     inlineScriptRan: w.__inlineScriptRan === true,
+    stringTimerRan: w.__stringTimerRan === true,
     inlineHandlerRan: w.__inlineHandlerRan === true,
     remoteScriptRan: w.__remoteScriptRan === true,
     fetch: fetchResult,
@@ -114,6 +120,7 @@ describe('the injections themselves (control: a page without a CSP)', () => {
     await context.close();
     expect(result.inlineScriptRan).toBe(true);
     expect(result.inlineHandlerRan).toBe(true);
+    expect(result.stringTimerRan).toBe(true);
     expect(result.fetch).toBe('answered: exfiltrated');
     expect(other.requests).toContain('GET /steal?token=x');
     expect(result.violations).toEqual([]);
@@ -143,6 +150,7 @@ describe.each([
 
       expect(result.inlineScriptRan).toBe(false);
       expect(result.inlineHandlerRan).toBe(false);
+      expect(result.stringTimerRan).toBe(false);
       expect(result.remoteScriptRan).toBe(false);
       expect(result.fetch).toBe('refused: TypeError');
       expect(result.xhr).toMatch(/^refused/);
@@ -152,9 +160,10 @@ describe.each([
       // Each attempt was stopped by the policy, not by chance (an unreachable server, a typo).
       const directives = new Set(result.violations.map((v) => v.split(' ')[0]));
       expect([...directives].sort()).toEqual(
-        ['connect-src', 'img-src', 'script-src-attr', 'script-src-elem'].sort(),
+        ['connect-src', 'img-src', 'script-src', 'script-src-attr', 'script-src-elem'].sort(),
       );
       expect(result.violations).toContain(`connect-src ${other.url}steal?token=x`);
+      expect(result.violations).toContain('script-src eval');
       // The popup itself asked only for its own files.
       expect(files.requests.every((p) => p === '/' || p.startsWith('/assets/'))).toBe(true);
       // Everything the harness saw in the console is the policy at work, nothing else broke.
