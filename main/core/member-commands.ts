@@ -67,7 +67,12 @@ function selfId(team: TeamOps): string | null {
 
 export async function searchMembers(rt: AccountRuntime, query: string): Promise<MemberView[]> {
   const team = requireTeam(rt);
-  return (await team.searchMembers(query)).slice(0, 50).map(memberView);
+  // The picker offers "Me" itself; the signed-in user is not listed again among the members.
+  const self = selfId(team);
+  return (await team.searchMembers(query))
+    .filter((m) => m.id !== self)
+    .slice(0, 50)
+    .map(memberView);
 }
 
 export async function trackFor(rt: AccountRuntime, ref: string | null): Promise<string> {

@@ -319,9 +319,11 @@ describe('popup with a WebWork account (real core, real provider, fake WebWork)'
       .getByRole('list', { name: 'Members tracking now' })
       .getByRole('listitem', { name: 'Bob Builder' });
     await row.waitFor();
-    // The glance reads trackers only (no member's contracts, to stay in the rate budget), so the
-    // provider names the task (WebWork sends its title) but not the project.
-    await expect(row.locator('.team-what').textContent()).resolves.toBe('Kitchen plans — Design');
+    // The project comes from one workspace-wide contracts list (cached), the task from the
+    // tracker's own title.
+    await expect(row.locator('.team-what').textContent()).resolves.toBe(
+      'Kitchen plans — Website / Design',
+    );
     await expect(row.locator('.team-today').textContent()).resolves.toMatch(/^1:3[5-6] today$/);
     await expect
       .poll(() => page.getByTestId('team-summary').textContent())

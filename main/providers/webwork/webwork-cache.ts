@@ -56,6 +56,9 @@ export const cacheFileSchema = z.object({
   people: z.record(z.string(), personSchema),
   members: z.array(keptMemberSchema),
   membersSyncedAt: z.number().nullable(),
+  /** contract id → project id for the whole workspace (managers: the team glance's projects). */
+  contractProjects: z.record(z.string(), z.number().int()).default({}),
+  contractProjectsSyncedAt: z.number().nullable().default(null),
   projects: z.array(z.object({ id: z.number().int(), name: z.string() })),
   projectsSyncedAt: z.number().nullable(),
   tasks: z.record(
@@ -90,6 +93,8 @@ export function emptyCache(workspaceId: number, userId: number): CacheFile {
     people: {},
     members: [],
     membersSyncedAt: null,
+    contractProjects: {},
+    contractProjectsSyncedAt: null,
     projects: [],
     projectsSyncedAt: null,
     tasks: {},

@@ -274,7 +274,7 @@ describe('WebWork through the core', () => {
       input: { accountId: 'webwork', member: 'nobody@example.com' },
     });
     expect(nobody.error).toMatchObject({ kind: 'not-found', field: 'member' });
-    expect(ww(nobody.snapshot).actingFor).toMatchObject({ name: 'Bob Builder' });
+    expect(core && ww(core.snapshot()).actingFor).toMatchObject({ name: 'Bob Builder' });
     const local = await refused({
       type: 'members.search',
       input: { accountId: 'local', query: '' },

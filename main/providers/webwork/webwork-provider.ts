@@ -357,7 +357,27 @@ export class WebWorkProvider implements Provider, TeamOps {
 
   #projectOfContract(p: Person, contractId: number | null): number | null {
     if (contractId === null) return null;
-    return p.contracts.find((c) => c.id === contractId)?.projectId ?? null;
+    return (
+      p.contracts.find((c) => c.id === contractId)?.projectId ??
+      this.#state.contractProjects[String(contractId)] ??
+      null
+    );
+  }
+
+  /** Every active contract of the workspace (managers only): the glance's project names. */
+  async #readWorkspaceContracts(auto: boolean): Promise<void> {
+    const at = this.deps.clock.now();
+    const list = await this.#pages(
+      contractsSchema,
+      '/contracts',
+      { workspace_id: this.settings.workspaceId, status: 'active' },
+      'contracts',
+      auto,
+    );
+    this.#state.contractProjects = Object.fromEntries(
+      list.map((c) => [String(c.id), c.project_id]),
+    );
+    this.#state.contractProjectsSyncedAt = at;
   }
 
   async #pages<S extends z.ZodType<unknown[]>>(
@@ -745,6 +765,22 @@ export class WebWorkProvider implements Provider, TeamOps {
           }
         }),
       );
+    }
+    // Members' trackers name contracts: one workspace-wide list (cached) gives their projects.
+    const unknownContract = members.some((m) => {
+      const r = this.#state.people[String(m.id)]?.running;
+      return (
+        r?.contractId != null && this.#projectOfContract(this.#person(m.id), r.contractId) === null
+      );
+    });
+    const listAge = watch ? LISTS_REFRESH_MS : USER_LISTS_MIN_MS;
+    const mapAt = this.#state.contractProjectsSyncedAt;
+    const mapStale = mapAt === null || this.deps.clock.now() - mapAt >= listAge;
+    if (unknownContract && (mapStale || !this.#askedFor.has('workspace-contracts')) && !stopped) {
+      this.#askedFor.add('workspace-contracts');
+      await this.#listStep(() => this.#readWorkspaceContracts(watch));
+      if (this.#state.projectsSyncedAt === null)
+        await this.#listStep(() => this.#readProjects(watch));
     }
     this.#cache.save(this.#state);
     const after = this.deps.clock.now();
