@@ -2,15 +2,23 @@
  * The end-to-end tests run the real bundle (`node out/cli/tray-timer.js`), as a user does. This
  * builds it when it is missing or older than the sources, once, even when several test files ask
  * at the same time (vitest runs files in parallel processes): a lock directory serialises them.
+ *
+ * A rebuild must not pull the bundle from under a CLI another test file is starting right then
+ * (a source edited mid-run makes a later file rebuild): it is built aside and moved in by rename,
+ * chunks first and the entry last, so a starting CLI finds either the old entry with its old
+ * chunks or the new entry with its new ones, never an empty folder or a half-written file.
  */
 import { spawn, execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = path.join(REPO, 'out', 'cli', 'tray-timer.js');
+const CLI_DIR = path.join(REPO, 'out', 'cli');
+export const CLI = path.join(CLI_DIR, 'tray-timer.js');
+/** Chunks no longer used by the entry are removed once no CLI started before could need them. */
+const STALE_CHUNK_MS = 10 * 60_000;
 const LOCK = path.join(REPO, 'out', '.cli-build.lock');
 
 function newestSource(dir: string): number {
@@ -56,12 +64,35 @@ export async function ensureCliBuilt(): Promise<void> {
   }
   try {
     if (isFresh()) return;
-    await promisify(execFile)('npx', ['vite', 'build', '--config', 'vite.cli.config.ts'], {
-      cwd: REPO,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    await buildAside();
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+async function buildAside(): Promise<void> {
+  const aside = path.join(REPO, 'out', `.cli-build-${process.pid}`);
+  rmSync(aside, { recursive: true, force: true });
+  try {
+    await promisify(execFile)(
+      'npx',
+      ['vite', 'build', '--config', 'vite.cli.config.ts', '--outDir', aside],
+      { cwd: REPO, maxBuffer: 16 * 1024 * 1024 },
+    );
+    mkdirSync(CLI_DIR, { recursive: true });
+    const entry = path.basename(CLI);
+    const built = readdirSync(aside);
+    for (const f of built) if (f !== entry) renameSync(path.join(aside, f), path.join(CLI_DIR, f));
+    renameSync(path.join(aside, entry), CLI);
+    // Old chunks: kept for CLIs started from the old entry, removed once surely unused.
+    const now = Date.now();
+    for (const f of readdirSync(CLI_DIR)) {
+      const full = path.join(CLI_DIR, f);
+      if (!built.includes(f) && now - statSync(full).mtimeMs > STALE_CHUNK_MS)
+        rmSync(full, { force: true });
+    }
+  } finally {
+    rmSync(aside, { recursive: true, force: true });
   }
 }
 
