@@ -681,8 +681,8 @@ describe('team', () => {
 });
 
 describe('team glance', () => {
-  /** 48 more members (50 in all), every third one tracking in the browser. */
-  function bigTeam(): FakeUser[] {
+  /** 48 more members (50 in all), every third one tracking in the browser (on Website when asked). */
+  function bigTeam(onProject = false): FakeUser[] {
     const more: FakeUser[] = [];
     for (let i = 1; i <= 48; i++) {
       const u = w.fake.addUser({
@@ -691,8 +691,15 @@ describe('team glance', () => {
         lastname: String(i).padStart(2, '0'),
       });
       w.fake.addMember(w.workspace.id, u.id, 'Regular User');
+      const contract = onProject
+        ? w.fake.addContract({ userId: u.id, projectId: w.site.id })
+        : null;
       if (i % 3 === 0)
-        w.fake.remoteStart(u.id, w.workspace.id, { description: `Task ${i}`, source: 'browser' });
+        w.fake.remoteStart(u.id, w.workspace.id, {
+          description: `Task ${i}`,
+          source: 'browser',
+          ...(contract ? { contractId: contract.id } : {}),
+        });
       more.push(u);
     }
     return more;
@@ -763,6 +770,46 @@ describe('team glance', () => {
     const readIds = new Set(reads().map((q) => q.query.user_id));
     expect(readIds.size).toBe(50);
   });
+
+  it("members' trackers name their projects, and the glance stays within its caps", async () => {
+    w = await world();
+    bigTeam(true);
+    const p = w.provider();
+    const watched = await p.glance('watch');
+    const tracking = watched.members.filter((m) => m.running !== null);
+    expect(tracking.length).toBeGreaterThan(0);
+    expect(tracking.every((m) => m.running?.projectName === 'Website')).toBe(true);
+    expect(w.fake.maxRequestsInWindow({})).toBeLessThanOrEqual(AUTO_CAP - 4);
+    expect(p.allowAutoRefresh('poll', w.clock.now())).toBe(true);
+
+    await w.clock.advance(60_000);
+    const refreshed = await p.glance('refresh');
+    expect(
+      refreshed.members
+        .filter((m) => m.running !== null)
+        .every((m) => m.running?.projectName === 'Website'),
+    ).toBe(true);
+    expect(w.fake.maxRequestsInWindow({ from: T0 + 60_000 })).toBeLessThanOrEqual(USER_CAP);
+  });
+
+  // BUG (reported in /work/notes/webwork-bugs.md, B5): the glance fills the user's cap with tracker
+  // reads, then reads the workspace contracts and the projects to name them: 32 requests in the
+  // minute for a cap of 30. Remove `.fails` once webwork-provider.ts glance() keeps room for them.
+  it.fails(
+    "a first 'refresh' with members tracking on projects stays within the user's cap",
+    async () => {
+      w = await world();
+      bigTeam(true);
+      const p = w.provider();
+      const g = await p.glance('refresh');
+      expect(
+        g.members
+          .filter((m) => m.running !== null)
+          .every((m) => m.running?.projectName === 'Website'),
+      ).toBe(true);
+      expect(w.fake.maxRequestsInWindow({})).toBeLessThanOrEqual(USER_CAP);
+    },
+  );
 
   it("'refresh' re-reads members read more than 30 s ago, not fresher ones; 'watch' after 2 minutes", async () => {
     w = await world();
