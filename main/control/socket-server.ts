@@ -59,12 +59,16 @@ export class ControlServerError extends Error {
 
 export { isNamedPipePath };
 
-/** `status` answers from the snapshot the core already has: no provider request, ever. */
+/**
+ * `status` answers from the snapshot the core already has: no provider request, ever. A member's
+ * status (`status --member`) is a read of that member's tracker, so it goes to the core.
+ */
 async function answer(
   core: ControlServerOptions['core'],
   command: Command,
 ): Promise<CommandResult> {
-  if (command.type === 'status') return { ok: true, snapshot: core.snapshot() };
+  if (command.type === 'status' && command.input?.member === undefined)
+    return { ok: true, snapshot: core.snapshot() };
   return core.execute(command);
 }
 

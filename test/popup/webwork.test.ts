@@ -404,7 +404,7 @@ describe('popup with a WebWork account (real core, real provider, fake WebWork)'
     const banner = page.locator('.banner.auth');
     await banner.waitFor();
     await expect(banner.textContent()).resolves.toMatch(
-      /the token expired or was revoked — paste a new one/,
+      /token expired or revoked — paste a new one/,
     );
     await banner.getByRole('button', { name: 'Reconnect Studio' }).click();
     await page.getByRole('heading', { name: 'Reconnect Studio' }).waitFor();

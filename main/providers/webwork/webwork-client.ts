@@ -14,7 +14,7 @@ import type { WebWorkBudget } from './webwork-budget';
 
 export const PROJECT_URL = 'https://github.com/tray-timer/tray-timer';
 export const AUTH_MESSAGE =
-  'Sign-in needed: WebWork says the token expired or was revoked — paste a new one (Settings › REST API › Create Token).';
+  'Sign-in needed: WebWork token expired or revoked — paste a new one (WebWork → Settings › REST API › Create Token).';
 export const HTML_MESSAGE = 'WebWork is unreachable (it answered with a web page)';
 export const GARBLED_MESSAGE = 'WebWork is unreachable (its answer was cut off or not data)';
 export const ROLE_MESSAGE = 'WebWork allows this only to workspace owners and executive managers';
