@@ -4,11 +4,14 @@
  * goes over the wire (the start and stop bodies, who they act for, how many requests), for the
  * signed-in user, for a member a manager acts for, and for the team glance.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MESSAGES, type FakeUser } from '../../../test/fakes/webwork-server';
 import { ProviderError, type Member } from '../provider';
 import { AUTO_CAP, USER_CAP } from './webwork-budget';
 import { ROLE_MESSAGE } from './webwork-client';
+import { WebWorkProvider } from './webwork-provider';
 import { allFileText, BOB_TOKEN, T0, TOKEN, wwWorld, type WwWorld } from './webwork-test-setup';
 
 let w: WwWorld;
@@ -490,6 +493,38 @@ describe('projects', () => {
     expect((await p.findMember('p129@example.com')).id).toBe(String(last?.id));
     expect(w.fake.requestsBy({ path: '/members' }).map((q) => q.query.page)).toEqual(['1', '2']);
     expect(await p.searchMembers('')).toHaveLength(132);
+  });
+});
+
+describe('cache', () => {
+  it("a damaged cache is moved aside and said; another account's cache is not used", async () => {
+    w = await world();
+    w.fake.remoteStart(w.ada.id, w.workspace.id, { description: 'Web', source: 'browser' });
+    await w.provider().sync('user');
+    // Bob's account on the same folder (not how the app lays folders out, but the guard holds).
+    const asBob = new WebWorkProvider(
+      {
+        workspaceId: w.workspace.id,
+        workspaceName: 'Acme',
+        userId: w.bob.id,
+        email: 'bob@example.com',
+        name: 'Bob Builder',
+        role: 'Regular User',
+      },
+      w.fake.baseUrl,
+      w.deps,
+      { random: () => 0 },
+    );
+    expect(asBob.restore()).toBeNull();
+    expect(w.provider().restore()?.running).toMatchObject({ description: 'Web' });
+
+    writeFileSync(join(w.cacheDir, 'state.json'), '{"version":1,"people":');
+    expect(w.provider().restore()).toBeNull();
+    expect(w.problems.join('\n')).toMatch(
+      /Tray Timer's WebWork cache was damaged .*will be fetched again\./,
+    );
+    // And the next read works from scratch.
+    expect((await w.provider().sync('user')).running).toMatchObject({ description: 'Web' });
   });
 });
 
