@@ -125,6 +125,21 @@ describe('automatic requests', () => {
     expect(q.nextRefreshIn({ running: false, now: w.clock.now() })).toBe(POLL_MS);
   });
 
+  it('a start-up within one poll interval of the last read uses the cache; a user refresh always goes', async () => {
+    w = await world();
+    await w.provider().sync('user');
+    await w.clock.advance(60_000);
+    const cli = w.provider();
+    expect(cli.restore()?.syncedAt).toBe(T0);
+    expect(cli.allowAutoRefresh('startup', w.clock.now())).toBe(false);
+    expect(cli.allowAutoRefresh('resume', w.clock.now())).toBe(true);
+    expect(cli.allowAutoRefresh('user', w.clock.now())).toBe(true);
+    // The next timed poll is due one interval after the last read, not after the restart.
+    expect(cli.nextRefreshIn({ running: false, now: w.clock.now() })).toBe(POLL_MS - 60_000);
+    await w.clock.advance(POLL_MS);
+    expect(cli.allowAutoRefresh('startup', w.clock.now())).toBe(true);
+  });
+
   it('the request log is shared by two providers on one cache folder (app and CLI)', async () => {
     w = await world();
     const app = w.provider();
