@@ -70,7 +70,8 @@ export function readCurrentData(
 export function isNoTrackerError(err: unknown): boolean {
   return (
     err instanceof WebWorkError &&
-    (err.status === 400 || err.status === 404) &&
+    // 200 too: a `success:false` envelope with a 200 status is a plausible third form.
+    (err.status === 200 || err.status === 400 || err.status === 404) &&
     err.said !== null &&
     NO_TRACKER.test(err.said)
   );

@@ -209,7 +209,7 @@ function describe(status: number, env: Envelope, req: WwCall<z.ZodType>): WebWor
     return fail({
       kind: 'offline',
       message: said
-        ? `${SERVICE} failed: ${said}`
+        ? `${SERVICE} failed: ${said}${/[.!?]$/.test(said) ? '' : '.'}`
         : `${SERVICE} failed (${req.what}, status ${status}).`,
     });
   return fail({

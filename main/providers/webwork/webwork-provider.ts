@@ -231,10 +231,13 @@ export class WebWorkProvider implements Provider, TeamOps {
     const canSpend = () =>
       !auto || this.budget.autoAllowedAt(now, 1, POLL_POLICY.backgroundCap) <= now;
     // A tracker on a contract or project the cache does not know: re-read once, not every poll.
-    const unknown = this.#unknownRef(p);
-    if ((older(p.contractsSyncedAt, listAge) || unknown === 'contract') && canSpend())
+    if ((older(p.contractsSyncedAt, listAge) || this.#unknownRef(p) === 'contract') && canSpend())
       await this.#listStep(() => this.#readContracts(userId, auto));
-    if ((older(this.#state.projectsSyncedAt, listAge) || unknown === 'project') && canSpend())
+    // Asked again: the contracts just read may name a project the cache does not have yet.
+    if (
+      (older(this.#state.projectsSyncedAt, listAge) || this.#unknownRef(p) === 'project') &&
+      canSpend()
+    )
       await this.#listStep(() => this.#readProjects(auto));
     const due = p.contracts
       .map((c) => c.projectId)
@@ -566,6 +569,7 @@ export class WebWorkProvider implements Provider, TeamOps {
       ...(description !== null ? { activity_description: description } : {}),
     };
     let replaced: KeptTracker | null = null;
+    let todayBefore: number | null = null;
     let answer;
     try {
       answer = await this.#postStart(body);
@@ -585,17 +589,33 @@ export class WebWorkProvider implements Provider, TeamOps {
       }
       // WebWork refuses a start while tracking: stop, then start.
       const before = p.running;
-      await this.#postStop(userId);
-      replaced =
-        this.#close(p, this.deps.clock.now()) ??
-        (before ? { ...before, stop: this.deps.clock.now() } : null);
+      try {
+        await this.#postStop(userId);
+      } catch (stopErr) {
+        if (!isNoTrackerError(stopErr)) throw stopErr;
+        // One tracker per person across workspaces: it runs in another workspace, where this
+        // workspace's stop cannot reach. Your own stops with no body (WebWork stops the
+        // caller's tracker wherever it runs); a member's must be stopped there.
+        if (userId !== this.settings.userId)
+          throw new ProviderError({
+            kind: 'conflict',
+            message: `${who.subject} tracking in another WebWork workspace; stop it there first.`,
+          });
+        await this.#postStop(null);
+      }
+      const stoppedAt = this.deps.clock.now();
+      todayBefore = this.#todayOf(p, stoppedAt);
+      replaced = this.#close(p, stoppedAt) ?? (before ? { ...before, stop: stoppedAt } : null);
       answer = await this.#postStart(body);
     }
     const now = this.deps.clock.now();
     const parsedStart = Date.parse(answer.start_time);
     const start = Number.isNaN(parsedStart) ? Math.floor(request.at / 1000) * 1000 : parsedStart;
-    const today = this.#todayOf(p, now);
-    replaced = this.#close(p, now) ?? replaced;
+    // WebWork accepted the start, so nothing ran: a tracker still on record was stopped
+    // elsewhere since it was last seen. It ends then, and Tray Timer does not claim to have
+    // stopped it (nor count time after it was seen).
+    const today = todayBefore ?? (p.running ? p.totalSeconds : this.#todayOf(p, now));
+    if (p.running) this.#close(p, p.checkedAt ?? now);
     p.running = {
       id: `ww-${userId}-${start}`,
       userId,
@@ -630,11 +650,14 @@ export class WebWorkProvider implements Provider, TeamOps {
     return answer.data;
   }
 
-  async #postStop(userId: number): Promise<number | null> {
+  /** Stops `userId`'s tracker in this workspace; null: the caller's own, wherever it runs. */
+  async #postStop(userId: number | null): Promise<number | null> {
     const answer = await this.#client.call({
       method: 'POST',
       path: '/time-tracking/stop',
-      body: { workspace_id: this.settings.workspaceId, user_id: userId },
+      ...(userId !== null
+        ? { body: { workspace_id: this.settings.workspaceId, user_id: userId } }
+        : {}),
       schema: stopDataSchema,
       what: 'stop',
     });
@@ -746,9 +769,10 @@ export class WebWorkProvider implements Provider, TeamOps {
       );
     // Watching leaves TEAM_RESERVE below the timed polls' cap, so your own tracker's poll
     // always fits next to a glance watched every minute.
+    // A refresh keeps 2 for the contracts and projects lists that name members' projects.
     const room = watch
       ? Math.max(0, this.budget.autoRoom(now, POLL_POLICY.backgroundCap) - TEAM_RESERVE)
-      : this.budget.room(now, USER_CAP);
+      : Math.max(0, this.budget.room(now, USER_CAP) - 2);
     const batch = due.slice(0, room);
     const errors = new Map<number, AppError>();
     let stopped = false;
