@@ -155,7 +155,8 @@ describe('failures as values', () => {
     w.fake.fault('status500', tracker, { times: 1 });
     expect((await failure(p.sync('user'))).error).toEqual({
       kind: 'offline',
-      message: `WebWork failed: ${MESSAGES.serverError}`,
+      // A full stop is added: the core appends "Last synced …" (O3 in the bug notes).
+      message: `WebWork failed: ${MESSAGES.serverError}.`,
     });
 
     w.fake.fault('truncatedJson', tracker, { times: 1 });

@@ -414,7 +414,7 @@ describe('WebWork through the core', () => {
       lastSyncedAt: '2026-11-27T09:00:00.000+00:00',
     });
     expect(ww(r.snapshot).error?.message).toMatch(
-      /^WebWork failed: Server Error\.? Last synced 1 min ago\.$/,
+      /^WebWork failed: Server Error\. Last synced 1 min ago\.$/,
     );
     expect(r.snapshot.tray.state).toBe('attention');
 
