@@ -23,7 +23,7 @@ import { setUpSecurity } from './shell/security';
 import { applyTheme } from './shell/theme';
 import { createTray } from './shell/tray';
 import type { TrayHandle } from './shell/tray';
-import { resolveDataDir, controlSocketPath } from './storage/data-dir';
+import { resolveDataDir, controlSocketPath, controlTokenPath } from './storage/data-dir';
 
 const dataDir = resolveDataDir(process.env, process.platform, os.homedir());
 // Before ready: Chromium puts its own files under userData; keep them in a subfolder of ours.
@@ -96,7 +96,11 @@ async function start(): Promise<void> {
   });
   hotkeys = registerHotkeys({ core: opened, popup, run });
   try {
-    control = await startControlServer({ core: opened, socketPath: controlSocketPath(dataDir) });
+    control = await startControlServer({
+      core: opened,
+      socketPath: controlSocketPath(dataDir),
+      tokenFile: controlTokenPath(dataDir),
+    });
   } catch (error) {
     // Another Tray Timer serving this data folder is fatal (two writers); a socket path the OS
     // cannot hold (too long) only costs the CLI its link to the app: say so and keep running.

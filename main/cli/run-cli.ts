@@ -18,7 +18,7 @@ import {
 } from '../../preload/contract';
 import type { Core, CoreOptions } from '../core/core';
 import { sendControlCommand } from '../control/socket-client';
-import { controlSocketPath, resolveDataDir } from '../storage/data-dir';
+import { controlSocketPath, controlTokenPath, resolveDataDir } from '../storage/data-dir';
 import { LazySecretStore, loadDefaultSecretStore } from './lazy-secret-store';
 import type { SecretStoreLoader } from './lazy-secret-store';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, flagForField, parseArgs } from './parse-args';
@@ -289,6 +289,7 @@ export async function runCli(deps: CliDeps): Promise<number> {
   try {
     const answer = await sendControlCommand(controlSocketPath(dataDir, deps.platform), command, {
       timeoutMs: command.type === 'status' ? STATUS_TIMEOUT_MS : ACTION_TIMEOUT_MS,
+      tokenFile: controlTokenPath(dataDir),
     });
     result =
       answer.kind === 'answered' ? answer.result : await runInProcess(command, dataDir, deps);

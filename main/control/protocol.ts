@@ -54,7 +54,12 @@ export const requestIdSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEG
 export const UNKNOWN_REQUEST_ID = 0;
 
 export const controlRequestSchema = z
-  .object({ id: requestIdSchema, command: commandSchema })
+  .object({
+    id: requestIdSchema,
+    command: commandSchema,
+    /** The running app's control token (control-token.ts), proving the client is the user. */
+    token: z.string().max(256).optional(),
+  })
   .strict();
 export type ControlRequest = z.infer<typeof controlRequestSchema>;
 

@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import type { Command, CommandResult } from '../../preload/contract';
+import { readControlToken } from './control-token';
 import {
   encodeLine,
   isNamedPipePath,
@@ -19,6 +20,8 @@ export type ControlAnswer = { kind: 'answered'; result: CommandResult } | { kind
 export interface SendOptions {
   /** How long to wait for the whole exchange (connect + answer). */
   timeoutMs: number;
+  /** The app's control token file (control-token.ts); its token goes with the request. */
+  tokenFile?: string;
 }
 
 /** The app is running but the exchange failed; the message is for the user. */
@@ -68,7 +71,8 @@ export function sendControlCommand(
 
     socket.once('connect', () => {
       connected = true;
-      socket.write(encodeLine({ id: REQUEST_ID, command }));
+      const token = options.tokenFile ? readControlToken(options.tokenFile) : null;
+      socket.write(encodeLine({ id: REQUEST_ID, command, ...(token ? { token } : {}) }));
     });
 
     socket.on('data', (chunk: Buffer) => {

@@ -7,18 +7,18 @@
  * - Unix: the socket's directory is 0700 and the socket itself 0600, so only the user (and root)
  *   can connect. The directory is the real barrier (connect(2) needs search permission on every
  *   directory of the path); the socket mode is defence in depth.
- * - Windows: Node creates named pipes with the default security descriptor, which lets other
- *   local users' processes open the pipe in some configurations (the default DACL grants
- *   Everyone/anonymous read). Restricting it to the current user needs a custom
- *   SECURITY_ATTRIBUTES on CreateNamedPipe, which Node's `net` does not expose. GAP: on Windows
- *   the pipe is guarded only by its unguessable-ish name (a hash of the data folder). A native
- *   helper or an authentication token file readable only by the user would close the gap.
+ * - Windows: Node creates named pipes with the default security descriptor (the default DACL
+ *   grants Everyone/anonymous read), and `net` cannot pass a SECURITY_ATTRIBUTES that restricts
+ *   the pipe to the current user. So the app also writes a control token to the user's data
+ *   folder (control-token.ts) and refuses every request that does not carry it: only a process
+ *   that can read the user's files can drive the app. On Unix the token is a second lock.
  */
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Command, CommandResult } from '../../preload/contract';
 import type { Core } from '../core/core';
+import { createControlToken, removeControlToken, tokenMatches } from './control-token';
 import {
   encodeLine,
   errorResult,
@@ -32,6 +32,12 @@ import {
   validationError,
 } from './protocol';
 
+const TOKEN_REFUSED = {
+  kind: 'auth' as const,
+  message:
+    'Tray Timer refused the command: it did not carry the control token from your data folder (run tray-timer as the user who runs the app, with the same TRAY_TIMER_HOME).',
+};
+
 /** How long a connection may stay silent. Long enough for a paused debugger, short for a leak. */
 export const IDLE_TIMEOUT_MS = 60_000;
 
@@ -44,6 +50,11 @@ export interface ControlServer {
 export interface ControlServerOptions {
   core: Pick<Core, 'execute' | 'snapshot'>;
   socketPath: string;
+  /**
+   * Where to write the control token; every request must then carry it. The app always gives
+   * one (main/index.ts); tests of the transport alone may leave it out.
+   */
+  tokenFile?: string;
 }
 
 /** Thrown when the socket cannot be served; the message is for the user. */
@@ -189,6 +200,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const { core, socketPath } = options;
   const pipe = isNamedPipePath(socketPath);
   const sockets = new Set<net.Socket>();
+  // Written before listening, so no client can ever find the socket without its token.
+  const token = options.tokenFile ? createControlToken(options.tokenFile) : null;
 
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -215,6 +228,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
           .then(async () => {
             const parsed = parseRequestLine(line);
             if (!parsed.ok) return reply(parsed.id, errorResult(parsed.error));
+            if (token !== null && !tokenMatches(token, parsed.request.token)) {
+              closing = true;
+              reply(parsed.request.id, errorResult(TOKEN_REFUSED));
+              socket.end();
+              return;
+            }
             const result = await answer(core, parsed.request.command).catch(internalError);
             reply(parsed.request.id, result);
           })
@@ -282,6 +301,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
       }).then(async () => {
         // net.Server removes its Unix socket file on close; make sure, without failing if gone.
         if (!pipe) await fs.rm(socketPath, { force: true }).catch(() => undefined);
+        if (options.tokenFile) removeControlToken(options.tokenFile);
       });
       return closed;
     },

@@ -38,3 +38,8 @@ export function controlSocketPath(
   }
   return join(dataDir, 'control.sock');
 }
+
+/** The control token the running app writes and the CLI reads (see main/control/control-token.ts). */
+export function controlTokenPath(dataDir: string): string {
+  return join(dataDir, 'control.token');
+}

@@ -17,6 +17,7 @@ import { MAX_REQUEST_BYTES, maxUnixSocketPathBytes } from '../../main/control/pr
 import { startControlServer } from '../../main/control/socket-server';
 import type { ControlServer } from '../../main/control/socket-server';
 import { ControlClientError, sendControlCommand } from '../../main/control/socket-client';
+import { readControlToken } from '../../main/control/control-token';
 import { MemorySecretStore } from '../../main/secrets/memory-secret-store';
 
 let tmp: string;
@@ -316,5 +317,69 @@ describe('control client', () => {
     } finally {
       silent.close();
     }
+  });
+});
+
+describe('the control token (what keeps a Windows pipe to its user; a second lock on Unix)', () => {
+  async function serveWithToken(): Promise<{ server: ControlServer; tokenFile: string }> {
+    const tokenFile = path.join(dataDir, 'control.token');
+    const server = await startControlServer({ core, socketPath, tokenFile });
+    servers.push(server);
+    return { server, tokenFile };
+  }
+
+  it('is written 0600 before the socket answers, fresh at each start, and removed on close', async () => {
+    const { server, tokenFile } = await serveWithToken();
+    const first = readControlToken(tokenFile);
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    await server.close();
+    expect(readControlToken(tokenFile)).toBeNull();
+    await serveWithToken();
+    expect(readControlToken(tokenFile)).not.toBe(first);
+  });
+
+  it('a request without the token, or with a wrong one, is refused and the connection closed', async () => {
+    const { tokenFile } = await serveWithToken();
+    const token = readControlToken(tokenFile) ?? '';
+    const wrong = `${token.slice(0, -1)}${token.endsWith('0') ? '1' : '0'}`;
+    for (const extra of [{}, { token: wrong }, { token: '' }]) {
+      const r = await rawExchange(
+        `${JSON.stringify({ id: 7, command: { type: 'start', input: { description: 'x' } }, ...extra })}\n`,
+        1,
+      );
+      expect(r.lines).toEqual([
+        {
+          id: 7,
+          result: {
+            ok: false,
+            error: { kind: 'auth', message: expect.stringMatching(/control token/) as string },
+          },
+        },
+      ]);
+    }
+    // Nothing was started by any of them.
+    expect(core.snapshot().accounts.some((a) => a.running)).toBe(false);
+  });
+
+  it('the CLI side reads the token file and is answered', async () => {
+    const { tokenFile } = await serveWithToken();
+    const answer = await sendControlCommand(
+      socketPath,
+      { type: 'start', input: { description: 'With token' } },
+      { timeoutMs: 5_000, tokenFile },
+    );
+    expect(answer).toMatchObject({ kind: 'answered', result: { ok: true } });
+    expect(core.snapshot().accounts.find((a) => a.running)?.entry?.description).toBe('With token');
+    // Without the file (another user cannot read it) the same request is refused.
+    const refused = await sendControlCommand(
+      socketPath,
+      { type: 'stop', input: {} },
+      { timeoutMs: 5_000, tokenFile: path.join(tmp, 'nope.token') },
+    );
+    expect(refused).toMatchObject({
+      kind: 'answered',
+      result: { ok: false, error: { kind: 'auth' } },
+    });
   });
 });

@@ -83,12 +83,21 @@ describe('main/index.ts', () => {
     expect([...ipcMain.handlers.keys()]).toEqual(['tray-timer:command']);
     expect(globalShortcut.registered.size).toBe(2);
 
-    // The socket answers with the same core the tray shows.
+    // The socket answers with the same core the tray shows — to a client holding the control
+    // token the app wrote to the data folder, and only to such a client.
     const { sendControlCommand } = await import('../../main/control/socket-client');
+    const refused = await sendControlCommand(
+      path.join(dataDir, 'control.sock'),
+      { type: 'start', input: { description: 'No token' } },
+      { timeoutMs: 5_000 },
+    );
+    expect(refused.kind === 'answered' && !refused.result.ok && refused.result.error.kind).toBe(
+      'auth',
+    );
     const answer = await sendControlCommand(
       path.join(dataDir, 'control.sock'),
       { type: 'start', input: { description: 'From the CLI' } },
-      { timeoutMs: 5_000 },
+      { timeoutMs: 5_000, tokenFile: path.join(dataDir, 'control.token') },
     );
     expect(answer.kind === 'answered' && answer.result.ok).toBe(true);
     await vi.waitFor(() => expect(fake.tray.tooltip).toMatch(/^▶ 0:00 From the CLI/));
