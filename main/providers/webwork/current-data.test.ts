@@ -87,6 +87,9 @@ describe('readCurrentData', () => {
 
   it('reads the refusals by what WebWork said, not by the status alone', () => {
     expect(isNoTrackerError(refusal(404, MESSAGES.noActiveTracker))).toBe(true);
+    // A third plausible form: HTTP 200 with success:false (O4 in the bug notes).
+    expect(isNoTrackerError(refusal(200, MESSAGES.noActiveTracker))).toBe(true);
+    expect(isNoTrackerError(refusal(200, 'Something else went wrong'))).toBe(false);
     expect(isNoTrackerError(refusal(400, MESSAGES.notTracking))).toBe(true);
     expect(isNoTrackerError(refusal(404, MESSAGES.notAMember))).toBe(false);
     expect(isNoTrackerError(refusal(404, null))).toBe(false);
@@ -168,6 +171,24 @@ describe('over HTTP', () => {
       expect(w.problems).toEqual([]);
     });
   }
+
+  it("a 200 with success:false saying no active tracker is 'not running', not an error", async () => {
+    w = await world();
+    w.fake.remoteStart(w.ada.id, w.workspace.id, { description: 'Web', source: 'browser' });
+    const p = w.provider();
+    expect((await p.sync('user')).running).toMatchObject({ description: 'Web' });
+    // The tracker's 200 answer, its body replaced by a refusal.
+    w.fake.fault('wrongShape', '/time-tracking/current-data', {
+      times: 1,
+      body: { success: false, message: MESSAGES.noActiveTracker, error: null, meta: {} },
+    });
+    expect((await p.sync('user')).running).toBeNull();
+    expect(w.fake.requestsBy({ path: '/time-tracking/current-data' }).at(-1)).toMatchObject({
+      status: 200,
+      notes: ['wrongShape'],
+    });
+    expect(w.problems).toEqual([]);
+  });
 
   it("'empty-200' form: the day's total is still told when nothing runs", async () => {
     w = await world({ fake: { idleForm: 'empty-200' } });
