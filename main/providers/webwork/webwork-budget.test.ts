@@ -110,6 +110,43 @@ describe('automatic requests', () => {
     expect(quiet.length).toBe(10);
   });
 
+  it('a manager watching a 50-member glance for half an hour: own polls keep their rhythm, under the cap', async () => {
+    w = await world();
+    for (let i = 1; i <= 48; i++) {
+      const u = w.fake.addUser({ email: `m${i}@example.com`, firstname: 'M', lastname: String(i) });
+      w.fake.addMember(w.workspace.id, u.id, 'Regular User');
+      if (i % 4 === 0)
+        w.fake.remoteStart(u.id, w.workspace.id, { description: `T${i}`, source: 'browser' });
+    }
+    w.fake.remoteStart(w.ada.id, w.workspace.id, { description: 'Mine', source: 'browser' });
+    const p = ramProvider();
+    const end = T0 + 30 * 60_000;
+    let nextPoll = w.clock.now();
+    let nextGlance = w.clock.now();
+    let last = { unchecked: 50 };
+    while (w.clock.now() < end) {
+      const now = w.clock.now();
+      if (now >= nextPoll && p.allowAutoRefresh('poll', now)) await p.sync('poll');
+      nextPoll = w.clock.now() + (p.nextRefreshIn({ running: true, now: w.clock.now() }) ?? 0);
+      // The popup's team view asks every 60 s while it is shown.
+      if (now >= nextGlance) {
+        last = await p.glance('watch');
+        nextGlance = now + 60_000;
+      }
+      await w.clock.advance(10_000);
+    }
+    expect(w.fake.maxRequestsInWindow({})).toBeLessThanOrEqual(AUTO_CAP);
+    expect(last.unchecked).toBe(0);
+    // My own tracker was read at least every 2 minutes and 10 s (the loop's step).
+    const mine = w.fake
+      .requestsBy({ path: '/time-tracking/current-data' })
+      .filter((q) => q.query.user_id === String(w.ada.id))
+      .map((q) => q.at);
+    const gaps = mine.slice(1).map((at, i) => at - (mine[i] ?? at));
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(POLL_MS + 10_000);
+    expect(w.fake.requests.every((q) => q.status !== 429)).toBe(true);
+  });
+
   it('a quiet hour of polling: one tracker read every 2 minutes plus the lists twice', async () => {
     w = await world();
     const p = ramProvider();
