@@ -31,6 +31,7 @@ import { VirtualClock } from '../test/support/virtual-clock';
 import { runTogglWorkday, togglTable } from './toggl-workday';
 import { runTrackingTimeWorkday, trackingTimeTable } from './trackingtime-workday';
 import { runWebWorkWorkday, webworkDayTable, webworkGlanceTable } from './webwork-workday';
+import type { Verdict } from './workday-kit';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(REPO, 'out', 'cli', 'tray-timer.js');
@@ -242,6 +243,37 @@ function statusRows(how: string, t: { medianMs: number; p90Ms: number }): string
   });
 }
 
+/** A workday's `log` option: its timeline printed when the variable is 1. */
+function logWhen(variable: string): { log?: (line: string) => void } {
+  return process.env[variable] === '1' ? { log: (line: string) => console.log(line) } : {};
+}
+
+/** Wall time of a workday, in tenths of a second. */
+const secondsSince = (t0: number) => Math.round((performance.now() - t0) / 100) / 10;
+
+const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+
+/** Tray Timer against each target, on the seeded day next to all days pooled. */
+function verdictTable(report: {
+  moreSeeds: readonly number[];
+  verdicts: { thisDay: readonly Verdict[]; allDays: readonly Verdict[] };
+}): string[][] {
+  return [
+    ['measure', 'target', 'this day', '', `all ${1 + report.moreSeeds.length} days`, ''],
+    ...report.verdicts.thisDay.map((v, i) => {
+      const all = report.verdicts.allDays[i];
+      return [
+        v.measure.replace(/ \(\d+ changes\)$/, ''),
+        v.target,
+        v.value,
+        mark(v.ok),
+        all?.value ?? '',
+        all ? mark(all.ok) : '',
+      ];
+    }),
+  ];
+}
+
 async function main(): Promise<void> {
   const wakeUps = await measureWakeUps();
   const renderer = measureRenderer();
@@ -291,67 +323,32 @@ async function main(): Promise<void> {
   printTable(rows);
 
   const t0 = performance.now();
-  const toggl = await runTogglWorkday({
-    ...(process.env.TOGGL_BENCH_LOG === '1' ? { log: (line: string) => console.log(line) } : {}),
-  });
+  const toggl = await runTogglWorkday(logWhen('TOGGL_BENCH_LOG'));
   console.log(
     `\nToggl workday (${toggl.day.start}–${toggl.day.end}, locked ${toggl.day.locked}, asleep ${toggl.day.asleep}; ` +
       `${toggl.script.popupOpens} popup openings, ${toggl.script.starts} starts + ${toggl.script.continues} continues, ` +
       `${toggl.script.stops} stops, ${toggl.script.remoteChanges} remote changes; Free plan quotas 30/h; ` +
-      `${Math.round((performance.now() - t0) / 100) / 10} s)\n`,
+      `${secondsSince(t0)} s)\n`,
   );
   printTable(togglTable(toggl));
   console.log('\nTray Timer against the issue 3 targets:');
-  const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
-  printTable([
-    ['measure', 'target', 'this day', '', `all ${1 + toggl.moreSeeds.length} days`, ''],
-    ...toggl.verdicts.thisDay.map((v, i) => {
-      const all = toggl.verdicts.allDays[i];
-      return [
-        v.measure.replace(/ \(\d+ changes\)$/, ''),
-        v.target,
-        v.value,
-        mark(v.ok),
-        all?.value ?? '',
-        all ? mark(all.ok) : '',
-      ];
-    }),
-  ]);
+  printTable(verdictTable(toggl));
 
   const t1 = performance.now();
-  const trackingtime = await runTrackingTimeWorkday({
-    ...(process.env.TRACKINGTIME_BENCH_LOG === '1'
-      ? { log: (line: string) => console.log(line) }
-      : {}),
-  });
+  const trackingtime = await runTrackingTimeWorkday(logWhen('TRACKINGTIME_BENCH_LOG'));
   console.log(
     `\nTrackingTime workday (the same day; budget: at most ${trackingtime.targets.automaticRequestsPerHour} automatic requests per hour; ` +
-      `${Math.round((performance.now() - t1) / 100) / 10} s)\n`,
+      `${secondsSince(t1)} s)\n`,
   );
   printTable(trackingTimeTable(trackingtime));
   console.log('\nTray Timer against the issue 4 targets:');
-  printTable([
-    ['measure', 'target', 'this day', '', `all ${1 + trackingtime.moreSeeds.length} days`, ''],
-    ...trackingtime.verdicts.thisDay.map((v, i) => {
-      const all = trackingtime.verdicts.allDays[i];
-      return [
-        v.measure.replace(/ \(\d+ changes\)$/, ''),
-        v.target,
-        v.value,
-        mark(v.ok),
-        all?.value ?? '',
-        all ? mark(all.ok) : '',
-      ];
-    }),
-  ]);
+  printTable(verdictTable(trackingtime));
 
   const t2 = performance.now();
-  const webwork = await runWebWorkWorkday({
-    ...(process.env.WEBWORK_BENCH_LOG === '1' ? { log: (line: string) => console.log(line) } : {}),
-  });
+  const webwork = await runWebWorkWorkday(logWhen('WEBWORK_BENCH_LOG'));
   console.log(
     `\nWebWork workday (the same day for a member; WebWork allows ${webwork.targets.serviceLimitPerMinute} requests a minute per user, ` +
-      `budget: at most ${webwork.targets.maxPerMinute} in any 60 s; ${Math.round((performance.now() - t2) / 100) / 10} s with the team glance)\n`,
+      `budget: at most ${webwork.targets.maxPerMinute} in any 60 s; ${secondsSince(t2)} s with the team glance)\n`,
   );
   printTable(webworkDayTable(webwork));
   console.log(
@@ -362,18 +359,7 @@ async function main(): Promise<void> {
   printTable(webworkGlanceTable(webwork));
   console.log('\nTray Timer against the issue 5 targets:');
   printTable([
-    ['measure', 'target', 'this day', '', `all ${1 + webwork.moreSeeds.length} days`, ''],
-    ...webwork.verdicts.thisDay.map((v, i) => {
-      const all = webwork.verdicts.allDays[i];
-      return [
-        v.measure.replace(/ \(\d+ changes\)$/, ''),
-        v.target,
-        v.value,
-        mark(v.ok),
-        all?.value ?? '',
-        all ? mark(all.ok) : '',
-      ];
-    }),
+    ...verdictTable(webwork),
     // One manager's hour: a single run, so no pooled column.
     ...webwork.verdicts.glance.map((v) => [v.measure, v.target, v.value, mark(v.ok), '', '']),
   ]);

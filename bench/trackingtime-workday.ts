@@ -15,50 +15,43 @@
  * popup openings on stale data refreshed within 2 s, requests per user action, and requests while
  * locked or asleep.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Snapshot } from '../preload/contract';
-import type { Core } from '../main/core/core';
-import { openCore } from '../main/core/open-core';
-import { MemorySecretStore } from '../main/secrets/memory-secret-store';
 import { maxInAnyWindow } from '../test/fakes/http-fake-kit';
 import {
   startFakeTrackingTime,
   type FakeTrackingTime,
   type LoggedRequest,
 } from '../test/fakes/trackingtime-server';
-import { VirtualClock } from '../test/support/virtual-clock';
+import { eveningBeforeClock, runCoreDay, withAppAtNine } from './core-day';
+import { runNaiveDay } from './naive-day';
 import {
+  automaticVsActions,
   COMMON_ROWS,
   commonVerdicts,
-  DAY_END,
   DAY_START,
-  HOUR,
-  immediate,
-  LOCK,
-  measureStaleness,
+  DAY_TARGETS,
+  dayRequests,
+  dayResult,
   MORE_SEEDS,
-  POPUP_SHOWN_MS,
   PROJECTS,
-  realSleep,
+  pooledAutomaticVsActions,
+  pooledCommon,
+  poolOf,
+  requestsWhileAway,
   SEC,
   SEED,
-  SLEEP,
-  stalenessOf,
-  trackedFetch,
+  timeline,
+  times,
   workdayScript,
   workdayTable,
 } from './workday-kit';
 import type {
+  AutomaticVsActions,
+  CommonDayResult,
   EntryShape,
-  Observation,
   RemoteChange,
   ScriptEvent,
-  Staleness,
   TableRow,
   Verdict,
-  View,
 } from './workday-kit';
 
 const APP_PASSWORD = 'bench-trackingtime-app-password-0123';
@@ -67,11 +60,7 @@ const NAIVE_INTERVAL_MS = 30 * SEC;
 /** Issue 4's budget, and the same user-facing targets as the Toggl day. */
 export const TRACKINGTIME_TARGETS = {
   automaticRequestsPerHour: 60,
-  p95StalenessSec: 240,
-  popupRefreshWithinSec: 2,
-  popupStaleAfterSec: 30,
-  requestsPerAction: 1,
-  requestsWhileAway: 0,
+  ...DAY_TARGETS,
 } as const;
 
 /** Every task the day names, by project: the user's trackables. */
@@ -81,17 +70,9 @@ const TASKS: Record<(typeof PROJECTS)[number], string[]> = {
   Platform: ['Code review', 'Docs', 'Standup notes'],
 };
 
-export interface TrackingTimeDayResult {
-  client: string;
-  requests: { total: number; automatic: number; actions: number };
-  maxPerHour: { all: number; automatic: number };
-  maxPerSecond: number;
+export interface TrackingTimeDayResult extends CommonDayResult, AutomaticVsActions {
   /** Envelope errors (response.status other than 200) among all answers. */
   envelopeErrors: number;
-  staleness: Staleness;
-  popup: { opens: number; staleOpens: number; refreshedWithin2s: number };
-  actions: { count: number; failed: number; minRequests: number; maxRequests: number };
-  whileAway: { locked: number; asleep: number };
 }
 
 interface Seeded {
@@ -154,204 +135,57 @@ function applyRemote(seeded: Seeded, change: RemoteChange): void {
   }
 }
 
-function trackingView(snapshot: Snapshot): View {
-  const account = snapshot.accounts.find((a) => a.provider === 'trackingtime');
-  const entry = account?.running ? account.entry : null;
-  return {
-    running: entry !== null && entry !== undefined,
-    description: entry?.description ?? null,
-    projectName: entry?.projectName ?? null,
-  };
-}
-
-function lastSynced(snapshot: Snapshot): number | null {
-  const account = snapshot.accounts.find((a) => a.provider === 'trackingtime');
-  return account?.lastSyncedAt ? Date.parse(account.lastSyncedAt) : null;
-}
-
 function requestMeasures(
   log: readonly LoggedRequest[],
   isAction: (r: LoggedRequest) => boolean,
-): Pick<
-  TrackingTimeDayResult,
-  'requests' | 'maxPerHour' | 'maxPerSecond' | 'envelopeErrors' | 'whileAway'
-> {
-  const day = log.filter((r) => r.at >= DAY_START && r.at <= DAY_END);
-  const automatic = day.filter((r) => !isAction(r));
-  const inside = (w: { from: number; to: number }) =>
-    day.filter((r) => r.at >= w.from && r.at < w.to).length;
+): Omit<TrackingTimeDayResult, 'client' | 'staleness' | 'popup' | 'actions'> {
+  const day = dayRequests(log);
   return {
-    requests: {
-      total: day.length,
-      automatic: automatic.length,
-      actions: day.length - automatic.length,
-    },
-    maxPerHour: {
-      all: maxInAnyWindow(
-        day.map((r) => r.at),
-        HOUR,
-      ),
-      automatic: maxInAnyWindow(
-        automatic.map((r) => r.at),
-        HOUR,
-      ),
-    },
-    maxPerSecond: maxInAnyWindow(
-      day.map((r) => r.at),
-      SEC,
-    ),
+    ...automaticVsActions(day, isAction),
+    maxPerSecond: maxInAnyWindow(times(day), SEC),
     envelopeErrors: day.filter((r) => r.envelopeStatus !== null && r.envelopeStatus !== 200).length,
-    whileAway: { locked: inside(LOCK), asleep: inside(SLEEP) },
+    whileAway: requestsWhileAway(day),
   };
-}
-
-/** The day's requests and events, one line each (`TRACKINGTIME_BENCH_LOG=1 npm run bench`). */
-function timeline(script: readonly ScriptEvent[], log: readonly LoggedRequest[]): string[] {
-  const hms = (t: number) => new Date(t).toTimeString().slice(0, 8);
-  const lines = [
-    ...script.map((e) => ({
-      t: e.t,
-      text: `  ${e.kind}${e.kind === 'remote' ? `: ${e.label}` : e.kind === 'power' ? `: ${e.event}` : ''}`,
-    })),
-    ...log
-      .filter((r) => r.at >= DAY_START)
-      .map((r) => ({
-        t: r.at,
-        text: `    ${r.method} ${r.path} → ${r.status}/${r.envelopeStatus ?? '-'}`,
-      })),
-  ];
-  return lines.sort((a, b) => a.t - b.t).map((l) => `${hms(l.t)}${l.text}`);
 }
 
 export async function runTrackingTimeDay(
   script: readonly ScriptEvent[],
   options: { log?: (line: string) => void } = {},
 ): Promise<TrackingTimeDayResult> {
-  // The account was connected the evening before; the app starts with the machine at 09:00.
-  const clock = new VirtualClock(DAY_START - 14 * 3600 * SEC);
+  const clock = eveningBeforeClock();
   const seeded = await seededFake(() => clock.now());
   const { fake } = seeded;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-trackingtime-'));
-  const secrets = new MemorySecretStore();
-  const net = trackedFetch();
-  const settle = async () => {
-    for (let quiet = 0; quiet < 4;) {
-      await immediate();
-      if (net.inflight() > 0) {
-        quiet = 0;
-        await realSleep(1);
-      } else quiet += 1;
-    }
-  };
-  // Indexes in the fake's log of the requests a start/stop/continue sent.
-  const actionRequests = new Set<LoggedRequest>();
-  let core: Core | null = null;
+  const account = {
+    provider: 'trackingtime',
+    secret: APP_PASSWORD,
+    baseUrl: fake.baseUrl,
+    options: {},
+  } as const;
   try {
-    const setup = await openCore({ dataDir, secrets, clock, mode: 'app', fetch: net.fetch });
-    const added = await setup.execute({
-      type: 'accounts.add',
-      input: { provider: 'trackingtime', secret: APP_PASSWORD, baseUrl: fake.baseUrl, options: {} },
-    });
-    if (!added.ok) throw new Error(`could not connect TrackingTime: ${added.error.message}`);
-    await settle();
-    await setup.close();
-    await clock.advance(DAY_START - clock.now());
-
-    core = await openCore({ dataDir, secrets, clock, mode: 'app', fetch: net.fetch });
-    const live = core;
-    const accountId = 'trackingtime';
-    const observed: Observation[] = [{ t: clock.now(), view: trackingView(live.snapshot()) }];
-    live.subscribe((s) => observed.push({ t: clock.now(), view: trackingView(s) }));
-    await settle();
-
-    const advanceTo = async (t: number) => {
-      while (clock.now() < t) {
-        await clock.advance(Math.min(SEC, t - clock.now()));
-        await settle();
-      }
-    };
-
-    const popup = { opens: 0, staleOpens: 0, refreshedWithin2s: 0 };
-    const perAction: number[] = [];
-    let failed = 0;
-    const act = async (command: Parameters<Core['execute']>[0], expect?: EntryShape) => {
-      const before = fake.requests.length;
-      const result = await live.execute(command);
-      await settle();
-      const sent = fake.requests.slice(before);
-      for (const r of sent) actionRequests.add(r);
-      perAction.push(sent.length);
-      // Success that shows something else is a failure the user sees.
-      const view = trackingView(live.snapshot());
-      const wrong = expect
-        ? view.description !== expect.description || view.projectName !== expect.project
-        : view.running;
-      if (!result.ok || wrong) failed += 1;
-    };
-
-    for (const e of script) {
-      await advanceTo(e.t);
-      switch (e.kind) {
-        case 'start':
-          await act(
-            {
-              type: 'start',
-              input: { accountId, description: e.entry.description, project: e.entry.project },
-            },
-            e.entry,
-          );
-          break;
-        case 'continue':
-          await act({ type: 'continue', input: { accountId } }, e.entry);
-          break;
-        case 'stop':
-          await act({ type: 'stop', input: { accountId } });
-          break;
-        case 'remote':
-          applyRemote(seeded, e.change);
-          break;
-        case 'power':
-          live.power(e.event);
-          await settle();
-          break;
-        case 'popup': {
-          popup.opens += 1;
-          const synced = lastSynced(live.snapshot());
-          const stale =
-            synced === null || e.t - synced > TRACKINGTIME_TARGETS.popupStaleAfterSec * SEC;
-          live.setPopupVisible(true);
-          await settle();
-          await advanceTo(e.t + TRACKINGTIME_TARGETS.popupRefreshWithinSec * SEC);
-          if (stale) {
-            popup.staleOpens += 1;
-            const after = lastSynced(live.snapshot());
-            if (after !== null && after >= e.t) popup.refreshedWithin2s += 1;
-          }
-          await advanceTo(e.t + POPUP_SHOWN_MS);
-          live.setPopupVisible(false);
-          await settle();
-          break;
-        }
-      }
-    }
-    await advanceTo(DAY_END);
-    if (options.log) for (const line of timeline(script, fake.requests)) options.log(line);
-    return {
-      client: 'Tray Timer',
-      ...requestMeasures(fake.requests, (r) => actionRequests.has(r)),
-      staleness: measureStaleness(script, observed),
-      popup,
-      actions: {
-        count: perAction.length,
-        failed,
-        minRequests: Math.min(...perAction),
-        maxRequests: Math.max(...perAction),
+    return await withAppAtNine(
+      { clock, account, dataDirPrefix: 'tt-bench-trackingtime-' },
+      async (app) => {
+        const run = await runCoreDay(app, {
+          script,
+          provider: 'trackingtime',
+          fake,
+          applyRemote: (change) => applyRemote(seeded, change),
+          targets: TRACKINGTIME_TARGETS,
+          shows: (v, entry) =>
+            v.description === entry.description && v.projectName === entry.project,
+        });
+        if (options.log)
+          for (const line of timeline(
+            script,
+            fake.requests,
+            (r) => `${r.status}/${r.envelopeStatus ?? '-'}`,
+          ))
+            options.log(line);
+        return dayResult('Tray Timer', requestMeasures(fake.requests, run.isAction), script, run);
       },
-    };
+    );
   } finally {
-    await core?.close();
     await fake.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -365,12 +199,12 @@ interface WireTask {
   users?: { id: number; event?: { start?: string; end?: string | null } | null }[];
 }
 
-export async function runNaiveDay(
+export async function runNaivePollerDay(
   script: readonly ScriptEvent[],
   intervalMs = NAIVE_INTERVAL_MS,
 ): Promise<TrackingTimeDayResult> {
-  let now = DAY_START;
-  const seeded = await seededFake(() => now);
+  const clock = { now: DAY_START };
+  const seeded = await seededFake(() => clock.now);
   const { fake, userId, accountId } = seeded;
   const auth = `Basic ${Buffer.from(`API_TOKEN:${APP_PASSWORD}`).toString('base64')}`;
   const local = (t: number) => {
@@ -380,18 +214,6 @@ export async function runNaiveDay(
   };
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   let running: { taskId: number; name: string; project: string | null } | null = null;
-  let lastOk: number | null = null;
-  const okPolls: number[] = [];
-  const observed: Observation[] = [];
-  const show = () =>
-    observed.push({
-      t: now,
-      view: {
-        running: running !== null,
-        description: running?.name ?? null,
-        projectName: running?.project ?? null,
-      },
-    });
   const call = async (p: string, params: Record<string, string> = {}) => {
     const qs = new URLSearchParams(params).toString();
     const res = await fetch(`${fake.baseUrl}/${accountId}${p}${qs ? `?${qs}` : ''}`, {
@@ -403,115 +225,61 @@ export async function runNaiveDay(
     } | null;
     return { ok: body?.response?.status === 200, data: body?.data };
   };
-  const poll = async () => {
-    const r = await call('/tasks', { filter: 'TRACKING' });
-    if (!r.ok) return;
-    const tasks = Array.isArray(r.data) ? (r.data as WireTask[]) : [];
-    const mine = tasks.find((t) =>
-      (t.users ?? []).some((u) => u.id === userId && u.event && !u.event.end),
-    );
-    running = mine
-      ? {
-          taskId: mine.id,
-          name: mine.name ?? '',
-          project: seeded.projectOf.get(mine.id) ?? null,
-        }
-      : null;
-    lastOk = now;
-    okPolls.push(now);
-    show();
-  };
-  const track = async (entry: EntryShape) => {
-    const id = taskId(seeded, entry.project, entry.description);
-    const r = await call(`/tasks/track/${id}`, { date: local(now), timezone: zone });
-    if (!r.ok) return false;
-    running = { taskId: id, name: entry.description, project: entry.project };
-    show();
-    return true;
-  };
-
-  const polls: number[] = [];
-  for (let t = DAY_START; t <= DAY_END; t += intervalMs)
-    if (!(t >= SLEEP.from && t < SLEEP.to)) polls.push(t);
-  type Step = { t: number; order: number; run: () => Promise<void> };
-  const popup = { opens: 0, staleOpens: 0, refreshedWithin2s: 0 };
-  const popupOpens: { t: number; stale: boolean }[] = [];
-  const perAction: number[] = [];
-  const actionRequests = new Set<LoggedRequest>();
-  let failed = 0;
-  const act = async (fn: () => Promise<boolean>) => {
-    const before = fake.requests.length;
-    if (!(await fn())) failed += 1;
-    const sent = fake.requests.slice(before);
-    for (const r of sent) actionRequests.add(r);
-    perAction.push(sent.length);
-  };
-  const steps: Step[] = [
-    ...polls.map((t) => ({ t, order: 1, run: poll })),
-    ...script.map((e): Step => {
-      const run = async (): Promise<void> => {
-        switch (e.kind) {
-          case 'start':
-          case 'continue':
-            await act(() => track(e.entry));
-            return;
-          case 'stop':
-            await act(async () => {
-              // It stops what it last saw running; when it saw nothing, it sends nothing.
-              if (!running) return false;
-              const r = await call(`/tasks/stop/${running.taskId}`, {
-                date: local(now),
-                timezone: zone,
-              });
-              if (!r.ok) return false;
-              running = null;
-              show();
-              return true;
-            });
-            return;
-          case 'remote':
-            applyRemote(seeded, e.change);
-            return;
-          case 'popup':
-            popup.opens += 1;
-            popupOpens.push({
-              t: e.t,
-              stale:
-                lastOk === null || e.t - lastOk > TRACKINGTIME_TARGETS.popupStaleAfterSec * SEC,
-            });
-            return;
-          case 'power':
-            return;
-        }
-      };
-      return { t: e.t, order: 0, run };
-    }),
-  ].sort((a, b) => a.t - b.t || a.order - b.order);
   try {
-    for (const step of steps) {
-      now = step.t;
-      await step.run();
-    }
-    for (const o of popupOpens) {
-      if (!o.stale) continue;
-      popup.staleOpens += 1;
-      if (
-        okPolls.some((t) => t > o.t && t <= o.t + TRACKINGTIME_TARGETS.popupRefreshWithinSec * SEC)
-      )
-        popup.refreshedWithin2s += 1;
-    }
-    return {
-      client: `naive poller, every ${intervalMs / SEC} s`,
-      ...requestMeasures(fake.requests, (r) => actionRequests.has(r)),
-      staleness: measureStaleness(script, observed),
-      popup,
-      actions: {
-        count: perAction.length,
-        failed,
-        minRequests: Math.min(...perAction),
-        maxRequests: Math.max(...perAction),
+    const run = await runNaiveDay({
+      script,
+      intervalMs,
+      clock,
+      fake,
+      targets: TRACKINGTIME_TARGETS,
+      client: {
+        view: () => ({
+          running: running !== null,
+          description: running?.name ?? null,
+          projectName: running?.project ?? null,
+        }),
+        poll: async () => {
+          const r = await call('/tasks', { filter: 'TRACKING' });
+          if (!r.ok) return false;
+          const tasks = Array.isArray(r.data) ? (r.data as WireTask[]) : [];
+          const mine = tasks.find((t) =>
+            (t.users ?? []).some((u) => u.id === userId && u.event && !u.event.end),
+          );
+          running = mine
+            ? {
+                taskId: mine.id,
+                name: mine.name ?? '',
+                project: seeded.projectOf.get(mine.id) ?? null,
+              }
+            : null;
+          return true;
+        },
+        start: async (entry: EntryShape) => {
+          const id = taskId(seeded, entry.project, entry.description);
+          const r = await call(`/tasks/track/${id}`, { date: local(clock.now), timezone: zone });
+          if (!r.ok) return false;
+          running = { taskId: id, name: entry.description, project: entry.project };
+          return true;
+        },
+        stop: async () => {
+          if (!running) return false;
+          const r = await call(`/tasks/stop/${running.taskId}`, {
+            date: local(clock.now),
+            timezone: zone,
+          });
+          if (!r.ok) return false;
+          running = null;
+          return true;
+        },
+        applyRemote: (change) => applyRemote(seeded, change),
       },
-    };
+    });
+    return dayResult(
+      `naive poller, every ${intervalMs / SEC} s`,
+      requestMeasures(fake.requests, run.isAction),
+      script,
+      run,
+    );
   } finally {
     await fake.close();
   }
@@ -521,36 +289,13 @@ export async function runNaiveDay(
 // Report
 // ---------------------------------------------------------------------------------------------
 function pooled(client: string, days: readonly TrackingTimeDayResult[]): TrackingTimeDayResult {
-  const sum = (f: (r: TrackingTimeDayResult) => number) => days.reduce((n, r) => n + f(r), 0);
-  const max = (f: (r: TrackingTimeDayResult) => number) => Math.max(...days.map(f));
-  const avg = (f: (r: TrackingTimeDayResult) => number) => Math.round(sum(f) / days.length);
+  const { sum, max } = poolOf(days);
   return {
     client,
-    // Per day, on average: the other figures are worst cases or totals over all days.
-    requests: {
-      total: avg((r) => r.requests.total),
-      automatic: avg((r) => r.requests.automatic),
-      actions: avg((r) => r.requests.actions),
-    },
-    maxPerHour: {
-      all: max((r) => r.maxPerHour.all),
-      automatic: max((r) => r.maxPerHour.automatic),
-    },
+    ...pooledAutomaticVsActions(days),
     maxPerSecond: max((r) => r.maxPerSecond),
     envelopeErrors: sum((r) => r.envelopeErrors),
-    staleness: stalenessOf(days.flatMap((r) => r.staleness.perChange)),
-    popup: {
-      opens: sum((r) => r.popup.opens),
-      staleOpens: sum((r) => r.popup.staleOpens),
-      refreshedWithin2s: sum((r) => r.popup.refreshedWithin2s),
-    },
-    actions: {
-      count: sum((r) => r.actions.count),
-      failed: sum((r) => r.actions.failed),
-      minRequests: Math.min(...days.map((r) => r.actions.minRequests)),
-      maxRequests: max((r) => r.actions.maxRequests),
-    },
-    whileAway: { locked: sum((r) => r.whileAway.locked), asleep: sum((r) => r.whileAway.asleep) },
+    ...pooledCommon(days),
   };
 }
 
@@ -598,7 +343,7 @@ export async function runTrackingTimeWorkday(
   const more: TrackingTimeDayResult[] = [];
   for (const seed of MORE_SEEDS) more.push(await runTrackingTimeDay(workdayScript(seed)));
   const allDays = pooled(`Tray Timer, ${1 + MORE_SEEDS.length} days pooled`, [trayTimer, ...more]);
-  const naive = await runNaiveDay(script);
+  const naive = await runNaivePollerDay(script);
   return {
     seed: SEED,
     moreSeeds: [...MORE_SEEDS],

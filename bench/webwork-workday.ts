@@ -18,55 +18,50 @@
  * Both run the real core in 'app' mode (scheduler on, temp data folder, memory secret store)
  * with the account connected through the core (`accounts.add`), as a user would.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { teamGlanceSchema, type Snapshot, type TeamGlance } from '../preload/contract';
-import type { Core } from '../main/core/core';
-import { openCore } from '../main/core/open-core';
-import { MemorySecretStore } from '../main/secrets/memory-secret-store';
+import { teamGlanceSchema, type TeamGlance } from '../preload/contract';
 import { maxInAnyWindow } from '../test/fakes/http-fake-kit';
 import {
   startFakeWebWork,
   type FakeWebWork,
   type LoggedRequest,
 } from '../test/fakes/webwork-server';
-import { VirtualClock } from '../test/support/virtual-clock';
+import { eveningBeforeClock, runCoreDay, withAppAtNine } from './core-day';
+import { runNaiveDay } from './naive-day';
 import {
   at,
+  automaticVsActions,
   COMMON_ROWS,
   commonVerdicts,
   DAY_END,
   DAY_START,
+  DAY_TARGETS,
+  dayRequests,
+  dayResult,
   fmtSec,
-  HOUR,
-  immediate,
-  LOCK,
-  measureStaleness,
   MIN,
   MORE_SEEDS,
-  POPUP_SHOWN_MS,
   PROJECTS,
+  pooledAutomaticVsActions,
+  pooledCommon,
+  poolOf,
   prng,
   quantile,
-  realSleep,
+  requestsWhileAway,
   SEC,
   SEED,
-  SLEEP,
-  stalenessOf,
-  trackedFetch,
+  timeline,
+  times,
   workdayScript,
   workdayTable,
 } from './workday-kit';
 import type {
+  AutomaticVsActions,
+  CommonDayResult,
   EntryShape,
-  Observation,
   RemoteChange,
   ScriptEvent,
-  Staleness,
   TableRow,
   Verdict,
-  View,
 } from './workday-kit';
 
 const MEMBER_TOKEN = 'ww-bench-member-pat-0123456789';
@@ -91,11 +86,7 @@ export const WEBWORK_TARGETS = {
   serviceLimitPerMinute: 60,
   /** "Far below": at most half of it in any 60 s, team glance and user's refreshes included. */
   maxPerMinute: 30,
-  p95StalenessSec: 240,
-  popupRefreshWithinSec: 2,
-  popupStaleAfterSec: 30,
-  requestsPerAction: 1,
-  requestsWhileAway: 0,
+  ...DAY_TARGETS,
   /** Every member of the glance read at least once within this many minutes of opening it. */
   glanceCompleteMin: 5,
   /** No member's reading older than this when the glance is looked at (after it completed). */
@@ -103,54 +94,13 @@ export const WEBWORK_TARGETS = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------
-// Shared measures
-// ---------------------------------------------------------------------------------------------
-function lastSynced(snapshot: Snapshot): number | null {
-  const account = snapshot.accounts.find((a) => a.provider === 'webwork');
-  return account?.lastSyncedAt ? Date.parse(account.lastSyncedAt) : null;
-}
-
-function webworkView(snapshot: Snapshot): View {
-  const account = snapshot.accounts.find((a) => a.provider === 'webwork');
-  const entry = account?.running ? account.entry : null;
-  return {
-    running: entry !== null && entry !== undefined,
-    description: entry?.description ?? null,
-    projectName: entry?.projectName ?? null,
-  };
-}
-
-/** Lets real HTTP finish before virtual time moves on, so requests are logged at their time. */
-function settler(net: { inflight: () => number }): () => Promise<void> {
-  return async () => {
-    for (let quiet = 0; quiet < 4;) {
-      await immediate();
-      if (net.inflight() > 0) {
-        quiet = 0;
-        await realSleep(1);
-      } else quiet += 1;
-    }
-  };
-}
-
-const times = (log: readonly LoggedRequest[]) => log.map((r) => r.at);
-
-// ---------------------------------------------------------------------------------------------
 // 1. A member's workday
 // ---------------------------------------------------------------------------------------------
-export interface WebWorkDayResult {
-  client: string;
-  requests: { total: number; automatic: number; actions: number };
-  maxPerHour: { all: number; automatic: number };
+export interface WebWorkDayResult extends CommonDayResult, AutomaticVsActions {
   /** All requests in any 60 s (WebWork's window). */
   maxPerMinute: number;
-  maxPerSecond: number;
   /** Answers 429 "Too Many Attempts." */
   refused: number;
-  staleness: Staleness;
-  popup: { opens: number; staleOpens: number; refreshedWithin2s: number };
-  actions: { count: number; failed: number; minRequests: number; maxRequests: number };
-  whileAway: { locked: number; asleep: number };
 }
 
 interface MemberWorld {
@@ -232,171 +182,51 @@ function applyRemote(world: MemberWorld, change: RemoteChange): void {
 function requestMeasures(
   fake: FakeWebWork,
   isAction: (r: LoggedRequest) => boolean,
-): Pick<
-  WebWorkDayResult,
-  'requests' | 'maxPerHour' | 'maxPerMinute' | 'maxPerSecond' | 'refused' | 'whileAway'
-> {
-  const day = fake.requests.filter((r) => r.at >= DAY_START && r.at <= DAY_END);
-  const automatic = day.filter((r) => !isAction(r));
-  const inside = (w: { from: number; to: number }) =>
-    day.filter((r) => r.at >= w.from && r.at < w.to).length;
+): Omit<WebWorkDayResult, 'client' | 'staleness' | 'popup' | 'actions'> {
+  const day = dayRequests(fake.requests);
   return {
-    requests: {
-      total: day.length,
-      automatic: automatic.length,
-      actions: day.length - automatic.length,
-    },
-    maxPerHour: {
-      all: maxInAnyWindow(times(day), HOUR),
-      automatic: maxInAnyWindow(times(automatic), HOUR),
-    },
+    ...automaticVsActions(day, isAction),
     maxPerMinute: fake.maxRequestsInWindow({ from: DAY_START, to: DAY_END + 1, windowMs: MIN }),
     maxPerSecond: maxInAnyWindow(times(day), SEC),
     refused: day.filter((r) => r.status === 429).length,
-    whileAway: { locked: inside(LOCK), asleep: inside(SLEEP) },
+    whileAway: requestsWhileAway(day),
   };
-}
-
-/** The day's requests and events, one line each (`WEBWORK_BENCH_LOG=1 npm run bench`). */
-function timeline(script: readonly ScriptEvent[], log: readonly LoggedRequest[]): string[] {
-  const hms = (t: number) => new Date(t).toTimeString().slice(0, 8);
-  const lines = [
-    ...script.map((e) => ({
-      t: e.t,
-      text: `  ${e.kind}${e.kind === 'remote' ? `: ${e.label}` : e.kind === 'power' ? `: ${e.event}` : ''}`,
-    })),
-    ...log
-      .filter((r) => r.at >= DAY_START)
-      .map((r) => ({ t: r.at, text: `    ${r.method} ${r.path} → ${r.status}` })),
-  ];
-  return lines.sort((a, b) => a.t - b.t).map((l) => `${hms(l.t)}${l.text}`);
 }
 
 export async function runWebWorkDay(
   script: readonly ScriptEvent[],
   options: { log?: (line: string) => void } = {},
 ): Promise<WebWorkDayResult> {
-  // The account was connected the evening before; the app starts with the machine at 09:00.
-  const clock = new VirtualClock(DAY_START - 14 * HOUR);
+  const clock = eveningBeforeClock();
   const world = await memberWorld(() => clock.now());
   const { fake } = world;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-webwork-'));
-  const secrets = new MemorySecretStore();
-  const net = trackedFetch();
-  const settle = settler(net);
-  const actionRequests = new Set<LoggedRequest>();
-  let core: Core | null = null;
+  const account = {
+    provider: 'webwork',
+    secret: MEMBER_TOKEN,
+    baseUrl: fake.baseUrl,
+    options: { email: world.email },
+  } as const;
   try {
-    const setup = await openCore({ dataDir, secrets, clock, mode: 'app', fetch: net.fetch });
-    const added = await setup.execute({
-      type: 'accounts.add',
-      input: {
-        provider: 'webwork',
-        secret: MEMBER_TOKEN,
-        baseUrl: fake.baseUrl,
-        options: { email: world.email },
+    return await withAppAtNine(
+      { clock, account, dataDirPrefix: 'tt-bench-webwork-' },
+      async (app) => {
+        const run = await runCoreDay(app, {
+          script,
+          provider: 'webwork',
+          fake,
+          applyRemote: (change) => applyRemote(world, change),
+          targets: WEBWORK_TARGETS,
+          shows: (v, entry) =>
+            v.description === entry.description && v.projectName === entry.project,
+        });
+        if (options.log)
+          for (const line of timeline(script, fake.requests, (r) => `${r.status}`))
+            options.log(line);
+        return dayResult('Tray Timer', requestMeasures(fake, run.isAction), script, run);
       },
-    });
-    if (!added.ok) throw new Error(`could not connect WebWork: ${added.error.message}`);
-    await settle();
-    await setup.close();
-    await clock.advance(DAY_START - clock.now());
-
-    core = await openCore({ dataDir, secrets, clock, mode: 'app', fetch: net.fetch });
-    const live = core;
-    const accountId = live.snapshot().accounts.find((a) => a.provider === 'webwork')?.id;
-    if (!accountId) throw new Error('the WebWork account is missing from the snapshot');
-    const observed: Observation[] = [{ t: clock.now(), view: webworkView(live.snapshot()) }];
-    live.subscribe((s) => observed.push({ t: clock.now(), view: webworkView(s) }));
-    await settle();
-
-    const advanceTo = async (t: number) => {
-      while (clock.now() < t) {
-        await clock.advance(Math.min(SEC, t - clock.now()));
-        await settle();
-      }
-    };
-
-    const popup = { opens: 0, staleOpens: 0, refreshedWithin2s: 0 };
-    const perAction: number[] = [];
-    let failed = 0;
-    const act = async (command: Parameters<Core['execute']>[0], expect?: EntryShape) => {
-      const before = fake.requests.length;
-      const result = await live.execute(command);
-      await settle();
-      const sent = fake.requests.slice(before);
-      for (const r of sent) actionRequests.add(r);
-      perAction.push(sent.length);
-      // Success that shows something else is a failure the user sees.
-      const view = webworkView(live.snapshot());
-      const wrong = expect
-        ? view.description !== expect.description || view.projectName !== expect.project
-        : view.running;
-      if (!result.ok || wrong) failed += 1;
-    };
-
-    for (const e of script) {
-      await advanceTo(e.t);
-      switch (e.kind) {
-        case 'start':
-          await act(
-            {
-              type: 'start',
-              input: { accountId, description: e.entry.description, project: e.entry.project },
-            },
-            e.entry,
-          );
-          break;
-        case 'continue':
-          await act({ type: 'continue', input: { accountId } }, e.entry);
-          break;
-        case 'stop':
-          await act({ type: 'stop', input: { accountId } });
-          break;
-        case 'remote':
-          applyRemote(world, e.change);
-          break;
-        case 'power':
-          live.power(e.event);
-          await settle();
-          break;
-        case 'popup': {
-          popup.opens += 1;
-          const synced = lastSynced(live.snapshot());
-          const stale = synced === null || e.t - synced > WEBWORK_TARGETS.popupStaleAfterSec * SEC;
-          live.setPopupVisible(true);
-          await settle();
-          await advanceTo(e.t + WEBWORK_TARGETS.popupRefreshWithinSec * SEC);
-          if (stale) {
-            popup.staleOpens += 1;
-            const after = lastSynced(live.snapshot());
-            if (after !== null && after >= e.t) popup.refreshedWithin2s += 1;
-          }
-          await advanceTo(e.t + POPUP_SHOWN_MS);
-          live.setPopupVisible(false);
-          await settle();
-          break;
-        }
-      }
-    }
-    await advanceTo(DAY_END);
-    if (options.log) for (const line of timeline(script, fake.requests)) options.log(line);
-    return {
-      client: 'Tray Timer',
-      ...requestMeasures(fake, (r) => actionRequests.has(r)),
-      staleness: measureStaleness(script, observed),
-      popup,
-      actions: {
-        count: perAction.length,
-        failed,
-        minRequests: Math.min(...perAction),
-        maxRequests: Math.max(...perAction),
-      },
-    };
+    );
   } finally {
-    await core?.close();
     await fake.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -410,22 +240,10 @@ export async function runNaiveMemberDay(
   script: readonly ScriptEvent[],
   intervalMs = NAIVE_MEMBER_INTERVAL_MS,
 ): Promise<WebWorkDayResult> {
-  let now = DAY_START;
-  const world = await memberWorld(() => now);
+  const clock = { now: DAY_START };
+  const world = await memberWorld(() => clock.now);
   const { fake, userId, workspaceId } = world;
   let running: EntryShape | null = null;
-  let lastOk: number | null = null;
-  const okPolls: number[] = [];
-  const observed: Observation[] = [];
-  const show = () =>
-    observed.push({
-      t: now,
-      view: {
-        running: running !== null,
-        description: running?.description ?? null,
-        projectName: running?.project ?? null,
-      },
-    });
   const call = async (method: 'GET' | 'POST', p: string, params: Record<string, unknown>) => {
     const qs = method === 'GET' ? `?${new URLSearchParams(toStrings(params)).toString()}` : '';
     const res = await fetch(`${fake.baseUrl}${p}${qs}`, {
@@ -440,120 +258,69 @@ export async function runNaiveMemberDay(
     const body = (await res.json().catch(() => null)) as WireEnvelope | null;
     return { status: res.status, body };
   };
-  const poll = async () => {
-    const r = await call('GET', '/time-tracking/current-data', {
-      workspace_id: workspaceId,
-      user_id: userId,
-    });
-    if (r.status === 200 && r.body?.success && r.body.data) {
-      const d = r.body.data;
-      const contract = d.contract_id ?? null;
-      running =
-        contract === null && !d.activity_description
-          ? null
-          : {
-              description: d.activity_description ?? '',
-              project: (contract !== null && world.projectOfContract.get(contract)) || '',
-            };
-    } else if (r.status === 404 || r.status === 400) {
-      running = null; // "no active tracker"
-    } else return;
-    lastOk = now;
-    okPolls.push(now);
-    show();
-  };
-  const start = async (entry: EntryShape) => {
-    const r = await call('POST', '/time-tracking/start', {
-      workspace_id: workspaceId,
-      user_id: userId,
-      contract_id: contractFor(world, entry.project),
-      activity_description: entry.description,
-    });
-    if (!r.body?.success) return false;
-    running = entry;
-    show();
-    return true;
-  };
-
-  const polls: number[] = [];
-  for (let t = DAY_START; t <= DAY_END; t += intervalMs)
-    if (!(t >= SLEEP.from && t < SLEEP.to)) polls.push(t);
-  type Step = { t: number; order: number; run: () => Promise<void> };
-  const popup = { opens: 0, staleOpens: 0, refreshedWithin2s: 0 };
-  const popupOpens: { t: number; stale: boolean }[] = [];
-  const perAction: number[] = [];
-  const actionRequests = new Set<LoggedRequest>();
-  let failed = 0;
-  const act = async (fn: () => Promise<boolean>) => {
-    const before = fake.requests.length;
-    if (!(await fn())) failed += 1;
-    const sent = fake.requests.slice(before);
-    for (const r of sent) actionRequests.add(r);
-    perAction.push(sent.length);
-  };
-  const steps: Step[] = [
-    ...polls.map((t) => ({ t, order: 1, run: poll })),
-    ...script.map((e): Step => {
-      const run = async (): Promise<void> => {
-        switch (e.kind) {
-          case 'start':
-          case 'continue':
-            await act(() => start(e.entry));
-            return;
-          case 'stop':
-            await act(async () => {
-              // It stops what it last saw running; when it saw nothing, it sends nothing.
-              if (!running) return false;
-              const r = await call('POST', '/time-tracking/stop', {
-                workspace_id: workspaceId,
-                user_id: userId,
-              });
-              if (!r.body?.success) return false;
-              running = null;
-              show();
-              return true;
-            });
-            return;
-          case 'remote':
-            applyRemote(world, e.change);
-            return;
-          case 'popup':
-            popup.opens += 1;
-            popupOpens.push({
-              t: e.t,
-              stale: lastOk === null || e.t - lastOk > WEBWORK_TARGETS.popupStaleAfterSec * SEC,
-            });
-            return;
-          case 'power':
-            return;
-        }
-      };
-      return { t: e.t, order: 0, run };
-    }),
-  ].sort((a, b) => a.t - b.t || a.order - b.order);
   try {
-    for (const step of steps) {
-      now = step.t;
-      await step.run();
-    }
-    for (const o of popupOpens) {
-      if (!o.stale) continue;
-      popup.staleOpens += 1;
-      if (okPolls.some((t) => t > o.t && t <= o.t + WEBWORK_TARGETS.popupRefreshWithinSec * SEC))
-        popup.refreshedWithin2s += 1;
-    }
-    return {
-      client: `naive poller, every ${intervalMs / SEC} s`,
-      ...requestMeasures(fake, (r) => actionRequests.has(r)),
-      staleness: measureStaleness(script, observed),
-      popup,
-      actions: {
-        count: perAction.length,
-        failed,
-        minRequests: Math.min(...perAction),
-        maxRequests: Math.max(...perAction),
+    const run = await runNaiveDay({
+      script,
+      intervalMs,
+      clock,
+      fake,
+      targets: WEBWORK_TARGETS,
+      client: {
+        view: () => ({
+          running: running !== null,
+          description: running?.description ?? null,
+          projectName: running?.project ?? null,
+        }),
+        poll: async () => {
+          const r = await call('GET', '/time-tracking/current-data', {
+            workspace_id: workspaceId,
+            user_id: userId,
+          });
+          if (r.status === 200 && r.body?.success && r.body.data) {
+            const d = r.body.data;
+            const contract = d.contract_id ?? null;
+            running =
+              contract === null && !d.activity_description
+                ? null
+                : {
+                    description: d.activity_description ?? '',
+                    project: (contract !== null && world.projectOfContract.get(contract)) || '',
+                  };
+          } else if (r.status === 404 || r.status === 400) {
+            running = null; // "no active tracker"
+          } else return false;
+          return true;
+        },
+        start: async (entry: EntryShape) => {
+          const r = await call('POST', '/time-tracking/start', {
+            workspace_id: workspaceId,
+            user_id: userId,
+            contract_id: contractFor(world, entry.project),
+            activity_description: entry.description,
+          });
+          if (!r.body?.success) return false;
+          running = entry;
+          return true;
+        },
+        stop: async () => {
+          if (!running) return false;
+          const r = await call('POST', '/time-tracking/stop', {
+            workspace_id: workspaceId,
+            user_id: userId,
+          });
+          if (!r.body?.success) return false;
+          running = null;
+          return true;
+        },
+        applyRemote: (change) => applyRemote(world, change),
       },
-    };
+    });
+    return dayResult(
+      `naive poller, every ${intervalMs / SEC} s`,
+      requestMeasures(fake, run.isAction),
+      script,
+      run,
+    );
   } finally {
     await fake.close();
   }
@@ -564,37 +331,14 @@ function toStrings(params: Record<string, unknown>): Record<string, string> {
 }
 
 function pooled(client: string, days: readonly WebWorkDayResult[]): WebWorkDayResult {
-  const sum = (f: (r: WebWorkDayResult) => number) => days.reduce((n, r) => n + f(r), 0);
-  const max = (f: (r: WebWorkDayResult) => number) => Math.max(...days.map(f));
-  const avg = (f: (r: WebWorkDayResult) => number) => Math.round(sum(f) / days.length);
+  const { sum, max } = poolOf(days);
   return {
     client,
-    // Per day, on average: the other figures are worst cases or totals over all days.
-    requests: {
-      total: avg((r) => r.requests.total),
-      automatic: avg((r) => r.requests.automatic),
-      actions: avg((r) => r.requests.actions),
-    },
-    maxPerHour: {
-      all: max((r) => r.maxPerHour.all),
-      automatic: max((r) => r.maxPerHour.automatic),
-    },
+    ...pooledAutomaticVsActions(days),
     maxPerMinute: max((r) => r.maxPerMinute),
     maxPerSecond: max((r) => r.maxPerSecond),
     refused: sum((r) => r.refused),
-    staleness: stalenessOf(days.flatMap((r) => r.staleness.perChange)),
-    popup: {
-      opens: sum((r) => r.popup.opens),
-      staleOpens: sum((r) => r.popup.staleOpens),
-      refreshedWithin2s: sum((r) => r.popup.refreshedWithin2s),
-    },
-    actions: {
-      count: sum((r) => r.actions.count),
-      failed: sum((r) => r.actions.failed),
-      minRequests: Math.min(...days.map((r) => r.actions.minRequests)),
-      maxRequests: max((r) => r.actions.maxRequests),
-    },
-    whileAway: { locked: sum((r) => r.whileAway.locked), asleep: sum((r) => r.whileAway.asleep) },
+    ...pooledCommon(days),
   };
 }
 
@@ -802,88 +546,85 @@ function glanceMoments(): { t: number; refresh: boolean }[] {
   return moments.sort((a, b) => a.t - b.t);
 }
 
+/**
+ * The hour in order: each member's start or stop applied at its time, the glance looked at each
+ * moment. Returns the requests sent while looking on a Refresh press (the rest is automatic).
+ */
+async function walkTheHour(
+  world: TeamWorld,
+  moveTo: (t: number) => Promise<void>,
+  look: (moment: { t: number; refresh: boolean }) => Promise<void>,
+): Promise<Set<LoggedRequest>> {
+  const { fake } = world;
+  const refreshRequests = new Set<LoggedRequest>();
+  const pending = [...world.changes];
+  for (const moment of glanceMoments()) {
+    while (pending[0] && pending[0].t <= moment.t) {
+      const change = pending.shift();
+      if (!change) break;
+      await moveTo(change.t);
+      applyTeamChange(world, change);
+    }
+    await moveTo(moment.t);
+    const before = fake.requests.length;
+    await look(moment);
+    // Time stands still while looking: these are the look's own requests.
+    if (moment.refresh) for (const r of fake.requests.slice(before)) refreshRequests.add(r);
+  }
+  return refreshRequests;
+}
+
 export async function runGlanceHour(
   options: { log?: (line: string) => void } = {},
 ): Promise<GlanceHourResult> {
   // Connected the day before; the manager's machine is up since 09:00, the glance opens at 10.
-  const clock = new VirtualClock(DAY_START - 14 * HOUR);
+  const clock = eveningBeforeClock();
   const world = await teamWorld(() => clock.now(), SEED);
   const { fake } = world;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tt-bench-webwork-team-'));
-  const secrets = new MemorySecretStore();
-  const net = trackedFetch();
-  const settle = settler(net);
-  let core: Core | null = null;
+  const account = {
+    provider: 'webwork',
+    secret: MANAGER_TOKEN,
+    baseUrl: fake.baseUrl,
+    options: { email: world.managerEmail },
+  } as const;
   try {
-    const setup = await openCore({ dataDir, secrets, clock, mode: 'app', fetch: net.fetch });
-    const added = await setup.execute({
-      type: 'accounts.add',
-      input: {
-        provider: 'webwork',
-        secret: MANAGER_TOKEN,
-        baseUrl: fake.baseUrl,
-        options: { email: world.managerEmail },
-      },
-    });
-    if (!added.ok) throw new Error(`could not connect WebWork: ${added.error.message}`);
-    await settle();
-    await setup.close();
-    await clock.advance(DAY_START - clock.now());
-
-    core = await openCore({ dataDir, secrets, clock, mode: 'app', fetch: net.fetch });
-    const live = core;
-    const accountId = live.snapshot().accounts.find((a) => a.provider === 'webwork')?.id;
-    if (!accountId) throw new Error('the WebWork account is missing from the snapshot');
-    await settle();
-    const advanceTo = async (t: number) => {
-      while (clock.now() < t) {
-        await clock.advance(Math.min(SEC, t - clock.now()));
+    return await withAppAtNine(
+      { clock, account, dataDirPrefix: 'tt-bench-webwork-team-' },
+      async ({ core: live, accountId, settle, advanceTo }) => {
         await settle();
-      }
-    };
-    await advanceTo(HOUR_START);
-    live.setPopupVisible(true);
-    await settle();
+        await advanceTo(HOUR_START);
+        live.setPopupVisible(true);
+        await settle();
 
-    const views: GlanceView[] = [];
-    const failures: string[] = [];
-    const refreshRequests = new Set<LoggedRequest>();
-    const pending = [...world.changes];
-    for (const moment of glanceMoments()) {
-      while (pending[0] && pending[0].t <= moment.t) {
-        const change = pending.shift();
-        if (!change) break;
-        await advanceTo(change.t);
-        applyTeamChange(world, change);
-      }
-      await advanceTo(moment.t);
-      const before = fake.requests.length;
-      const result = await live.execute({
-        type: 'team',
-        input: moment.refresh ? { accountId, refresh: true } : { accountId },
-      });
-      await settle();
-      // Virtual time stands still during the command: these are the ask's own requests.
-      if (moment.refresh) for (const r of fake.requests.slice(before)) refreshRequests.add(r);
-      if (!result.ok) {
-        failures.push(`${new Date(moment.t).toTimeString().slice(0, 8)} ${result.error.message}`);
-        continue;
-      }
-      const glance = teamGlanceSchema.parse(result.data);
-      views.push(glanceView(clock.now(), glance));
-      options.log?.(
-        `${new Date(moment.t).toTimeString().slice(0, 8)} team${moment.refresh ? ' (Refresh)' : ''}: ` +
-          `${glance.members.filter((m) => m.entry).length} tracking, ${glance.unchecked} unchecked, ` +
-          `next ${glance.nextCheckAt ?? '—'}, ${fake.requests.filter((r) => r.at === moment.t).length} requests`,
-      );
-    }
-    await advanceTo(HOUR_END);
-    live.setPopupVisible(false);
-    return glanceMeasures('Tray Timer', world, views, refreshRequests, failures);
+        const views: GlanceView[] = [];
+        const failures: string[] = [];
+        const refreshRequests = await walkTheHour(world, advanceTo, async (moment) => {
+          const result = await live.execute({
+            type: 'team',
+            input: moment.refresh ? { accountId, refresh: true } : { accountId },
+          });
+          await settle();
+          if (!result.ok) {
+            failures.push(
+              `${new Date(moment.t).toTimeString().slice(0, 8)} ${result.error.message}`,
+            );
+            return;
+          }
+          const glance = teamGlanceSchema.parse(result.data);
+          views.push(glanceView(clock.now(), glance));
+          options.log?.(
+            `${new Date(moment.t).toTimeString().slice(0, 8)} team${moment.refresh ? ' (Refresh)' : ''}: ` +
+              `${glance.members.filter((m) => m.entry).length} tracking, ${glance.unchecked} unchecked, ` +
+              `next ${glance.nextCheckAt ?? '—'}, ${fake.requests.filter((r) => r.at === moment.t).length} requests`,
+          );
+        });
+        await advanceTo(HOUR_END);
+        live.setPopupVisible(false);
+        return glanceMeasures('Tray Timer', world, views, refreshRequests, failures);
+      },
+    );
   } finally {
-    await core?.close();
     await fake.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -909,23 +650,18 @@ export async function runNaiveGlanceHour(): Promise<GlanceHourResult> {
     // Anything else (a 429): it keeps what it had.
   };
   const views: GlanceView[] = [];
-  const refreshRequests = new Set<LoggedRequest>();
-  const pending = [...world.changes];
   try {
-    for (const moment of glanceMoments()) {
-      while (pending[0] && pending[0].t <= moment.t) {
-        const change = pending.shift();
-        if (!change) break;
-        now = change.t;
-        applyTeamChange(world, change);
-      }
-      now = moment.t;
-      const before = fake.requests.length;
-      // Five at a time, like Tray Timer: a browser's few connections to one host.
-      for (let i = 0; i < team.length; i += 5) await Promise.all(team.slice(i, i + 5).map(read));
-      if (moment.refresh) for (const r of fake.requests.slice(before)) refreshRequests.add(r);
-      views.push({ t: now, members: new Map([...known].map(([id, m]) => [id, { ...m }])) });
-    }
+    const refreshRequests = await walkTheHour(
+      world,
+      async (t) => {
+        now = t;
+      },
+      async () => {
+        // Five at a time, like Tray Timer: a browser's few connections to one host.
+        for (let i = 0; i < team.length; i += 5) await Promise.all(team.slice(i, i + 5).map(read));
+        views.push({ t: now, members: new Map([...known].map(([id, m]) => [id, { ...m }])) });
+      },
+    );
     return glanceMeasures(
       `naive, ${team.length} reads a minute`,
       world,

@@ -1,9 +1,12 @@
 /**
  * The virtual workday the provider benchmarks share (bench/toggl-workday.ts,
- * bench/trackingtime-workday.ts): the seeded script (starts, stops, continues, remote changes,
- * popup openings, lunch locked, an hour asleep), presence, staleness measures, and a fetch that
- * tells the driver when real HTTP has finished so virtual time can move on.
+ * bench/trackingtime-workday.ts, bench/webwork-workday.ts): the seeded script (starts, stops,
+ * continues, remote changes, popup openings, lunch locked, an hour asleep), presence, staleness
+ * and request-log measures, pooling several days, and the report pieces every provider shows
+ * alike. How a client lives through the day: bench/core-day.ts (Tray Timer) and
+ * bench/naive-day.ts (a naive poller).
  */
+import { maxInAnyWindow } from '../test/fakes/http-fake-kit';
 
 export const SEC = 1000;
 export const MIN = 60 * SEC;
@@ -275,43 +278,179 @@ export function stalenessOf(perChange: ChangeSeen[]): Staleness {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tray Timer: the real core on virtual time
+// What a client did over the day, and the measures read from the fake's request log
 // ---------------------------------------------------------------------------------------------
-/**
- * Counts fetches still in flight (until their body is read), so the driver lets real HTTP
- * finish before virtual time moves on: a request is logged at the virtual time it was sent.
- */
-export function trackedFetch(): { fetch: typeof fetch; inflight: () => number } {
-  let inflight = 0;
-  const wrapped: typeof fetch = async (input, init) => {
-    inflight += 1;
-    try {
-      const res = await fetch(input, init);
-      const body = await res.arrayBuffer();
-      // 204/304 cannot carry a body in the Response constructor.
-      return new Response([204, 205, 304].includes(res.status) ? null : body, {
-        status: res.status,
-        statusText: res.statusText,
-        headers: res.headers,
-      });
-    } finally {
-      inflight -= 1;
-    }
-  };
-  return { fetch: wrapped, inflight: () => inflight };
+export interface PopupTally {
+  opens: number;
+  staleOpens: number;
+  refreshedWithin2s: number;
 }
 
-export const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
-export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export interface ActionTally {
+  count: number;
+  failed: number;
+  minRequests: number;
+  maxRequests: number;
+}
 
-export function fmtSec(s: number | null): string {
-  if (s === null) return '—';
-  return s < 120 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+/** A client's day as a driver saw it (bench/core-day.ts, bench/naive-day.ts). */
+export interface DayRun<R> {
+  observed: Observation[];
+  popup: PopupTally;
+  actions: ActionTally;
+  /** Sent for a start/stop/continue; every other request of the day is automatic. */
+  isAction: (r: R) => boolean;
+}
+
+/** Requests per start/stop/continue, and how many of those the user saw fail. */
+export function actionTally(perAction: readonly number[], failed: number): ActionTally {
+  return {
+    count: perAction.length,
+    failed,
+    minRequests: Math.min(...perAction),
+    maxRequests: Math.max(...perAction),
+  };
+}
+
+/** A provider's day result: its own request measures between the client and what users see. */
+export function dayResult<M extends object>(
+  client: string,
+  measures: M,
+  script: readonly ScriptEvent[],
+  run: Pick<DayRun<unknown>, 'observed' | 'popup' | 'actions'>,
+): { client: string } & M & Pick<CommonDayResult, 'staleness' | 'popup' | 'actions'> {
+  return {
+    client,
+    ...measures,
+    staleness: measureStaleness(script, run.observed),
+    popup: run.popup,
+    actions: run.actions,
+  };
+}
+
+/** What every fake logs of a request. */
+export interface LoggedAt {
+  at: number;
+  method: string;
+  path: string;
+}
+
+/** The working day's requests (the evening's connect before it does not count). */
+export function dayRequests<R extends LoggedAt>(log: readonly R[]): R[] {
+  return log.filter((r) => r.at >= DAY_START && r.at <= DAY_END);
+}
+
+export const times = (log: readonly LoggedAt[]) => log.map((r) => r.at);
+
+export function requestsWhileAway(day: readonly LoggedAt[]): { locked: number; asleep: number } {
+  const inside = (w: { from: number; to: number }) =>
+    day.filter((r) => r.at >= w.from && r.at < w.to).length;
+  return { locked: inside(LOCK), asleep: inside(SLEEP) };
+}
+
+/** Requests a provider budgets as "automatic": everything not sent for a user's action. */
+export interface AutomaticVsActions {
+  requests: { total: number; automatic: number; actions: number };
+  maxPerHour: { all: number; automatic: number };
+}
+
+export function automaticVsActions<R extends LoggedAt>(
+  day: readonly R[],
+  isAction: (r: R) => boolean,
+): AutomaticVsActions {
+  const automatic = day.filter((r) => !isAction(r));
+  return {
+    requests: {
+      total: day.length,
+      automatic: automatic.length,
+      actions: day.length - automatic.length,
+    },
+    maxPerHour: {
+      all: maxInAnyWindow(times(day), HOUR),
+      automatic: maxInAnyWindow(times(automatic), HOUR),
+    },
+  };
+}
+
+/** The day's requests and events, one line each (`<PROVIDER>_BENCH_LOG=1 npm run bench`). */
+export function timeline<R extends LoggedAt>(
+  script: readonly ScriptEvent[],
+  log: readonly R[],
+  answer: (r: R) => string,
+): string[] {
+  const hms = (t: number) => new Date(t).toTimeString().slice(0, 8);
+  const lines = [
+    ...script.map((e) => ({
+      t: e.t,
+      text: `  ${e.kind}${e.kind === 'remote' ? `: ${e.label}` : e.kind === 'power' ? `: ${e.event}` : ''}`,
+    })),
+    ...log
+      .filter((r) => r.at >= DAY_START)
+      .map((r) => ({ t: r.at, text: `    ${r.method} ${r.path} → ${answer(r)}` })),
+  ];
+  return lines.sort((a, b) => a.t - b.t).map((l) => `${hms(l.t)}${l.text}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Several days of one client as one: sums, maxima, and quantiles over all remote changes
+// ---------------------------------------------------------------------------------------------
+export function poolOf<R>(days: readonly R[]): {
+  sum: (f: (r: R) => number) => number;
+  max: (f: (r: R) => number) => number;
+  avg: (f: (r: R) => number) => number;
+} {
+  const sum = (f: (r: R) => number) => days.reduce((n, r) => n + f(r), 0);
+  const max = (f: (r: R) => number) => Math.max(...days.map(f));
+  const avg = (f: (r: R) => number) => Math.round(sum(f) / days.length);
+  return { sum, max, avg };
+}
+
+export function pooledAutomaticVsActions(days: readonly AutomaticVsActions[]): AutomaticVsActions {
+  const { max, avg } = poolOf(days);
+  return {
+    // Per day, on average: the other figures are worst cases or totals over all days.
+    requests: {
+      total: avg((r) => r.requests.total),
+      automatic: avg((r) => r.requests.automatic),
+      actions: avg((r) => r.requests.actions),
+    },
+    maxPerHour: {
+      all: max((r) => r.maxPerHour.all),
+      automatic: max((r) => r.maxPerHour.automatic),
+    },
+  };
+}
+
+/** What users see, pooled the same way for every provider. */
+export function pooledCommon(
+  days: readonly CommonDayResult[],
+): Pick<CommonDayResult, 'staleness' | 'popup' | 'actions' | 'whileAway'> {
+  const { sum, max } = poolOf(days);
+  return {
+    staleness: stalenessOf(days.flatMap((r) => r.staleness.perChange)),
+    popup: {
+      opens: sum((r) => r.popup.opens),
+      staleOpens: sum((r) => r.popup.staleOpens),
+      refreshedWithin2s: sum((r) => r.popup.refreshedWithin2s),
+    },
+    actions: {
+      count: sum((r) => r.actions.count),
+      failed: sum((r) => r.actions.failed),
+      minRequests: Math.min(...days.map((r) => r.actions.minRequests)),
+      maxRequests: max((r) => r.actions.maxRequests),
+    },
+    whileAway: { locked: sum((r) => r.whileAway.locked), asleep: sum((r) => r.whileAway.asleep) },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Report pieces every provider's workday measures alike
 // ---------------------------------------------------------------------------------------------
+export function fmtSec(s: number | null): string {
+  if (s === null) return '—';
+  return s < 120 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
 export interface Verdict {
   measure: string;
   value: string;
@@ -322,12 +461,25 @@ export interface Verdict {
 /** The part of a provider's day result that does not depend on how the provider counts requests. */
 export interface CommonDayResult {
   client: string;
+  /** Most requests within any one second. */
   maxPerSecond: number;
   staleness: Staleness;
-  popup: { opens: number; staleOpens: number; refreshedWithin2s: number };
-  actions: { count: number; failed: number; minRequests: number; maxRequests: number };
+  popup: PopupTally;
+  actions: ActionTally;
   whileAway: { locked: number; asleep: number };
 }
+
+/**
+ * What the user sees, the same target for every provider (issues 3, 4 and 5 ask the same), in
+ * the order each provider's targets list them.
+ */
+export const DAY_TARGETS = {
+  p95StalenessSec: 240,
+  popupRefreshWithinSec: 2,
+  popupStaleAfterSec: 30,
+  requestsPerAction: 1,
+  requestsWhileAway: 0,
+} as const;
 
 export type TableRow<R> = [string, (r: R) => string];
 
