@@ -264,6 +264,22 @@ describe('429', () => {
   });
 });
 
+describe('429 and the team glance', () => {
+  it('while blocked, a watched glance sends nothing and says when it can read again', async () => {
+    w = await world({ fake: { ratePerMinute: 3 } });
+    const p = w.provider();
+    await p.findMember('bob@example.com'); // the member list: 1
+    await p.sync('user'); // current-data, contracts: 3; projects gets the 429
+    const until = p.budget.blockedUntil(w.clock.now());
+    expect(until).not.toBeNull();
+    const sent = w.fake.requests.length;
+    const g = await p.glance('watch');
+    expect(w.fake.requests.length).toBe(sent);
+    expect(g.unchecked).toBe(1); // Bob (Ada was just read)
+    expect(g.nextCheckAt).toBe(until);
+  });
+});
+
 describe('WebWorkBudget', () => {
   it('backs off 5 s, 10 s, 20 s … (plus jitter) without Retry-After, up to 5 minutes', () => {
     const dir = tempDir();
