@@ -45,19 +45,29 @@ export function memberView(m: Member): MemberView {
   return { id: m.id, name: m.name, email: m.email, role: m.role };
 }
 
-/** Does `ref` mean "whoever the account currently acts for" (so the normal path applies)? */
-export async function isCurrentTarget(rt: AccountRuntime, ref: string): Promise<boolean> {
-  const provider = requireProvider(rt);
-  const team = provider.team;
-  if (!team) return false;
+/**
+ * The member `ref` (e-mail, user id or name) names. Yourself needs no role; anyone else needs
+ * the manager role, and gets the role message rather than "no such member" without it (WebWork
+ * lists only yourself to other roles).
+ */
+async function resolveMember(
+  rt: AccountRuntime,
+  ref: string,
+): Promise<{ team: TeamOps; member: Member }> {
+  // No team at all: requireTeam throws the "tracks only your own time" message.
+  const team = requireProvider(rt).team ?? requireTeam(rt);
   const needle = ref.trim().toLowerCase();
   const self = team.self;
-  const isSelf =
-    self !== null && (needle === self.id || needle === (self.email ?? '').toLowerCase());
-  // Without the role only yourself is allowed; anyone else gets the role message, not a
-  // "no such member" (WebWork lists only yourself to other roles).
-  if (!provider.capabilities.members && !isSelf) requireTeam(rt);
-  const member = isSelf && self ? self : await team.findMember(ref);
+  if (self !== null && (needle === self.id || needle === (self.email ?? '').toLowerCase()))
+    return { team, member: self };
+  requireTeam(rt);
+  return { team, member: await team.findMember(ref) };
+}
+
+/** Does `ref` mean "whoever the account currently acts for" (so the normal path applies)? */
+export async function isCurrentTarget(rt: AccountRuntime, ref: string): Promise<boolean> {
+  if (!requireProvider(rt).team) return false;
+  const { team, member } = await resolveMember(rt, ref);
   return (team.actingFor?.id ?? null) === (member.id === selfId(team) ? null : member.id);
 }
 
@@ -107,8 +117,7 @@ export async function memberStatus(
   ref: string,
   now: number,
 ): Promise<MemberStatus> {
-  const team = requireTeam(rt);
-  const member = await team.findMember(ref);
+  const { team, member } = await resolveMember(rt, ref);
   return memberStatusView(await team.trackerOf(member), now);
 }
 

@@ -114,11 +114,12 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
   }));
   // The default account first: it is what the tooltip and the menu lead with.
   accounts.sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
-  // "Today" is your own time: an account showing a member's tracker does not add theirs.
-  const todaySeconds = accounts.reduce(
-    (sum, a) => sum + (a.actingFor === null ? a.todaySeconds : 0),
-    0,
-  );
+  // "Today" is your own time: an account showing a member's tracker adds yours, not theirs.
+  const todaySeconds = input.runtimes.reduce((sum, rt) => {
+    const team = rt.provider?.team;
+    const own = team?.actingFor ? (team.selfTodaySeconds(now) ?? 0) : null;
+    return sum + (own ?? accounts.find((a) => a.id === rt.config.id)?.todaySeconds ?? 0);
+  }, 0);
   return {
     version: input.version,
     at: toLocalIso(now),
@@ -144,6 +145,10 @@ function trayView(
     return `▶ ${time} ${describeEntry(e)} (${accountLabel(a)}${whose})`;
   });
   if (lines.length === 0) lines.push(`Not tracking · today ${formatHoursMinutes(todaySeconds)}`);
+  // An account showing a member's idle tracker says so: "Not tracking" above is about you.
+  for (const a of accounts)
+    if (a.actingFor && a.entry === null)
+      lines.push(`■ ${a.actingFor.name}'s tracker: not tracking (${accountLabel(a)})`);
   for (const a of accounts) if (a.error) lines.push(`⚠ ${accountLabel(a)}: ${a.error.message}`);
   const attention =
     accounts.some((a) => a.error !== null) || notices.some((n) => n.level === 'error');

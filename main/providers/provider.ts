@@ -160,6 +160,8 @@ export interface TeamOps {
   readonly self: Member | null;
   readonly actingFor: Member | null;
   setActingFor(member: Member | null): void;
+  /** Your own day total as last known (while the account shows a member's tracker). */
+  selfTodaySeconds(now: number): number | null;
   /** A member by e-mail (case-insensitive) or user id; throws ProviderError 'not-found'. */
   findMember(ref: string): Promise<Member>;
   searchMembers(query: string): Promise<Member[]>;

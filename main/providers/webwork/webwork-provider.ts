@@ -501,6 +501,11 @@ export class WebWorkProvider implements Provider, TeamOps {
     return p ? this.#todayOf(p, now) : null;
   }
 
+  selfTodaySeconds(now: number): number | null {
+    const p = this.#state.people[String(this.settings.userId)];
+    return p ? this.#todayOf(p, now) : null;
+  }
+
   /** Today's total at `now`: the last read total, grown while running, from 0 on a new day. */
   #todayOf(p: Person, now: number): number {
     if (p.totalAt === null) return 0;
@@ -568,6 +573,11 @@ export class WebWorkProvider implements Provider, TeamOps {
       ...(taskId !== null ? { task_id: taskId } : {}),
       ...(description !== null ? { activity_description: description } : {}),
     };
+    const elsewhere = () =>
+      new ProviderError({
+        kind: 'conflict',
+        message: `${who.subject} tracking in another WebWork workspace; stop it there first.`,
+      });
     let replaced: KeptTracker | null = null;
     let todayBefore: number | null = null;
     let answer;
@@ -593,20 +603,29 @@ export class WebWorkProvider implements Provider, TeamOps {
         await this.#postStop(userId);
       } catch (stopErr) {
         if (!isNoTrackerError(stopErr)) throw stopErr;
-        // One tracker per person across workspaces: it runs in another workspace, where this
-        // workspace's stop cannot reach. Your own stops with no body (WebWork stops the
-        // caller's tracker wherever it runs); a member's must be stopped there.
-        if (userId !== this.settings.userId)
-          throw new ProviderError({
-            kind: 'conflict',
-            message: `${who.subject} tracking in another WebWork workspace; stop it there first.`,
+        // Either it stopped elsewhere just now, or — one tracker per person across workspaces —
+        // it runs in another workspace, where this workspace's stop cannot reach. Your own
+        // stops with no body (WebWork stops the caller's tracker wherever it runs); for a
+        // member, one read tells which.
+        if (userId === this.settings.userId) {
+          await this.#postStop(null).catch((again: unknown) => {
+            if (!isNoTrackerError(again)) throw again; // nothing left to stop: start anyway
           });
-        await this.#postStop(null);
+        } else {
+          await this.#readTracker(userId, false);
+          if (p.running) throw elsewhere();
+        }
       }
       const stoppedAt = this.deps.clock.now();
       todayBefore = this.#todayOf(p, stoppedAt);
       replaced = this.#close(p, stoppedAt) ?? (before ? { ...before, stop: stoppedAt } : null);
-      answer = await this.#postStart(body);
+      try {
+        answer = await this.#postStart(body);
+      } catch (again) {
+        // Still "already tracking" with nothing here to stop: it runs in another workspace.
+        if (isAlreadyTrackingError(again)) throw elsewhere();
+        throw again;
+      }
     }
     const now = this.deps.clock.now();
     const parsedStart = Date.parse(answer.start_time);
