@@ -375,47 +375,50 @@ describe('start', () => {
     expect(w.fake.tracker(w.ada.id, w.workspace.id)?.description).toBe('Here');
   });
 
-  // BUG (reported in /work/notes/webwork-bugs.md, B6): the user said "stop it and start this one";
-  // the tracker stopped on the web in between, so both stops answer "no active tracker" and the
-  // start the user asked for is not made — they get "User does not have an active tracker."
-  // instead. Remove `.fails` once webwork-provider.ts #startFor starts when there is nothing left
-  // to stop.
-  it.fails(
-    'replace when the tracker stops elsewhere in between: the start is still made',
-    async () => {
-      w = await world();
-      w.fake.remoteStart(w.ada.id, w.workspace.id, { description: 'Web', source: 'browser' });
-      // The web stops it right after WebWork refused the start.
-      const racing: typeof fetch = async (input, init) => {
-        const res = await w.deps.fetch(input, init);
-        if (String(input).endsWith('/time-tracking/start') && res.status === 400)
-          w.fake.remoteStop(w.ada.id, w.workspace.id);
-        return res;
-      };
-      const p = new WebWorkProvider(
-        {
-          workspaceId: w.workspace.id,
-          workspaceName: 'Acme',
-          userId: w.ada.id,
-          email: w.ada.email,
-          name: 'Ada Lovelace',
-          role: 'Owner',
-        },
-        w.fake.baseUrl,
-        { ...w.deps, fetch: racing },
-        { random: () => 0 },
-      );
-      const r = await p.start({
-        description: 'Mine',
-        projectId: null,
-        taskId: null,
-        at: T0,
-        replaceRunning: true,
-      });
-      expect(r.entry).toMatchObject({ description: 'Mine' });
-      expect(w.fake.tracker(w.ada.id, w.workspace.id)?.description).toBe('Mine');
-    },
-  );
+  /** Ada's provider whose fetch lets the web stop `userId`'s tracker right after a refused start. */
+  function racingProvider(userId: number): WebWorkProvider {
+    const racing: typeof fetch = async (input, init) => {
+      const res = await w.deps.fetch(input, init);
+      if (String(input).endsWith('/time-tracking/start') && res.status === 400)
+        w.fake.remoteStop(userId, w.workspace.id);
+      return res;
+    };
+    return new WebWorkProvider(
+      {
+        workspaceId: w.workspace.id,
+        workspaceName: 'Acme',
+        userId: w.ada.id,
+        email: w.ada.email,
+        name: 'Ada Lovelace',
+        role: 'Owner',
+      },
+      w.fake.baseUrl,
+      { ...w.deps, fetch: racing },
+      { random: () => 0 },
+    );
+  }
+
+  // Regression for B6 (/work/notes/webwork-bugs.md): the user said "stop it and start this one";
+  // the tracker stopped on the web in between, so there is nothing left to stop: the start is made.
+  it('replace when my tracker stops elsewhere in between: the start is still made', async () => {
+    w = await world();
+    w.fake.remoteStart(w.ada.id, w.workspace.id, { description: 'Web', source: 'browser' });
+    const request = { description: 'Mine', projectId: null, taskId: null, at: T0 };
+    const r = await racingProvider(w.ada.id).start({ ...request, replaceRunning: true });
+    expect(r.entry).toMatchObject({ description: 'Mine' });
+    expect(w.fake.tracker(w.ada.id, w.workspace.id)?.description).toBe('Mine');
+  });
+
+  it("replace when a member's tracker stops elsewhere in between: his start is still made", async () => {
+    w = await world();
+    w.fake.remoteStart(w.bob.id, w.workspace.id, { description: 'Web', source: 'browser' });
+    const p = racingProvider(w.bob.id);
+    const bob = await p.findMember('bob@example.com');
+    const request = { description: 'Wall', projectId: null, taskId: null, at: T0 };
+    const r = await p.startFor(bob, { ...request, replaceRunning: true });
+    expect(r.entry).toMatchObject({ description: 'Wall' });
+    expect(w.fake.tracker(w.bob.id, w.workspace.id)?.description).toBe('Wall');
+  });
 
   it('a member tracking in another workspace: replace says where to stop it, and stops nothing', async () => {
     w = await world();
