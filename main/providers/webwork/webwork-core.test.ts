@@ -546,5 +546,14 @@ describe('WebWork through the core', () => {
     });
     expect(ww(mine.snapshot).entry).toMatchObject({ description: 'Mine' });
     expect(w.fake.tracker(w.ada.id, w.workspace.id)?.description).toBe('Mine');
+    // And so is her own status (O9 in the bug notes), by e-mail or id.
+    for (const member of ['ada@example.com', String(w.ada.id)]) {
+      const status = await run({ type: 'status', input: { accountId: 'webwork', member } });
+      expect(memberStatusSchema.parse(status.data)).toMatchObject({
+        member: { name: 'Ada Lovelace' },
+        entry: { description: 'Mine' },
+        error: null,
+      });
+    }
   });
 });
