@@ -14,9 +14,20 @@ import type { Core } from '../main/core/core';
 import { openCore } from '../main/core/open-core';
 import { MemorySecretStore } from '../main/secrets/memory-secret-store';
 import { VirtualClock } from '../test/support/virtual-clock';
-import { actionTally, DAY_END, DAY_START, HOUR, POPUP_SHOWN_MS, SEC } from './workday-kit';
+import {
+  actionTally,
+  DAY_END,
+  DAY_START,
+  dayResult,
+  HOUR,
+  POPUP_SHOWN_MS,
+  SEC,
+  timeline,
+} from './workday-kit';
 import type {
+  DayResult,
   DayRun,
+  LoggedAt,
   EntryShape,
   Observation,
   PopupTally,
@@ -66,7 +77,7 @@ function settler(net: { inflight: () => number }): () => Promise<void> {
 }
 
 /** What the account shows of its running timer. */
-export function accountView(snapshot: Snapshot, provider: ProviderKind): View {
+function accountView(snapshot: Snapshot, provider: ProviderKind): View {
   const account = snapshot.accounts.find((a) => a.provider === provider);
   const entry = account?.running ? account.entry : null;
   return {
@@ -142,26 +153,68 @@ export interface PopupTargets {
   popupRefreshWithinSec: number;
 }
 
+/** What a provider's bench hands a driver: its fake, its remote changes, its request measures. */
+export interface ProviderDay<R extends LoggedAt, M> {
+  script: readonly ScriptEvent[];
+  /** Closed when the day is over. */
+  fake: { readonly requests: readonly R[]; close(): Promise<void> };
+  applyRemote: (change: RemoteChange) => void;
+  targets: PopupTargets;
+  /** The provider's own request measures; `isAction` tells a user's requests from the rest. */
+  measures: (isAction: (r: R) => boolean) => M;
+}
+
+/**
+ * Tray Timer's day for a provider: connected the evening before, the user's day on the app,
+ * measured from the fake's log and from what the user saw.
+ */
+export async function runTrayTimerDay<R extends LoggedAt, M extends object>(
+  day: ProviderDay<R, M> & {
+    clock: VirtualClock;
+    account: AddAccountInput;
+    dataDirPrefix: string;
+    /** What shows after a start or continue is the entry the user asked for. */
+    shows: (view: View, entry: EntryShape) => boolean;
+    /** With `log`, the day's timeline is printed; this is how a request's answer reads there. */
+    answer: (r: R) => string;
+    log?: (line: string) => void;
+  },
+): Promise<DayResult<M>> {
+  const { clock, account, fake, script } = day;
+  try {
+    return await withAppAtNine(
+      { clock, account, dataDirPrefix: day.dataDirPrefix },
+      async (app) => {
+        const run = await walkTheDay(app, day);
+        if (day.log) for (const line of timeline(script, fake.requests, day.answer)) day.log(line);
+        return dayResult('Tray Timer', day.measures(run.isAction), script, run);
+      },
+    );
+  } finally {
+    await fake.close();
+  }
+}
+
 /**
  * The user's day on the running app, event by event: starts, stops and continues from the tray
  * (each one's requests counted), remote changes applied to the fake, power events, and popup
  * openings (stale ones must show a refresh within the target). Every snapshot is observed.
  */
-export async function runCoreDay<R>(
+async function walkTheDay<R>(
   app: RunningApp,
   day: {
     script: readonly ScriptEvent[];
-    provider: ProviderKind;
+    account: AddAccountInput;
     fake: { readonly requests: readonly R[] };
     applyRemote: (change: RemoteChange) => void;
     targets: PopupTargets;
-    /** What shows after a start or continue is the entry the user asked for. */
     shows: (view: View, entry: EntryShape) => boolean;
   },
 ): Promise<DayRun<R>> {
   const { core: live, clock, accountId, settle, advanceTo } = app;
   const { fake, targets } = day;
-  const view = (s: Snapshot) => accountView(s, day.provider);
+  const provider = day.account.provider;
+  const view = (s: Snapshot) => accountView(s, provider);
   const observed: Observation[] = [{ t: clock.now(), view: view(live.snapshot()) }];
   live.subscribe((s) => observed.push({ t: clock.now(), view: view(s) }));
   await settle();
@@ -210,14 +263,14 @@ export async function runCoreDay<R>(
         break;
       case 'popup': {
         popup.opens += 1;
-        const synced = lastSynced(live.snapshot(), day.provider);
+        const synced = lastSynced(live.snapshot(), provider);
         const stale = synced === null || e.t - synced > targets.popupStaleAfterSec * SEC;
         live.setPopupVisible(true);
         await settle();
         await advanceTo(e.t + targets.popupRefreshWithinSec * SEC);
         if (stale) {
           popup.staleOpens += 1;
-          const after = lastSynced(live.snapshot(), day.provider);
+          const after = lastSynced(live.snapshot(), provider);
           if (after !== null && after >= e.t) popup.refreshedWithin2s += 1;
         }
         await advanceTo(e.t + POPUP_SHOWN_MS);

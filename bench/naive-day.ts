@@ -4,17 +4,17 @@
  * using what it last saw, and shows whatever its last successful answer said. No budget, no
  * back-off. Each provider's bench (bench/*-workday.ts) supplies the requests; this walks the day.
  */
-import { actionTally, DAY_END, DAY_START, SEC, SLEEP } from './workday-kit';
+import { actionTally, DAY_END, DAY_START, dayResult, SEC, SLEEP } from './workday-kit';
 import type {
+  DayResult,
   DayRun,
   EntryShape,
+  LoggedAt,
   Observation,
   PopupTally,
-  RemoteChange,
-  ScriptEvent,
   View,
 } from './workday-kit';
-import type { PopupTargets } from './core-day';
+import type { ProviderDay } from './core-day';
 
 /** One provider's naive client; each call answers whether it succeeded. */
 export interface NaiveClient {
@@ -26,18 +26,37 @@ export interface NaiveClient {
   start: (entry: EntryShape) => Promise<boolean>;
   /** Stops what it last saw running; when it saw nothing, it sends nothing and fails. */
   stop: () => Promise<boolean>;
-  applyRemote: (change: RemoteChange) => void;
 }
 
-export async function runNaiveDay<R>(day: {
-  script: readonly ScriptEvent[];
-  intervalMs: number;
-  /** The virtual time the fake and the client read; moved to each step's time. */
-  clock: { now: number };
-  fake: { readonly requests: readonly R[] };
-  client: NaiveClient;
-  targets: PopupTargets;
-}): Promise<DayRun<R>> {
+/** The naive poller's day for a provider, measured like Tray Timer's; closes the fake after. */
+export async function runNaivePollerDay<R extends LoggedAt, M extends object>(
+  day: ProviderDay<R, M> & {
+    intervalMs: number;
+    /** The virtual time the fake and the client read; moved to each step's time. */
+    clock: { now: number };
+    client: NaiveClient;
+  },
+): Promise<DayResult<M>> {
+  try {
+    const run = await walkTheDay(day);
+    return dayResult(
+      `naive poller, every ${day.intervalMs / SEC} s`,
+      day.measures(run.isAction),
+      day.script,
+      run,
+    );
+  } finally {
+    await day.fake.close();
+  }
+}
+
+async function walkTheDay<R extends LoggedAt>(
+  day: Omit<ProviderDay<R, unknown>, 'measures'> & {
+    intervalMs: number;
+    clock: { now: number };
+    client: NaiveClient;
+  },
+): Promise<DayRun<R>> {
   const { clock, fake, client, targets } = day;
   let lastOk: number | null = null;
   const okPolls: number[] = [];
@@ -81,7 +100,7 @@ export async function runNaiveDay<R>(day: {
             await act(client.stop);
             return;
           case 'remote':
-            client.applyRemote(e.change);
+            day.applyRemote(e.change);
             return;
           case 'popup':
             popup.opens += 1;

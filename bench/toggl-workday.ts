@@ -20,8 +20,8 @@
  */
 import { maxInAnyWindow } from '../test/fakes/http-fake-kit';
 import { startFakeToggl, type FakeToggl, type LoggedRequest } from '../test/fakes/toggl-server';
-import { eveningBeforeClock, runCoreDay, withAppAtNine } from './core-day';
-import { runNaiveDay } from './naive-day';
+import { eveningBeforeClock, runTrayTimerDay } from './core-day';
+import { runNaivePollerDay } from './naive-day';
 import {
   COMMON_ROWS,
   commonVerdicts,
@@ -29,7 +29,6 @@ import {
   DAY_START,
   DAY_TARGETS,
   dayRequests,
-  dayResult,
   HOUR,
   LOCK,
   MORE_SEEDS,
@@ -39,10 +38,9 @@ import {
   requestsWhileAway,
   SEC,
   SEED,
+  seededAndPooled,
   SLEEP,
-  timeline,
   times,
-  workdayScript,
   workdayTable,
 } from './workday-kit';
 import type {
@@ -156,35 +154,26 @@ function applyRemote(
   }
 }
 
-export async function runTrayTimerDay(
+export async function runTogglDay(
   script: readonly ScriptEvent[],
   options: { log?: (line: string) => void } = {},
 ): Promise<WorkdayResult> {
   const clock = eveningBeforeClock();
   const { fake, userId, projectIds } = await seededFake(() => clock.now());
-  const account = { provider: 'toggl', secret: TOKEN, baseUrl: fake.baseUrl, options: {} } as const;
-  try {
-    return await withAppAtNine(
-      { clock, account, dataDirPrefix: 'tt-bench-toggl-' },
-      async (app) => {
-        const run = await runCoreDay(app, {
-          script,
-          provider: 'toggl',
-          fake,
-          applyRemote: (change) => applyRemote(fake, userId, projectIds, change),
-          targets: TOGGL_TARGETS,
-          // The project is not compared: a start that shows the description asked for counts.
-          shows: (v, entry) => v.description === entry.description,
-        });
-        if (options.log)
-          for (const line of timeline(script, fake.requests, (r) => `${r.status} [${r.bucket}]`))
-            options.log(line);
-        return dayResult('Tray Timer', requestMeasures(fake.requests), script, run);
-      },
-    );
-  } finally {
-    await fake.close();
-  }
+  return runTrayTimerDay({
+    script,
+    clock,
+    fake,
+    account: { provider: 'toggl', secret: TOKEN, baseUrl: fake.baseUrl, options: {} },
+    dataDirPrefix: 'tt-bench-toggl-',
+    applyRemote: (change) => applyRemote(fake, userId, projectIds, change),
+    targets: TOGGL_TARGETS,
+    // The project is not compared: a start that shows the description asked for counts.
+    shows: (v, entry) => v.description === entry.description,
+    measures: () => requestMeasures(fake.requests),
+    answer: (r) => `${r.status} [${r.bucket}]`,
+    log: options.log,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,11 +186,10 @@ interface TogglEntryWire {
 }
 
 /**
- * What many integrations do: poll the running entry on a fixed interval while the machine is
- * awake (a locked screen does not stop them), start/stop with one request each using what they
- * last saw, and show whatever their last successful poll returned.
+ * What many integrations do (bench/naive-day.ts) on Toggl's API: GET the current entry, POST a
+ * new one to start, PATCH it to stop.
  */
-export async function runNaivePollerDay(
+export async function runNaiveTogglDay(
   script: readonly ScriptEvent[],
   intervalMs: number,
 ): Promise<WorkdayResult> {
@@ -222,61 +210,49 @@ export async function runNaivePollerDay(
     const text = await res.text();
     return { status: res.status, text };
   };
-  try {
-    const run = await runNaiveDay({
-      script,
-      intervalMs,
-      clock,
-      fake,
-      targets: TOGGL_TARGETS,
-      client: {
-        view: () => ({
-          running: running !== null,
-          description: running?.description ?? null,
-          projectName:
-            running?.project_id != null ? (projectNames.get(running.project_id) ?? null) : null,
-        }),
-        poll: async () => {
-          const r = await call('GET', '/me/time_entries/current');
-          if (r.status !== 200) return false;
-          running = JSON.parse(r.text) as TogglEntryWire | null;
-          return true;
-        },
-        start: async (entry: EntryShape) => {
-          const r = await call('POST', `/workspaces/${workspaceId}/time_entries`, {
-            created_with: 'naive poller',
-            workspace_id: workspaceId,
-            start: new Date(clock.now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-            duration: -1,
-            description: entry.description,
-            project_id: projectIds.get(entry.project) ?? null,
-          });
-          if (r.status !== 200) return false;
-          running = JSON.parse(r.text) as TogglEntryWire;
-          return true;
-        },
-        stop: async () => {
-          if (!running) return false;
-          const r = await call(
-            'PATCH',
-            `/workspaces/${workspaceId}/time_entries/${running.id}/stop`,
-          );
-          if (r.status !== 200 && r.status !== 409) return false;
-          running = null;
-          return true;
-        },
-        applyRemote: (change) => applyRemote(fake, userId, projectIds, change),
+  return runNaivePollerDay({
+    script,
+    intervalMs,
+    clock,
+    fake,
+    applyRemote: (change) => applyRemote(fake, userId, projectIds, change),
+    targets: TOGGL_TARGETS,
+    measures: () => requestMeasures(fake.requests),
+    client: {
+      view: () => ({
+        running: running !== null,
+        description: running?.description ?? null,
+        projectName:
+          running?.project_id != null ? (projectNames.get(running.project_id) ?? null) : null,
+      }),
+      poll: async () => {
+        const r = await call('GET', '/me/time_entries/current');
+        if (r.status !== 200) return false;
+        running = JSON.parse(r.text) as TogglEntryWire | null;
+        return true;
       },
-    });
-    return dayResult(
-      `naive poller, every ${intervalMs / SEC} s`,
-      requestMeasures(fake.requests),
-      script,
-      run,
-    );
-  } finally {
-    await fake.close();
-  }
+      start: async (entry: EntryShape) => {
+        const r = await call('POST', `/workspaces/${workspaceId}/time_entries`, {
+          created_with: 'naive poller',
+          workspace_id: workspaceId,
+          start: new Date(clock.now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          duration: -1,
+          description: entry.description,
+          project_id: projectIds.get(entry.project) ?? null,
+        });
+        if (r.status !== 200) return false;
+        running = JSON.parse(r.text) as TogglEntryWire;
+        return true;
+      },
+      stop: async () => {
+        if (!running) return false;
+        const r = await call('PATCH', `/workspaces/${workspaceId}/time_entries/${running.id}/stop`);
+        if (r.status !== 200 && r.status !== 409) return false;
+        running = null;
+        return true;
+      },
+    },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,15 +311,13 @@ function verdicts(r: WorkdayResult): Verdict[] {
 export async function runTogglWorkday(
   options: { log?: (line: string) => void } = {},
 ): Promise<TogglWorkdayReport> {
-  const script = workdayScript(SEED);
-  const trayTimer = await runTrayTimerDay(script, options);
-  // One day's six remote changes and ~16 stale popup openings are a small sample, and a lucky
-  // seed could pass what another fails: the same day with other jitter, pooled, is the verdict.
-  const more: WorkdayResult[] = [];
-  for (const seed of MORE_SEEDS) more.push(await runTrayTimerDay(workdayScript(seed)));
-  const allDays = pooled(`Tray Timer, ${1 + MORE_SEEDS.length} days pooled`, [trayTimer, ...more]);
-  const naive5 = await runNaivePollerDay(script, 5 * SEC);
-  const naive60 = await runNaivePollerDay(script, 60 * SEC);
+  const {
+    script,
+    thisDay: trayTimer,
+    allDays,
+  } = await seededAndPooled(runTogglDay, pooled, options);
+  const naive5 = await runNaiveTogglDay(script, 5 * SEC);
+  const naive60 = await runNaiveTogglDay(script, 60 * SEC);
   const count = (k: ScriptEvent['kind']) => script.filter((e) => e.kind === k).length;
   const hhmm = (t: number) => new Date(t).toTimeString().slice(0, 5);
   return {

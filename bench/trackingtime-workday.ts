@@ -21,8 +21,8 @@ import {
   type FakeTrackingTime,
   type LoggedRequest,
 } from '../test/fakes/trackingtime-server';
-import { eveningBeforeClock, runCoreDay, withAppAtNine } from './core-day';
-import { runNaiveDay } from './naive-day';
+import { eveningBeforeClock, runTrayTimerDay } from './core-day';
+import { runNaivePollerDay } from './naive-day';
 import {
   automaticVsActions,
   COMMON_ROWS,
@@ -30,7 +30,6 @@ import {
   DAY_START,
   DAY_TARGETS,
   dayRequests,
-  dayResult,
   MORE_SEEDS,
   PROJECTS,
   pooledAutomaticVsActions,
@@ -39,9 +38,8 @@ import {
   requestsWhileAway,
   SEC,
   SEED,
-  timeline,
+  seededAndPooled,
   times,
-  workdayScript,
   workdayTable,
 } from './workday-kit';
 import type {
@@ -155,38 +153,19 @@ export async function runTrackingTimeDay(
   const clock = eveningBeforeClock();
   const seeded = await seededFake(() => clock.now());
   const { fake } = seeded;
-  const account = {
-    provider: 'trackingtime',
-    secret: APP_PASSWORD,
-    baseUrl: fake.baseUrl,
-    options: {},
-  } as const;
-  try {
-    return await withAppAtNine(
-      { clock, account, dataDirPrefix: 'tt-bench-trackingtime-' },
-      async (app) => {
-        const run = await runCoreDay(app, {
-          script,
-          provider: 'trackingtime',
-          fake,
-          applyRemote: (change) => applyRemote(seeded, change),
-          targets: TRACKINGTIME_TARGETS,
-          shows: (v, entry) =>
-            v.description === entry.description && v.projectName === entry.project,
-        });
-        if (options.log)
-          for (const line of timeline(
-            script,
-            fake.requests,
-            (r) => `${r.status}/${r.envelopeStatus ?? '-'}`,
-          ))
-            options.log(line);
-        return dayResult('Tray Timer', requestMeasures(fake.requests, run.isAction), script, run);
-      },
-    );
-  } finally {
-    await fake.close();
-  }
+  return runTrayTimerDay({
+    script,
+    clock,
+    fake,
+    account: { provider: 'trackingtime', secret: APP_PASSWORD, baseUrl: fake.baseUrl, options: {} },
+    dataDirPrefix: 'tt-bench-trackingtime-',
+    applyRemote: (change) => applyRemote(seeded, change),
+    targets: TRACKINGTIME_TARGETS,
+    shows: (v, entry) => v.description === entry.description && v.projectName === entry.project,
+    measures: (isAction) => requestMeasures(fake.requests, isAction),
+    answer: (r) => `${r.status}/${r.envelopeStatus ?? '-'}`,
+    log: options.log,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,7 +178,7 @@ interface WireTask {
   users?: { id: number; event?: { start?: string; end?: string | null } | null }[];
 }
 
-export async function runNaivePollerDay(
+export async function runNaiveTrackingTimeDay(
   script: readonly ScriptEvent[],
   intervalMs = NAIVE_INTERVAL_MS,
 ): Promise<TrackingTimeDayResult> {
@@ -225,64 +204,55 @@ export async function runNaivePollerDay(
     } | null;
     return { ok: body?.response?.status === 200, data: body?.data };
   };
-  try {
-    const run = await runNaiveDay({
-      script,
-      intervalMs,
-      clock,
-      fake,
-      targets: TRACKINGTIME_TARGETS,
-      client: {
-        view: () => ({
-          running: running !== null,
-          description: running?.name ?? null,
-          projectName: running?.project ?? null,
-        }),
-        poll: async () => {
-          const r = await call('/tasks', { filter: 'TRACKING' });
-          if (!r.ok) return false;
-          const tasks = Array.isArray(r.data) ? (r.data as WireTask[]) : [];
-          const mine = tasks.find((t) =>
-            (t.users ?? []).some((u) => u.id === userId && u.event && !u.event.end),
-          );
-          running = mine
-            ? {
-                taskId: mine.id,
-                name: mine.name ?? '',
-                project: seeded.projectOf.get(mine.id) ?? null,
-              }
-            : null;
-          return true;
-        },
-        start: async (entry: EntryShape) => {
-          const id = taskId(seeded, entry.project, entry.description);
-          const r = await call(`/tasks/track/${id}`, { date: local(clock.now), timezone: zone });
-          if (!r.ok) return false;
-          running = { taskId: id, name: entry.description, project: entry.project };
-          return true;
-        },
-        stop: async () => {
-          if (!running) return false;
-          const r = await call(`/tasks/stop/${running.taskId}`, {
-            date: local(clock.now),
-            timezone: zone,
-          });
-          if (!r.ok) return false;
-          running = null;
-          return true;
-        },
-        applyRemote: (change) => applyRemote(seeded, change),
+  return runNaivePollerDay({
+    script,
+    intervalMs,
+    clock,
+    fake,
+    applyRemote: (change) => applyRemote(seeded, change),
+    targets: TRACKINGTIME_TARGETS,
+    measures: (isAction) => requestMeasures(fake.requests, isAction),
+    client: {
+      view: () => ({
+        running: running !== null,
+        description: running?.name ?? null,
+        projectName: running?.project ?? null,
+      }),
+      poll: async () => {
+        const r = await call('/tasks', { filter: 'TRACKING' });
+        if (!r.ok) return false;
+        const tasks = Array.isArray(r.data) ? (r.data as WireTask[]) : [];
+        const mine = tasks.find((t) =>
+          (t.users ?? []).some((u) => u.id === userId && u.event && !u.event.end),
+        );
+        running = mine
+          ? {
+              taskId: mine.id,
+              name: mine.name ?? '',
+              project: seeded.projectOf.get(mine.id) ?? null,
+            }
+          : null;
+        return true;
       },
-    });
-    return dayResult(
-      `naive poller, every ${intervalMs / SEC} s`,
-      requestMeasures(fake.requests, run.isAction),
-      script,
-      run,
-    );
-  } finally {
-    await fake.close();
-  }
+      start: async (entry: EntryShape) => {
+        const id = taskId(seeded, entry.project, entry.description);
+        const r = await call(`/tasks/track/${id}`, { date: local(clock.now), timezone: zone });
+        if (!r.ok) return false;
+        running = { taskId: id, name: entry.description, project: entry.project };
+        return true;
+      },
+      stop: async () => {
+        if (!running) return false;
+        const r = await call(`/tasks/stop/${running.taskId}`, {
+          date: local(clock.now),
+          timezone: zone,
+        });
+        if (!r.ok) return false;
+        running = null;
+        return true;
+      },
+    },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -338,12 +308,12 @@ function verdicts(r: TrackingTimeDayResult): Verdict[] {
 export async function runTrackingTimeWorkday(
   options: { log?: (line: string) => void } = {},
 ): Promise<TrackingTimeWorkdayReport> {
-  const script = workdayScript(SEED);
-  const trayTimer = await runTrackingTimeDay(script, options);
-  const more: TrackingTimeDayResult[] = [];
-  for (const seed of MORE_SEEDS) more.push(await runTrackingTimeDay(workdayScript(seed)));
-  const allDays = pooled(`Tray Timer, ${1 + MORE_SEEDS.length} days pooled`, [trayTimer, ...more]);
-  const naive = await runNaivePollerDay(script);
+  const {
+    script,
+    thisDay: trayTimer,
+    allDays,
+  } = await seededAndPooled(runTrackingTimeDay, pooled, options);
+  const naive = await runNaiveTrackingTimeDay(script);
   return {
     seed: SEED,
     moreSeeds: [...MORE_SEEDS],

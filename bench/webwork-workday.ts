@@ -16,7 +16,7 @@
  *     all 50 members' current-data every minute and on each Refresh.
  *
  * Both run the real core in 'app' mode (scheduler on, temp data folder, memory secret store)
- * with the account connected through the core (`accounts.add`), as a user would.
+ * with the account connected through the core (`accounts.add`), as a user would (bench/core-day.ts).
  */
 import { teamGlanceSchema, type TeamGlance } from '../preload/contract';
 import { maxInAnyWindow } from '../test/fakes/http-fake-kit';
@@ -25,8 +25,8 @@ import {
   type FakeWebWork,
   type LoggedRequest,
 } from '../test/fakes/webwork-server';
-import { eveningBeforeClock, runCoreDay, withAppAtNine } from './core-day';
-import { runNaiveDay } from './naive-day';
+import { eveningBeforeClock, runTrayTimerDay, withAppAtNine } from './core-day';
+import { runNaivePollerDay } from './naive-day';
 import {
   at,
   automaticVsActions,
@@ -36,7 +36,6 @@ import {
   DAY_START,
   DAY_TARGETS,
   dayRequests,
-  dayResult,
   fmtSec,
   MIN,
   MORE_SEEDS,
@@ -49,9 +48,8 @@ import {
   requestsWhileAway,
   SEC,
   SEED,
-  timeline,
+  seededAndPooled,
   times,
-  workdayScript,
   workdayTable,
 } from './workday-kit';
 import type {
@@ -200,34 +198,24 @@ export async function runWebWorkDay(
   const clock = eveningBeforeClock();
   const world = await memberWorld(() => clock.now());
   const { fake } = world;
-  const account = {
-    provider: 'webwork',
-    secret: MEMBER_TOKEN,
-    baseUrl: fake.baseUrl,
-    options: { email: world.email },
-  } as const;
-  try {
-    return await withAppAtNine(
-      { clock, account, dataDirPrefix: 'tt-bench-webwork-' },
-      async (app) => {
-        const run = await runCoreDay(app, {
-          script,
-          provider: 'webwork',
-          fake,
-          applyRemote: (change) => applyRemote(world, change),
-          targets: WEBWORK_TARGETS,
-          shows: (v, entry) =>
-            v.description === entry.description && v.projectName === entry.project,
-        });
-        if (options.log)
-          for (const line of timeline(script, fake.requests, (r) => `${r.status}`))
-            options.log(line);
-        return dayResult('Tray Timer', requestMeasures(fake, run.isAction), script, run);
-      },
-    );
-  } finally {
-    await fake.close();
-  }
+  return runTrayTimerDay({
+    script,
+    clock,
+    fake,
+    account: {
+      provider: 'webwork',
+      secret: MEMBER_TOKEN,
+      baseUrl: fake.baseUrl,
+      options: { email: world.email },
+    },
+    dataDirPrefix: 'tt-bench-webwork-',
+    applyRemote: (change) => applyRemote(world, change),
+    targets: WEBWORK_TARGETS,
+    shows: (v, entry) => v.description === entry.description && v.projectName === entry.project,
+    measures: (isAction) => requestMeasures(fake, isAction),
+    answer: (r) => `${r.status}`,
+    log: options.log,
+  });
 }
 
 interface WireEnvelope {
@@ -258,72 +246,63 @@ export async function runNaiveMemberDay(
     const body = (await res.json().catch(() => null)) as WireEnvelope | null;
     return { status: res.status, body };
   };
-  try {
-    const run = await runNaiveDay({
-      script,
-      intervalMs,
-      clock,
-      fake,
-      targets: WEBWORK_TARGETS,
-      client: {
-        view: () => ({
-          running: running !== null,
-          description: running?.description ?? null,
-          projectName: running?.project ?? null,
-        }),
-        poll: async () => {
-          const r = await call('GET', '/time-tracking/current-data', {
-            workspace_id: workspaceId,
-            user_id: userId,
-          });
-          if (r.status === 200 && r.body?.success && r.body.data) {
-            const d = r.body.data;
-            const contract = d.contract_id ?? null;
-            running =
-              contract === null && !d.activity_description
-                ? null
-                : {
-                    description: d.activity_description ?? '',
-                    project: (contract !== null && world.projectOfContract.get(contract)) || '',
-                  };
-          } else if (r.status === 404 || r.status === 400) {
-            running = null; // "no active tracker"
-          } else return false;
-          return true;
-        },
-        start: async (entry: EntryShape) => {
-          const r = await call('POST', '/time-tracking/start', {
-            workspace_id: workspaceId,
-            user_id: userId,
-            contract_id: contractFor(world, entry.project),
-            activity_description: entry.description,
-          });
-          if (!r.body?.success) return false;
-          running = entry;
-          return true;
-        },
-        stop: async () => {
-          if (!running) return false;
-          const r = await call('POST', '/time-tracking/stop', {
-            workspace_id: workspaceId,
-            user_id: userId,
-          });
-          if (!r.body?.success) return false;
-          running = null;
-          return true;
-        },
-        applyRemote: (change) => applyRemote(world, change),
+  return runNaivePollerDay({
+    script,
+    intervalMs,
+    clock,
+    fake,
+    applyRemote: (change) => applyRemote(world, change),
+    targets: WEBWORK_TARGETS,
+    measures: (isAction) => requestMeasures(fake, isAction),
+    client: {
+      view: () => ({
+        running: running !== null,
+        description: running?.description ?? null,
+        projectName: running?.project ?? null,
+      }),
+      poll: async () => {
+        const r = await call('GET', '/time-tracking/current-data', {
+          workspace_id: workspaceId,
+          user_id: userId,
+        });
+        if (r.status === 200 && r.body?.success && r.body.data) {
+          const d = r.body.data;
+          const contract = d.contract_id ?? null;
+          running =
+            contract === null && !d.activity_description
+              ? null
+              : {
+                  description: d.activity_description ?? '',
+                  project: (contract !== null && world.projectOfContract.get(contract)) || '',
+                };
+        } else if (r.status === 404 || r.status === 400) {
+          running = null; // "no active tracker"
+        } else return false;
+        return true;
       },
-    });
-    return dayResult(
-      `naive poller, every ${intervalMs / SEC} s`,
-      requestMeasures(fake, run.isAction),
-      script,
-      run,
-    );
-  } finally {
-    await fake.close();
-  }
+      start: async (entry: EntryShape) => {
+        const r = await call('POST', '/time-tracking/start', {
+          workspace_id: workspaceId,
+          user_id: userId,
+          contract_id: contractFor(world, entry.project),
+          activity_description: entry.description,
+        });
+        if (!r.body?.success) return false;
+        running = entry;
+        return true;
+      },
+      stop: async () => {
+        if (!running) return false;
+        const r = await call('POST', '/time-tracking/stop', {
+          workspace_id: workspaceId,
+          user_id: userId,
+        });
+        if (!r.body?.success) return false;
+        running = null;
+        return true;
+      },
+    },
+  });
 }
 
 function toStrings(params: Record<string, unknown>): Record<string, string> {
@@ -792,11 +771,11 @@ function glanceVerdicts(r: GlanceHourResult): Verdict[] {
 export async function runWebWorkWorkday(
   options: { log?: (line: string) => void } = {},
 ): Promise<WebWorkWorkdayReport> {
-  const script = workdayScript(SEED);
-  const trayTimer = await runWebWorkDay(script, options);
-  const more: WebWorkDayResult[] = [];
-  for (const seed of MORE_SEEDS) more.push(await runWebWorkDay(workdayScript(seed)));
-  const allDays = pooled(`Tray Timer, ${1 + MORE_SEEDS.length} days pooled`, [trayTimer, ...more]);
+  const {
+    script,
+    thisDay: trayTimer,
+    allDays,
+  } = await seededAndPooled(runWebWorkDay, pooled, options);
   const naive = await runNaiveMemberDay(script);
   const glance = await runGlanceHour(options);
   const naiveGlance = await runNaiveGlanceHour();
