@@ -11,6 +11,7 @@ import type {
   RemoteEntry,
   StartRequest,
   StartResult,
+  Task,
 } from '../providers/provider';
 import type { AccountRuntime } from './account-runtime';
 import { fail } from './errors';
@@ -78,9 +79,10 @@ export async function resolveProjectAndTask(
     }
     if (!project) fail('validation', 'Choose a project for the task.', { field: 'task' });
     const needle = input.task.trim().toLowerCase();
-    const task =
-      project.tasks.find((t) => t.id === input.task) ??
-      project.tasks.find((t) => t.name.toLowerCase() === needle);
+    const pick = (tasks: readonly Task[]) =>
+      tasks.find((t) => t.id === input.task) ?? tasks.find((t) => t.name.toLowerCase() === needle);
+    let task = pick(project.tasks);
+    if (!task && provider.projectTasks) task = pick(await provider.projectTasks(project.id));
     if (!task)
       fail('validation', `No task “${input.task}” in project ${project.name}.`, { field: 'task' });
     taskId = task.id;

@@ -144,7 +144,11 @@ function trayView(
     const whose = a.actingFor ? `, ${a.actingFor.name}'s tracker` : '';
     return `▶ ${time} ${describeEntry(e)} (${accountLabel(a)}${whose})`;
   });
-  if (lines.length === 0) lines.push(`Not tracking · today ${formatHoursMinutes(todaySeconds)}`);
+  // While an account shows a member's tracker, your own on that account is not read: the tray
+  // does not claim "Not tracking" for you then.
+  const acting = accounts.some((a) => a.actingFor !== null);
+  if (lines.length === 0)
+    lines.push(`${acting ? 'Today' : 'Not tracking · today'} ${formatHoursMinutes(todaySeconds)}`);
   // An account showing a member's idle tracker says so: "Not tracking" above is about you.
   for (const a of accounts)
     if (a.actingFor && a.entry === null)

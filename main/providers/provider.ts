@@ -113,6 +113,12 @@ export interface Provider {
   /** Providers where a project is just a name (Local) create one on first use. */
   createProject?(name: string): Promise<Project>;
   /**
+   * One project's tasks read now, for providers whose project list may not carry every
+   * project's tasks yet (WebWork reads them within its rate budget): a named task is looked up
+   * in its own project before it is called unknown.
+   */
+  projectTasks?(projectId: string): Promise<Task[]>;
+  /**
    * Today's total as the service counts it (WebWork's current-data), for providers whose entry
    * list cannot tell; undefined/null: the core sums the recent entries.
    */

@@ -333,25 +333,20 @@ describe('WebWork through the core', () => {
     expect(tf.snapshot.todaySeconds).toBe(120 * 60);
   });
 
-  // BUG (reported in /work/notes/webwork-bugs.md, O10): acting for idle Bob while my own browser
-  // tracker runs (read a moment before), the tray's first line says "Not tracking · today 2:00" —
-  // about me, and not true. Remove `.fails` once main/core/snapshot.ts trayView does not claim
-  // "Not tracking" for someone whose tracker is known to run.
-  it.fails(
-    'acting for an idle member while my own tracker runs, the tray does not say I am not tracking',
-    async () => {
-      await setUp();
-      w.fake.setTimelineMinutes(w.ada.id, w.workspace.id, 120);
-      w.fake.remoteStart(w.ada.id, w.workspace.id, { description: 'Mine', source: 'browser' });
-      const before = await connect();
-      expect(ww(before).running).toBe(true);
-      const tf = await run({
-        type: 'members.trackFor',
-        input: { accountId: 'webwork', member: 'bob@example.com' },
-      });
-      expect(tf.snapshot.tray.tooltip).not.toMatch(/^Not tracking/);
-    },
-  );
+  // Acting for idle Bob while my own browser tracker runs: my tracker is not read meanwhile, so
+  // the tray must not claim "Not tracking" about me.
+  it('acting for an idle member while my own tracker runs, the tray does not say I am not tracking', async () => {
+    await setUp();
+    w.fake.setTimelineMinutes(w.ada.id, w.workspace.id, 120);
+    w.fake.remoteStart(w.ada.id, w.workspace.id, { description: 'Mine', source: 'browser' });
+    const before = await connect();
+    expect(ww(before).running).toBe(true);
+    const tf = await run({
+      type: 'members.trackFor',
+      input: { accountId: 'webwork', member: 'bob@example.com' },
+    });
+    expect(tf.snapshot.tray.tooltip).not.toMatch(/^Not tracking/);
+  });
 
   it('start/stop/status with a member are one-offs that leave Track for alone', async () => {
     await setUp();
@@ -575,5 +570,31 @@ describe('WebWork through the core', () => {
         error: null,
       });
     }
+  });
+});
+
+describe('a task in a project whose task list is not read yet', () => {
+  it('is looked up in its own project before it is called unknown', async () => {
+    await setUp();
+    // Twelve projects: a sync reads at most five task lists, the rest come later.
+    const projects = Array.from({ length: 12 }, (_, i) => {
+      const project = w.fake.addProject({ workspaceId: w.workspace.id, name: `Client ${i}` });
+      w.fake.addContract({ userId: w.ada.id, projectId: project.id });
+      return project;
+    });
+    const last = projects[11];
+    if (!last) throw new Error('no project');
+    const wiki = w.fake.addTask({ projectId: last.id, title: 'Wiki' });
+    const connected = await connect();
+    const listed = ww(connected).projects.find((p) => p.name === 'Client 11');
+    expect(listed?.tasks ?? []).toEqual([]);
+    const started = await run({
+      type: 'start',
+      input: { accountId: 'webwork', description: 'Pages', project: 'Client 11', task: 'Wiki' },
+    });
+    expect(started.message).toBe(
+      'Started “Pages — Client 11 / Wiki” on WebWork: ada@example.com · Acme.',
+    );
+    expect(w.fake.tracker(w.ada.id, w.workspace.id)).toMatchObject({ taskId: wiki.id });
   });
 });

@@ -21,6 +21,7 @@ import {
   type StartRequest,
   type StartResult,
   type SyncResult,
+  type Task,
   type TeamGlanceResult,
   type TeamOps,
 } from '../provider';
@@ -489,11 +490,30 @@ export class WebWorkProvider implements Provider, TeamOps {
     const p = this.#person(userId);
     if (p.contractsSyncedAt === null) await this.#readContracts(userId, false);
     if (this.#state.projectsSyncedAt === null) await this.#readProjects(false);
-    for (const c of p.contracts)
-      if (!this.#state.tasks[String(c.projectId)])
-        await this.#listStep(() => this.#readTasks(c.projectId, false));
+    // Task lists within the budget (a member with 70 projects must not cost 70 requests at
+    // once); the rest come with later syncs, and a named task is looked up in its own
+    // project (projectTasks).
+    const missing = p.contracts.filter((c) => !this.#state.tasks[String(c.projectId)]);
+    const room = Math.min(TASK_LISTS_PER_SYNC, this.budget.room(this.deps.clock.now()));
+    for (const c of missing.slice(0, room))
+      await this.#listStep(() => this.#readTasks(c.projectId, false));
     this.#cache.save(this.#state);
     return this.#projectsOf(p);
+  }
+
+  async projectTasks(projectId: string): Promise<Task[]> {
+    const id = toId(projectId, 'project');
+    if (id === null) return [];
+    const kept = this.#state.tasks[String(id)];
+    if (!kept || this.deps.clock.now() - kept.syncedAt >= USER_LISTS_MIN_MS) {
+      await this.#readTasks(id, false);
+      this.#cache.save(this.#state);
+    }
+    return (this.#state.tasks[String(id)]?.list ?? []).map((t) => ({
+      id: String(t.id),
+      name: t.name,
+      projectId: String(id),
+    }));
   }
 
   todaySeconds(now: number): number | null {
