@@ -21,6 +21,7 @@ import {
   type StartResult,
   type SyncResult,
 } from '../provider';
+import { numericId } from '../shared/numeric-id';
 import { allowsAutoRefresh, nextPollIn, type PollPolicy } from '../shared/refresh-schedule';
 import {
   eventsSchema,
@@ -530,12 +531,5 @@ export class TrackingTimeProvider implements Provider {
 }
 
 function toId(id: string | null, what: 'project' | 'task'): number | null {
-  if (id === null) return null;
-  if (!/^\d+$/.test(id))
-    throw new ProviderError({
-      kind: 'validation',
-      field: what,
-      message: `That is not a TrackingTime ${what} id: ${id}`,
-    });
-  return Number(id);
+  return numericId(id, 'TrackingTime', what);
 }

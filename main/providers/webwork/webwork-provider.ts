@@ -25,6 +25,7 @@ import {
   type TeamGlanceResult,
   type TeamOps,
 } from '../provider';
+import { numericId } from '../shared/numeric-id';
 import { allowsAutoRefresh, nextPollIn, type PollPolicy } from '../shared/refresh-schedule';
 import { isAlreadyTrackingError, isNoTrackerError, readCurrentData } from './current-data';
 import {
@@ -949,24 +950,11 @@ function toMember(m: KeptMember): Member {
 }
 
 function toUserId(id: string): number {
-  if (!/^\d+$/.test(id))
-    throw new ProviderError({
-      kind: 'validation',
-      field: 'member',
-      message: `That is not a WebWork user id: ${id}`,
-    });
-  return Number(id);
+  return numericId(id, 'WebWork', 'user', 'member') ?? 0;
 }
 
 function toId(id: string | null, what: 'project' | 'task'): number | null {
-  if (id === null) return null;
-  if (!/^\d+$/.test(id))
-    throw new ProviderError({
-      kind: 'validation',
-      field: what,
-      message: `That is not a WebWork ${what} id: ${id}`,
-    });
-  return Number(id);
+  return numericId(id, 'WebWork', what);
 }
 
 function describe(t: KeptTracker, projectName: string | null): string {
