@@ -20,15 +20,8 @@ import { openCore } from '../../main/core/open-core';
 import { startControlServer, type ControlServer } from '../../main/control/socket-server';
 import { MemorySecretStore } from '../../main/secrets/memory-secret-store';
 import { controlSocketPath } from '../../main/storage/data-dir';
-import {
-  startFakeWebWork,
-  type FakeContract,
-  type FakeProject,
-  type FakeTask,
-  type FakeUser,
-  type FakeWebWork,
-  type FakeWorkspace,
-} from '../fakes/webwork-server';
+import { seedAcme, type AcmeTeam } from '../../main/providers/webwork/webwork-test-setup';
+import { startFakeWebWork, type FakeWebWork, type FakeWorkspace } from '../fakes/webwork-server';
 import { requireTestKeyring } from '../keychain/keychain-env';
 import { ensureCliBuilt, runCli, type CliRun } from './cli-build';
 import {
@@ -109,42 +102,29 @@ const teamJson = z
 /** The token as it would leak: plain, or inside the Authorization header. */
 const leakForms = (secret: string) => [secret, `Bearer ${secret}`];
 
-interface World {
+/**
+ * The Acme team of the provider tests (seedAcme) with this run's tokens, and Beta, where Ada is a
+ * Regular User.
+ */
+interface World extends Omit<AcmeTeam, 'workspace'> {
   fake: FakeWebWork;
   acme: FakeWorkspace;
   beta: FakeWorkspace;
-  ada: FakeUser;
-  bob: FakeUser;
-  website: FakeProject;
-  design: FakeTask;
-  adaContract: FakeContract;
-  bobContract: FakeContract;
 }
 
 async function world(): Promise<World> {
   const fake = await startFakeWebWork();
-  const acme = fake.addWorkspace({ name: 'Acme' });
+  const { workspace: acme, ...team } = seedAcme(fake, { adaToken: ADA_TOKEN, bobToken: BOB_TOKEN });
   const beta = fake.addWorkspace({ name: 'Beta' });
-  const ada = fake.addUser({
-    email: 'ada@example.com',
-    token: ADA_TOKEN,
-    firstname: 'Ada',
-    lastname: 'Lovelace',
-  });
-  const bob = fake.addUser({
-    email: 'bob@example.com',
-    token: BOB_TOKEN,
-    firstname: 'Bob',
-    lastname: 'Builder',
-  });
-  fake.addMember(acme.id, ada.id, 'Owner');
-  fake.addMember(beta.id, ada.id, 'Regular User');
-  fake.addMember(acme.id, bob.id, 'Regular User');
-  const website = fake.addProject({ workspaceId: acme.id, name: 'Website' });
-  const design = fake.addTask({ projectId: website.id, title: 'Design' });
-  const adaContract = fake.addContract({ userId: ada.id, projectId: website.id });
-  const bobContract = fake.addContract({ userId: bob.id, projectId: website.id });
-  return { fake, acme, beta, ada, bob, website, design, adaContract, bobContract };
+  fake.addMember(beta.id, team.ada.id, 'Regular User');
+  return { fake, acme, beta, ...team };
+}
+
+/** A command that worked: nothing on stderr (shown first, as it says why) and exit 0. */
+function expectOk(r: CliRun): CliRun {
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return r;
 }
 
 const lastBody = (fake: FakeWebWork, route: string): unknown =>
@@ -163,6 +143,9 @@ describe.skipIf(skipReason !== '')(
       outputs.push(r);
       return r;
     };
+    /** `start Bricks` on Ada's account with `extra` options, which must work. */
+    const startBricks = async (...extra: string[]) =>
+      expectOk(await cli(['start', 'Bricks', '--account', 'webwork', ...extra]));
     const add = (extra: string[], token: string) =>
       cli(
         ['accounts', 'add', 'webwork', '--secret-stdin', '--base-url', w.fake.baseUrl, ...extra],
@@ -211,11 +194,14 @@ describe.skipIf(skipReason !== '')(
     it('with --workspace by name: connected as the owner, the token read from stdin lands in the keyring only', async () => {
       // Ada's tracker already runs in the browser: the next test shows how status reports it.
       w.fake.setTimelineMinutes(w.ada.id, w.acme.id, 3 * 60 + 12);
-      w.fake.remoteStart(w.ada.id, w.acme.id, { description: 'Writing docs', source: 'browser' });
+      w.fake.remoteStart(w.ada.id, w.acme.id, {
+        description: 'Writing docs',
+        source: 'browser',
+      });
       const before = w.fake.requests.length;
-      const r = await add(['--email', 'ada@example.com', '--workspace', 'acme'], ADA_TOKEN);
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
+      const r = expectOk(
+        await add(['--email', 'ada@example.com', '--workspace', 'acme'], ADA_TOKEN),
+      );
       expect(r.stdout).toMatch(/^Connected WebWork: ada@example\.com · Acme \(id webwork\)/);
       const sent = w.fake.requests.slice(before);
       expect(sent.map((q) => `${q.method} ${q.path}`).slice(0, 2)).toEqual([
@@ -260,18 +246,7 @@ describe.skipIf(skipReason !== '')(
     });
 
     it('start --project --task: the POST body names Ada, her contract and the task; status shows it; stop ends it', async () => {
-      const r = await cli([
-        'start',
-        'Bricks',
-        '--account',
-        'webwork',
-        '--project',
-        'Website',
-        '--task',
-        'design',
-      ]);
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
+      const r = await startBricks('--project', 'Website', '--task', 'design');
       expect(r.stdout).toContain('Bricks');
       expect(lastBody(w.fake, 'POST /time-tracking/start')).toEqual({
         workspace_id: w.acme.id,
@@ -301,25 +276,12 @@ describe.skipIf(skipReason !== '')(
         },
       });
 
-      const stop = await cli(['stop', '--account', 'webwork']);
-      expect(stop.stderr).toBe('');
-      expect(stop.code).toBe(0);
+      expectOk(await cli(['stop', '--account', 'webwork']));
       expect(w.fake.tracker(w.ada.id, w.acme.id)).toBeNull();
     });
 
     it('start --member bob: the POST body names Bob and his contract; Ada’s own tracker is untouched', async () => {
-      const r = await cli([
-        'start',
-        'Bricks',
-        '--account',
-        'webwork',
-        '--member',
-        'bob@example.com',
-        '--project',
-        'Website',
-      ]);
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
+      const r = await startBricks('--member', 'bob@example.com', '--project', 'Website');
       expect(r.stdout).toContain('Bob Builder');
       expect(lastBody(w.fake, 'POST /time-tracking/start')).toEqual({
         workspace_id: w.acme.id,
@@ -327,14 +289,16 @@ describe.skipIf(skipReason !== '')(
         contract_id: w.bobContract.id,
         activity_description: 'Bricks',
       });
-      expect(w.fake.tracker(w.bob.id, w.acme.id)).toMatchObject({ contractId: w.bobContract.id });
+      expect(w.fake.tracker(w.bob.id, w.acme.id)).toMatchObject({
+        contractId: w.bobContract.id,
+      });
       expect(w.fake.tracker(w.ada.id, w.acme.id)).toBeNull();
     });
 
     it('status --member by user id: Bob’s tracker, read for his user_id, whose tracker it is said', async () => {
-      const r = await cli(['status', '--account', 'webwork', '--member', String(w.bob.id)]);
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
+      const r = expectOk(
+        await cli(['status', '--account', 'webwork', '--member', String(w.bob.id)]),
+      );
       expect(r.stdout).toBe(`▶ 0:00 Bricks — Website (${ACCOUNT}, Bob Builder)\n`);
       expect(w.fake.requestsBy({ path: 'GET /time-tracking/current-data' }).at(-1)?.query).toEqual({
         workspace_id: String(w.acme.id),
@@ -358,9 +322,7 @@ describe.skipIf(skipReason !== '')(
     });
 
     it('team: Bob tracking on a line of his own, Ada counted as not tracking; --json the same facts', async () => {
-      const r = await cli(['team', '--account', 'webwork']);
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
+      const r = expectOk(await cli(['team', '--account', 'webwork']));
       expect(r.stdout).toBe('▶ Bob Builder  0:00  Bricks — Website\n1 not tracking\n');
 
       const json = teamJson.parse(
@@ -381,9 +343,9 @@ describe.skipIf(skipReason !== '')(
     });
 
     it('stop --member bob: the stop names Bob; then status --member says he is not tracking', async () => {
-      const r = await cli(['stop', '--account', 'webwork', '--member', 'bob@example.com']);
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
+      const r = expectOk(
+        await cli(['stop', '--account', 'webwork', '--member', 'bob@example.com']),
+      );
       expect(r.stdout).toContain('Bob Builder');
       expect(lastBody(w.fake, 'POST /time-tracking/stop')).toEqual({
         workspace_id: w.acme.id,
@@ -400,9 +362,7 @@ describe.skipIf(skipReason !== '')(
       /^tray-timer: Acting for members and the team glance need the Owner or Executive manager role in WebWork: bob@example\.com · Acme; your role is Regular User\.\n$/;
 
     it('a Regular User’s account: status --member and team exit 1 naming the role needed, no tracker read for Ada', async () => {
-      const added = await add(['--email', 'bob@example.com'], BOB_TOKEN);
-      expect(added.stderr).toBe('');
-      expect(added.code).toBe(0);
+      const added = expectOk(await add(['--email', 'bob@example.com'], BOB_TOKEN));
       expect(added.stdout).toContain('(id webwork-2)');
       const before = w.fake.requests.length;
       for (const args of [
@@ -473,17 +433,15 @@ describe.skipIf(skipReason !== '')(
       expect(w.fake.requestsBy({ status: 401 }).length).toBeGreaterThan(0);
 
       w.ada.tokens.add(NEW_TOKEN);
-      const again = await cli(
-        ['accounts', 'add', 'webwork', '--reconnect', 'webwork', '--secret-stdin'],
-        `${NEW_TOKEN}\n`,
+      const again = expectOk(
+        await cli(
+          ['accounts', 'add', 'webwork', '--reconnect', 'webwork', '--secret-stdin'],
+          `${NEW_TOKEN}\n`,
+        ),
       );
-      expect(again.stderr).toBe('');
-      expect(again.code).toBe(0);
       expect(again.stdout).toMatch(/^Reconnected WebWork: ada@example\.com · Acme \(id webwork\)/);
       expect(await keyringLookup('webwork')).toBe(NEW_TOKEN);
-      const started = await cli(['start', 'Bricks', '--account', 'webwork']);
-      expect(started.stderr).toBe('');
-      expect(started.code).toBe(0);
+      await startBricks();
       expect(w.fake.tracker(w.ada.id, w.acme.id)).not.toBeNull();
       expect((await cli(['stop', '--account', 'webwork'])).code).toBe(0);
     });
@@ -551,16 +509,7 @@ describe('tray-timer --member and team over the control socket to a running app'
   });
 
   it('start --member, team and stop --member reach the app’s core and WebWork', async () => {
-    const start = await cli([
-      'start',
-      'Wiring',
-      '--account',
-      'webwork',
-      '--member',
-      'bob@example.com',
-    ]);
-    expect(start.stderr).toBe('');
-    expect(start.code).toBe(0);
+    expectOk(await cli(['start', 'Wiring', '--account', 'webwork', '--member', 'bob@example.com']));
     expect(lastBody(w.fake, 'POST /time-tracking/start')).toMatchObject({ user_id: w.bob.id });
 
     const team = await cli(['team', '--account', 'webwork']);
@@ -575,9 +524,9 @@ describe('tray-timer --member and team over the control socket to a running app'
 
   // The socket answers a plain `status` from the snapshot, but a member's status from the core.
   it('status --member is answered by the app with Bob’s tracker', async () => {
-    const r = await cli(['status', '--account', 'webwork', '--member', 'bob@example.com']);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    const r = expectOk(
+      await cli(['status', '--account', 'webwork', '--member', 'bob@example.com']),
+    );
     expect(r.stdout).toMatch(
       /^■ Bob Builder is not tracking · today 0:0\d \(WebWork: ada@example\.com · Acme\)\n$/,
     );
@@ -637,9 +586,7 @@ describe.skipIf(skipReason !== '')(
 
     it('a 50-member team: one call reads what the rate budget leaves and says how many wait and until when', async () => {
       const before = w.fake.requests.length;
-      const r = await cli(['team', '--account', 'webwork']);
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
+      const r = expectOk(await cli(['team', '--account', 'webwork']));
       const reads = w.fake.requests
         .slice(before)
         .filter((q) => q.path === '/time-tracking/current-data');

@@ -1,6 +1,6 @@
 /**
  * Serves the built popup on 127.0.0.1 the way the app's app:// protocol does: files from one
- * folder only (no traversal), the same CSP as a header, nothing else.
+ * folder only (no traversal), the same CSP as a header (or none, for the CSP tests), nothing else.
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -22,12 +22,19 @@ const TYPES: Record<string, string> = {
 
 export interface StaticServer {
   url: string;
-  /** Every path requested, so a test can assert the popup fetched nothing unexpected. */
+  /** Every request (for serveDirectory, its path), so a test can assert nothing unexpected came. */
   requests: string[];
   close(): Promise<void>;
 }
 
-export async function serveDirectory(root: string): Promise<StaticServer> {
+/**
+ * `csp` is the Content-Security-Policy header: POPUP_CSP unless said, `null` for none (so a test
+ * can see what the page's own meta CSP does alone).
+ */
+export function serveDirectory(
+  root: string,
+  { csp = POPUP_CSP }: { csp?: string | null } = {},
+): Promise<StaticServer> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -41,7 +48,7 @@ export async function serveDirectory(root: string): Promise<StaticServer> {
       (body) => {
         res.writeHead(200, {
           'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-          'Content-Security-Policy': POPUP_CSP,
+          ...(csp === null ? {} : { 'Content-Security-Policy': csp }),
           'Cache-Control': 'no-store',
         });
         res.end(body);
@@ -49,11 +56,21 @@ export async function serveDirectory(root: string): Promise<StaticServer> {
       () => res.writeHead(404).end(),
     );
   });
+  return listenOnLoopback(server, requests);
+}
+
+/** Starts `server` on a free 127.0.0.1 port; `requests` is the list its handler fills. */
+export async function listenOnLoopback(server: Server, requests: string[]): Promise<StaticServer> {
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
     requests,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    // A browser that is still open keeps its connections alive: end them, or close() waits.
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }

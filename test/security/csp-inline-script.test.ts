@@ -5,13 +5,13 @@
  * with the header app:// adds (what the app serves). A page without the CSP runs the same
  * injections, so the test proves the policy, not a broken injection.
  */
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { CONTENT_SECURITY_POLICY } from '../../main/shell/app-url';
 import { launchChromium, openPopup } from '../popup/popup-harness';
 import { ensureRendererBuilt, RENDERER_OUT } from '../popup/renderer-build';
-import { serveOtherOrigin, servePopupFiles } from './popup-file-server';
-import type { LocalServer } from './popup-file-server';
+import { listenOnLoopback, serveDirectory, type StaticServer } from '../popup/static-server';
 
 interface Attempted {
   inlineScriptRan: boolean;
@@ -96,8 +96,26 @@ async function attack(other: string): Promise<Attempted> {
   };
 }
 
+/**
+ * "Somewhere else": a different origin (other port) that would happily answer anything, with
+ * CORS wide open, so only the popup's CSP can stop a request from reaching it. It only counts
+ * what reaches it: a blocked request must never arrive.
+ */
+function serveOtherOrigin(): Promise<StaticServer> {
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(`${req.method ?? '?'} ${req.url ?? '/'}`);
+    res.writeHead(200, {
+      'Access-Control-Allow-Origin': '*',
+      'Content-Type': req.url?.endsWith('.js') ? 'text/javascript' : 'text/plain',
+    });
+    res.end(req.url?.endsWith('.js') ? 'window.__remoteScriptRan = true;' : 'exfiltrated');
+  });
+  return listenOnLoopback(server, requests);
+}
+
 let browser: Browser;
-let other: LocalServer;
+let other: StaticServer;
 
 beforeAll(async () => {
   await ensureRendererBuilt();
@@ -131,9 +149,9 @@ describe.each([
   ['the meta CSP of the built index.html alone', undefined],
   ['the meta CSP plus the header app:// sends', CONTENT_SECURITY_POLICY],
 ])('the built popup under %s', (_name, header) => {
-  let files: LocalServer;
+  let files: StaticServer;
   beforeAll(async () => {
-    files = await servePopupFiles(RENDERER_OUT, header);
+    files = await serveDirectory(RENDERER_OUT, { csp: header ?? null });
   });
   afterAll(async () => {
     await files?.close();

@@ -4,24 +4,14 @@
  * a running tracker with its description, task, project and today's total; nothing running
  * without an error shown; a desktop tracker, which WebWork does not report, unseen.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MESSAGES, type IdleForm } from '../../../test/fakes/webwork-server';
 import { isAlreadyTrackingError, isNoTrackerError, readCurrentData } from './current-data';
 import { WebWorkError } from './webwork-client';
-import { T0, wwWorld, type WwWorld } from './webwork-test-setup';
+import { T0, useWwWorlds, type WwWorld } from './webwork-test-setup';
 
 let w: WwWorld;
-const opened: WwWorld[] = [];
-afterEach(async () => {
-  for (const x of opened.splice(0)) await x.close();
-});
-
-/** A fresh world, closed after the test. */
-async function world(options?: Parameters<typeof wwWorld>[0]): Promise<WwWorld> {
-  const x = await wwWorld(options);
-  opened.push(x);
-  return x;
-}
+const world = useWwWorlds();
 
 const IDLE_FORMS: IdleForm[] = ['error-404', 'error-400', 'empty-200'];
 

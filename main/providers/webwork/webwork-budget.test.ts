@@ -8,15 +8,13 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../provider';
 import { AUTO_CAP, USER_CAP, WebWorkBudget } from './webwork-budget';
 import { POLL_MS, WebWorkProvider } from './webwork-provider';
-import { T0, wwWorld, type WwWorld } from './webwork-test-setup';
+import { failure, T0, useWwWorlds, type WwWorld } from './webwork-test-setup';
 
 let w: WwWorld;
-const opened: WwWorld[] = [];
-afterEach(async () => {
-  for (const x of opened.splice(0)) await x.close();
+const world = useWwWorlds();
+afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
@@ -47,23 +45,6 @@ function ramProvider(): WebWorkProvider {
     { ...w.deps, cacheDir: dir },
     { random: () => 0 },
   );
-}
-
-/** A fresh world, closed after the test. */
-async function world(options?: Parameters<typeof wwWorld>[0]): Promise<WwWorld> {
-  const x = await wwWorld(options);
-  opened.push(x);
-  return x;
-}
-
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ProviderError) return err;
-    throw err;
-  }
-  throw new Error('expected a ProviderError');
 }
 
 /**

@@ -4,10 +4,9 @@
  * and every failure turned into an error value a person understands — never a crash, never the
  * token in a message, a problem or the cache.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MESSAGES } from '../../../test/fakes/webwork-server';
-import { ProviderError } from '../provider';
 import {
   AUTH_MESSAGE,
   GARBLED_MESSAGE,
@@ -16,30 +15,18 @@ import {
   WebWorkClient,
   userAgent,
 } from './webwork-client';
-import { allFileText, BOB_TOKEN, T0, TOKEN, wwWorld, type WwWorld } from './webwork-test-setup';
+import {
+  allFileText,
+  BOB_TOKEN,
+  failure,
+  T0,
+  TOKEN,
+  useWwWorlds,
+  type WwWorld,
+} from './webwork-test-setup';
 
 let w: WwWorld;
-const opened: WwWorld[] = [];
-afterEach(async () => {
-  for (const x of opened.splice(0)) await x.close();
-});
-
-/** A fresh world, closed after the test. */
-async function world(options?: Parameters<typeof wwWorld>[0]): Promise<WwWorld> {
-  const x = await wwWorld(options);
-  opened.push(x);
-  return x;
-}
-
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ProviderError) return err;
-    throw new Error(`expected a ProviderError, got ${String(err)}`);
-  }
-  throw new Error('expected a ProviderError');
-}
+const world = useWwWorlds();
 
 /** A client whose fetch answers with `status` and `body` (for answers the fake never gives). */
 function cannedClient(status: number, body: string, headers: Record<string, string> = {}) {
@@ -51,6 +38,17 @@ function cannedClient(status: number, body: string, headers: Record<string, stri
     appVersion: '1.0.0',
     now: () => T0,
     getSecret: async () => TOKEN,
+  });
+}
+
+/** A client on the current world's fake WebWork, calling with `token`. */
+function fakeClient(token: string): WebWorkClient {
+  return new WebWorkClient({
+    baseUrl: w.fake.baseUrl,
+    fetch: w.deps.fetch,
+    appVersion: '1',
+    now: () => w.clock.now(),
+    getSecret: async () => token,
   });
 }
 
@@ -203,13 +201,7 @@ describe('failures as values', () => {
 
   it('an unknown route is not-found with what was asked', async () => {
     w = await world();
-    const client = new WebWorkClient({
-      baseUrl: w.fake.baseUrl,
-      fetch: w.deps.fetch,
-      appVersion: '1',
-      now: () => w.clock.now(),
-      getSecret: async () => TOKEN,
-    });
+    const client = fakeClient(TOKEN);
     const err = await failure(
       client.call({ method: 'GET', path: '/nowhere', schema: anything, what: 'nowhere' }),
     );
@@ -278,13 +270,7 @@ describe('failures as values', () => {
 
   it("Bob's own token reads Bob's tracker (the token decides who calls)", async () => {
     w = await world();
-    const client = new WebWorkClient({
-      baseUrl: w.fake.baseUrl,
-      fetch: w.deps.fetch,
-      appVersion: '1',
-      now: () => w.clock.now(),
-      getSecret: async () => BOB_TOKEN,
-    });
+    const client = fakeClient(BOB_TOKEN);
     const err = await failure(
       client.call({
         method: 'GET',

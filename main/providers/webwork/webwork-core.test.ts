@@ -20,24 +20,24 @@ import type { Core } from '../../core/core';
 import { openCore } from '../../core/open-core';
 import { MemorySecretStore } from '../../secrets/memory-secret-store';
 import type { WwRole } from '../../../test/fakes/webwork-server';
-import { allFileText, TOKEN, wwWorld, type WwWorld } from './webwork-test-setup';
+import { allFileText, TOKEN, useWwWorlds, type WwWorld } from './webwork-test-setup';
 
 let w: WwWorld;
 let dir: string;
 let core: Core | null = null;
 let secrets: MemorySecretStore;
-const opened: WwWorld[] = [];
+// Registered before the core's afterEach: Vitest runs afterEach hooks last-registered first, so
+// the core closes before the fake WebWork it talks to.
+const world = useWwWorlds();
 
 afterEach(async () => {
   await core?.close();
   core = null;
-  for (const x of opened.splice(0)) await x.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function setUp(role: WwRole = 'Owner'): Promise<void> {
-  w = await wwWorld({ role });
-  opened.push(w);
+  w = await world({ role });
   dir = mkdtempSync(join(tmpdir(), 'tray-timer-ww-core-'));
   secrets = new MemorySecretStore();
   core = await openCore({
@@ -71,16 +71,14 @@ const ww = (s: Snapshot): AccountState => {
   return a;
 };
 
+/** Adds the WebWork account on the fake with Ada's token; `options` as the user types them. */
+const addWebWork = (options: Record<string, string>): Command => ({
+  type: 'accounts.add',
+  input: { provider: 'webwork', secret: TOKEN, baseUrl: w.fake.baseUrl, options },
+});
+
 async function connect(): Promise<Snapshot> {
-  const added = await run({
-    type: 'accounts.add',
-    input: {
-      provider: 'webwork',
-      secret: TOKEN,
-      baseUrl: w.fake.baseUrl,
-      options: { email: 'ada@example.com' },
-    },
-  });
+  const added = await run(addWebWork({ email: 'ada@example.com' }));
   return added.snapshot;
 }
 
@@ -89,29 +87,15 @@ describe('WebWork through the core', () => {
     await setUp();
     const beta = w.fake.addWorkspace({ name: 'Beta' });
     w.fake.addMember(beta.id, w.ada.id, 'Regular User');
-    const err = await refused({
-      type: 'accounts.add',
-      input: {
-        provider: 'webwork',
-        secret: TOKEN,
-        baseUrl: w.fake.baseUrl,
-        options: { email: 'ada@example.com' },
-      },
-    });
+    const err = await refused(addWebWork({ email: 'ada@example.com' }));
     expect(err.error).toEqual({
       kind: 'validation',
       field: 'options.workspace',
       message: `Choose a workspace: Acme (id ${w.workspace.id}), Beta (id ${beta.id})`,
     });
-    const added = await run({
-      type: 'accounts.add',
-      input: {
-        provider: 'webwork',
-        secret: TOKEN,
-        baseUrl: w.fake.baseUrl,
-        options: { email: 'ada@example.com', workspace: String(w.workspace.id) },
-      },
-    });
+    const added = await run(
+      addWebWork({ email: 'ada@example.com', workspace: String(w.workspace.id) }),
+    );
     expect(added.message).toContain('Connected WebWork: ada@example.com · Acme');
     expect(ww(added.snapshot)).toMatchObject({
       label: 'ada@example.com · Acme',
@@ -129,15 +113,7 @@ describe('WebWork through the core', () => {
     await setUp();
     const beta = w.fake.addWorkspace({ name: 'Beta' });
     w.fake.addMember(beta.id, w.ada.id, 'Executive manager');
-    await run({
-      type: 'accounts.add',
-      input: {
-        provider: 'webwork',
-        secret: TOKEN,
-        baseUrl: w.fake.baseUrl,
-        options: { email: 'ada@example.com', workspace: 'Beta' },
-      },
-    });
+    await run(addWebWork({ email: 'ada@example.com', workspace: 'Beta' }));
     const fresh = 'ww-pat-new-99887766';
     w.fake.revokeToken(TOKEN);
     // A new Personal Access Token for Ada (the fake keeps each user's tokens in a set).

@@ -3,25 +3,16 @@
  * the workspace choice, the user's own id and role found with GET /members?email, and what the
  * user sees when it goes wrong — never the token.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../provider';
 import { recordingFetch } from '../trackingtime/trackingtime-test-setup';
 import { AUTH_MESSAGE, HTML_MESSAGE } from './webwork-client';
 import { WEBWORK_BASE_URL, webworkModule } from './webwork-module';
 import { WebWorkProvider } from './webwork-provider';
-import { TOKEN, wwWorld, type SentRequest, type WwWorld } from './webwork-test-setup';
+import { failure, type SentRequest, TOKEN, useWwWorlds, type WwWorld } from './webwork-test-setup';
 
 let w: WwWorld;
-const opened: WwWorld[] = [];
-afterEach(async () => {
-  for (const x of opened.splice(0)) await x.close();
-});
-
-async function world(options?: Parameters<typeof wwWorld>[0]): Promise<WwWorld> {
-  const x = await wwWorld(options);
-  opened.push(x);
-  return x;
-}
+const world = useWwWorlds();
 
 async function connect(options: Record<string, string>, secret = TOKEN, sent: SentRequest[] = []) {
   return webworkModule.connect(
@@ -33,16 +24,6 @@ async function connect(options: Record<string, string>, secret = TOKEN, sent: Se
       onProblem: () => undefined,
     },
   );
-}
-
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ProviderError) return err;
-    throw err;
-  }
-  throw new Error('expected a ProviderError');
 }
 
 describe('connect', () => {

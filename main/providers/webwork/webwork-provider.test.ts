@@ -6,36 +6,24 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MESSAGES, type FakeUser } from '../../../test/fakes/webwork-server';
 import { ProviderError, type Member } from '../provider';
 import { AUTO_CAP, USER_CAP } from './webwork-budget';
 import { ROLE_MESSAGE } from './webwork-client';
 import { WebWorkProvider } from './webwork-provider';
-import { allFileText, BOB_TOKEN, T0, TOKEN, wwWorld, type WwWorld } from './webwork-test-setup';
+import {
+  allFileText,
+  BOB_TOKEN,
+  failure,
+  T0,
+  TOKEN,
+  useWwWorlds,
+  type WwWorld,
+} from './webwork-test-setup';
 
 let w: WwWorld;
-const opened: WwWorld[] = [];
-afterEach(async () => {
-  for (const x of opened.splice(0)) await x.close();
-});
-
-/** A fresh world, closed after the test. */
-async function world(options?: Parameters<typeof wwWorld>[0]): Promise<WwWorld> {
-  const x = await wwWorld(options);
-  opened.push(x);
-  return x;
-}
-
-async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ProviderError) return err;
-    throw err;
-  }
-  throw new Error('expected a ProviderError');
-}
+const world = useWwWorlds();
 
 const posts = (path: string) => w.fake.requestsBy({ method: 'POST', path });
 const bobMember = (): Member => ({
