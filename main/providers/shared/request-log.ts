@@ -20,6 +20,23 @@ let keySeq = 0;
 export const newRequestKey = (): string =>
   `${process.pid.toString(36)}-${Date.now().toString(36)}-${(keySeq++).toString(36)}`;
 
+/** The log with one more request at `now`, keeping only the last `windowMs`, oldest first. */
+export function withRequest(
+  log: LoggedRequest[],
+  now: number,
+  auto: boolean,
+  windowMs: number,
+): LoggedRequest[] {
+  return [...log, { at: now, key: newRequestKey(), auto }]
+    .filter((r) => r.at > now - windowMs)
+    .sort((a, b) => a.at - b.at);
+}
+
+/** What the user is told when a request log had to be moved aside. */
+export function damagedLogMessage(providerName: string, problem: string, movedTo: string): string {
+  return `Tray Timer's ${providerName} request log was damaged (${problem}); it was moved to ${movedTo} and counting starts again.`;
+}
+
 /** Both logs' requests, each once (by key), oldest first. */
 export function mergeRequestLogs(mine: LoggedRequest[], disk: LoggedRequest[]): LoggedRequest[] {
   const byKey = new Map(mine.map((r) => [r.key, r]));

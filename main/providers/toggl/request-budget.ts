@@ -23,6 +23,7 @@ import {
   loggedRequestSchema,
   mergeRequestLogs,
   newRequestKey,
+  damagedLogMessage,
 } from '../shared/request-log';
 
 export { WINDOW_MS };
@@ -90,10 +91,7 @@ export class RequestBudget {
       budgetFileSchema,
       emptyFile(),
       merge,
-      (problem, movedTo) =>
-        onProblem(
-          `Tray Timer's Toggl request log was damaged (${problem}); it was moved to ${movedTo} and counting starts again.`,
-        ),
+      (problem, movedTo) => onProblem(damagedLogMessage('Toggl', problem, movedTo)),
     );
   }
 

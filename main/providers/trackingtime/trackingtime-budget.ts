@@ -12,7 +12,8 @@ import {
   capAllowedAt,
   loggedRequestSchema,
   mergeRequestLogs,
-  newRequestKey,
+  withRequest,
+  damagedLogMessage,
 } from '../shared/request-log';
 
 export { WINDOW_MS };
@@ -36,17 +37,13 @@ export class TrackingTimeBudget {
       fileSchema,
       { version: 1, log: [] },
       (mine, disk) => ({ version: 1, log: mergeRequestLogs(mine.log, disk.log) }),
-      (problem, movedTo) =>
-        onProblem(
-          `Tray Timer's TrackingTime request log was damaged (${problem}); it was moved to ${movedTo} and counting starts again.`,
-        ),
+      (problem, movedTo) => onProblem(damagedLogMessage('TrackingTime', problem, movedTo)),
     );
   }
 
   record(now: number, auto: boolean): void {
     this.#file.update((f) => {
-      f.log.push({ at: now, key: newRequestKey(), auto });
-      f.log = f.log.filter((r) => r.at > now - WINDOW_MS).sort((a, b) => a.at - b.at);
+      f.log = withRequest(f.log, now, auto, WINDOW_MS);
     });
   }
 

@@ -16,7 +16,8 @@ import {
   capAllowedAt,
   loggedRequestSchema,
   mergeRequestLogs,
-  newRequestKey,
+  withRequest,
+  damagedLogMessage,
 } from '../shared/request-log';
 
 export const MINUTE_MS = 60_000;
@@ -55,17 +56,13 @@ export class WebWorkBudget {
         blockedUntil: Math.max(mine.blockedUntil ?? 0, disk.blockedUntil ?? 0) || null,
         strikes: Math.max(mine.strikes, disk.strikes),
       }),
-      (problem, movedTo) =>
-        onProblem(
-          `Tray Timer's WebWork request log was damaged (${problem}); it was moved to ${movedTo} and counting starts again.`,
-        ),
+      (problem, movedTo) => onProblem(damagedLogMessage('WebWork', problem, movedTo)),
     );
   }
 
   record(now: number, auto: boolean): void {
     this.#file.update((f) => {
-      f.log.push({ at: now, key: newRequestKey(), auto });
-      f.log = f.log.filter((r) => r.at > now - MINUTE_MS).sort((a, b) => a.at - b.at);
+      f.log = withRequest(f.log, now, auto, MINUTE_MS);
     });
   }
 
