@@ -3,29 +3,9 @@
  * realistic day of entries. Both clocks are pinned, so a re-run on the same machine produces the
  * same pixels and the PNGs only change when the popup does.
  */
-import { mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { Clock } from '../../main/core/clock';
-import { systemClock } from '../../main/core/clock';
+import { describe, expect, it } from 'vitest';
 import type { Command } from '../../preload/contract';
-import { launchChromium, openPopup } from './popup-harness';
-import { ensureRendererBuilt, RENDERER_OUT, REPO } from './renderer-build';
-import { serveDirectory } from './static-server';
-import type { StaticServer } from './static-server';
-
-process.env.TZ = 'UTC';
-const OUT = join(REPO, 'docs', 'screenshots');
-const at = (hhmmss: string) => Date.parse(`2026-11-27T${hhmmss}Z`);
-const SHOWN_AT = at('15:42:00');
-
-/** The core's time, set by the script below; timers still run on real time. */
-class PinnedClock implements Clock {
-  constructor(public time: number) {}
-  now = () => this.time;
-  setTimer = systemClock.setTimer;
-}
+import { at, commandsAt, PinnedClock, shot, SHOWN_AT, useScreenshotPopups } from './screenshot-kit';
 
 const DAY: [string, Command][] = [
   [
@@ -47,48 +27,21 @@ const DAY: [string, Command][] = [
   ['14:05:20', { type: 'stop', input: {} }],
 ];
 
-let browser: Browser;
-let server: StaticServer;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  server = await serveDirectory(RENDERER_OUT);
-  browser = await launchChromium();
-  mkdirSync(OUT, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const popups = useScreenshotPopups();
 
 describe('README screenshots', () => {
   for (const scheme of ['light', 'dark'] as const) {
     it(`timer idle, running and preferences (${scheme})`, async () => {
       const clock = new PinnedClock(at('09:00:00'));
-      const p = await openPopup(browser, server.url, {
-        colorScheme: scheme,
-        clock,
-        fixedTimeMs: SHOWN_AT,
-        timezoneId: 'UTC',
-      });
+      const p = await popups.open(scheme, clock);
       try {
-        for (const [time, command] of DAY) {
-          clock.time = at(time);
-          const result = await p.core.execute(command);
-          expect(result.ok, JSON.stringify(result)).toBe(true);
-        }
+        const run = commandsAt(p, clock);
+        for (const [time, command] of DAY) await run(time, command);
         clock.time = SHOWN_AT;
         const { page } = p;
         await page.getByRole('button', { name: /^Continue Review pull request #42/ }).waitFor();
-        const shot = async (name: string) => {
-          const path = join(OUT, `${name}-${scheme}.png`);
-          await page.mouse.move(4, 516); // the footer: no hover effect in the picture
-          await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
-          expect(statSync(path).size).toBeGreaterThan(10_000);
-        };
         await expect(page.getByTestId('today').textContent()).resolves.toBe('3:12');
-        await shot('timer-idle');
+        await shot(page, `timer-idle-${scheme}`);
 
         // Started from the form like a user would, 1 h 12 min before the popup is looked at.
         clock.time = at('14:29:37');
@@ -99,11 +52,11 @@ describe('README screenshots', () => {
         clock.time = SHOWN_AT;
         await expect(page.getByTestId('clock').textContent()).resolves.toBe('1:12:23');
         await expect(page.getByTestId('today').textContent()).resolves.toBe('4:24');
-        await shot('timer-running');
+        await shot(page, `timer-running-${scheme}`);
 
         await page.getByRole('button', { name: 'Preferences', exact: true }).click();
         await page.getByRole('heading', { name: 'Keyboard shortcuts' }).waitFor();
-        await shot('preferences');
+        await shot(page, `preferences-${scheme}`);
       } finally {
         await p.close();
       }

@@ -4,13 +4,8 @@
  * 422 shown at the description. Real core, real WebWork provider, the fake WebWork; the core's,
  * the fake's and the page's clocks are pinned so the pictures only change when the popup does.
  */
-import { mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { Clock } from '../../main/core/clock';
-import { systemClock } from '../../main/core/clock';
-import type { SecretStore } from '../../main/secrets/secret-store';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Command } from '../../preload/contract';
 import { startFakeWebWork } from '../fakes/webwork-server';
 import type {
@@ -20,48 +15,20 @@ import type {
   FakeWebWork,
   FakeWorkspace,
 } from '../fakes/webwork-server';
-import { launchChromium, openPopup } from './popup-harness';
 import type { Popup } from './popup-harness';
-import { ensureRendererBuilt, RENDERER_OUT, REPO } from './renderer-build';
-import { serveDirectory } from './static-server';
-import type { StaticServer } from './static-server';
+import {
+  at,
+  commandsAt,
+  PictureKeychain,
+  PinnedClock,
+  shot,
+  SHOWN_AT,
+  useScreenshotPopups,
+} from './screenshot-kit';
 
-process.env.TZ = 'UTC';
-const OUT = join(REPO, 'docs', 'screenshots');
-const at = (hhmmss: string) => Date.parse(`2026-11-27T${hhmmss}Z`);
-const SHOWN_AT = at('15:42:00');
 const TOKEN = 'ww-pat-3b9f0c2d7e61a8554f10';
 
-class PinnedClock implements Clock {
-  constructor(public time: number) {}
-  now = () => this.time;
-  setTimer = systemClock.setTimer;
-}
-
-/** A working keychain (memory inside): the pictures show no session-only warning. */
-class PictureKeychain implements SecretStore {
-  readonly kind = 'keychain' as const;
-  readonly #secrets = new Map<string, string>();
-  status = async () => ({ kind: this.kind, available: true });
-  get = async (id: string) => this.#secrets.get(id) ?? null;
-  set = async (id: string, secret: string) => void this.#secrets.set(id, secret);
-  delete = async (id: string) => this.#secrets.delete(id);
-}
-
-let browser: Browser;
-let server: StaticServer;
-
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  server = await serveDirectory(RENDERER_OUT);
-  browser = await launchChromium();
-  mkdirSync(OUT, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const popups = useScreenshotPopups();
 
 interface Scene {
   p: Popup;
@@ -110,18 +77,8 @@ async function scene(colorScheme: 'light' | 'dark'): Promise<Scene> {
     mobileContract.set(u.id, fake.addContract({ userId: u.id, projectId: mobile.id }));
   }
 
-  const p = await openPopup(browser, server.url, {
-    colorScheme,
-    clock,
-    fixedTimeMs: SHOWN_AT,
-    timezoneId: 'UTC',
-    secrets: new PictureKeychain(),
-  });
-  const run = async (time: string, command: Command) => {
-    clock.time = at(time);
-    const result = await p.core.execute(command);
-    expect(result.ok, JSON.stringify(result)).toBe(true);
-  };
+  const p = await popups.open(colorScheme, clock, new PictureKeychain());
+  const run = commandsAt(p, clock);
   await run('09:00:00', {
     type: 'accounts.add',
     input: {
@@ -148,13 +105,6 @@ async function scene(colorScheme: 'light' | 'dark'): Promise<Scene> {
       await fake.close();
     },
   };
-}
-
-async function shot(page: Page, name: string) {
-  const path = join(OUT, `${name}.png`);
-  await page.mouse.move(4, 516); // the footer: no hover effect in the picture
-  await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
-  expect(statSync(path).size).toBeGreaterThan(10_000);
 }
 
 describe('README screenshots with WebWork', () => {
