@@ -30,6 +30,25 @@ import type {
 } from '../../preload/contract';
 import { describeEntry, elapsedSince, formatHoursMinutes } from '../../preload/format';
 
+/**
+ * A running entry in every --json shape (status, status --member, team): one shape, so the three
+ * outputs cannot drift apart. Public like them: add fields, never change them.
+ */
+const entryJsonSchema = z.object({
+  description: z.string().nullable(),
+  projectName: z.string().nullable(),
+  taskName: z.string().nullable(),
+  /** Null where the service gives no start time (WebWork trackers started elsewhere). */
+  startedAt: z.string().nullable(),
+  /** At print time: since startedAt ('session') or the day's total ('today'). */
+  elapsedSeconds: z.number(),
+  // Addition to the issue's status shape: 'today' when elapsedSeconds is the day's total.
+  elapsedKind: z.enum(['session', 'today']),
+});
+
+/** An account's or a member's problem: the kind for scripts, the message for people. */
+const errorJsonSchema = z.object({ kind: z.string(), message: z.string() });
+
 /** The `status --json` shape promised in the issue (a public contract: add, never change). */
 export const statusJsonSchema = z.object({
   accounts: z.array(
@@ -38,18 +57,8 @@ export const statusJsonSchema = z.object({
       provider: providerKindSchema,
       label: z.string(),
       running: z.boolean(),
-      entry: z
-        .object({
-          description: z.string().nullable(),
-          projectName: z.string().nullable(),
-          taskName: z.string().nullable(),
-          startedAt: z.string().nullable(),
-          elapsedSeconds: z.number(),
-          // Addition: 'today' when elapsedSeconds is the day's total (no start time known).
-          elapsedKind: z.enum(['session', 'today']),
-        })
-        .nullable(),
-      error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+      entry: entryJsonSchema.nullable(),
+      error: errorJsonSchema.nullable(),
       // Additions (allowed by the contract): handy for status bars.
       isDefault: z.boolean(),
       todaySeconds: z.number(),
@@ -130,6 +139,27 @@ export function statusText(snapshot: Snapshot, nowMs: number): string {
   return snapshot.accounts.map((a) => statusLine(a, snapshot.at, nowMs)).join('\n');
 }
 
+/** An entry as the --json outputs print it, elapsed counted to the time of printing. */
+function entryJson(
+  entry: EntryView,
+  snapshotAt: string,
+  nowMs: number,
+): z.infer<typeof entryJsonSchema> {
+  return {
+    description: entry.description,
+    projectName: entry.projectName,
+    taskName: entry.taskName,
+    startedAt: entry.startedAt,
+    elapsedSeconds: elapsedAt(entry, snapshotAt, nowMs),
+    elapsedKind: entry.elapsedKind,
+  };
+}
+
+/** Kind and message only: the public shape has no resetAt or other AppError fields. */
+function errorJson(error: Pick<AppError, 'kind' | 'message'>): z.infer<typeof errorJsonSchema> {
+  return { kind: error.kind, message: error.message };
+}
+
 export function statusJson(snapshot: Snapshot, nowMs: number): StatusJson {
   return {
     accounts: snapshot.accounts.map((a) => ({
@@ -137,18 +167,8 @@ export function statusJson(snapshot: Snapshot, nowMs: number): StatusJson {
       provider: a.provider,
       label: a.label,
       running: a.running,
-      entry:
-        a.running && a.entry
-          ? {
-              description: a.entry.description,
-              projectName: a.entry.projectName,
-              taskName: a.entry.taskName,
-              startedAt: a.entry.startedAt,
-              elapsedSeconds: elapsedAt(a.entry, snapshot.at, nowMs),
-              elapsedKind: a.entry.elapsedKind,
-            }
-          : null,
-      error: a.error ? { kind: a.error.kind, message: a.error.message } : null,
+      entry: a.running && a.entry ? entryJson(a.entry, snapshot.at, nowMs) : null,
+      error: a.error ? errorJson(a.error) : null,
       isDefault: a.isDefault,
       todaySeconds: a.todaySeconds,
       actingFor: a.actingFor
@@ -161,17 +181,6 @@ export function statusJson(snapshot: Snapshot, nowMs: number): StatusJson {
 // ---------------------------------------------------------------------------------------------
 // WebWork managers: one member's tracker (`status --member`) and the team glance (`team`).
 // ---------------------------------------------------------------------------------------------
-
-const entryJsonSchema = z.object({
-  description: z.string().nullable(),
-  projectName: z.string().nullable(),
-  taskName: z.string().nullable(),
-  /** Null where the service gives no start time (WebWork trackers started elsewhere). */
-  startedAt: z.string().nullable(),
-  /** At print time: since startedAt ('session') or the day's total ('today'). */
-  elapsedSeconds: z.number(),
-  elapsedKind: z.enum(['session', 'today']),
-});
 
 const memberJsonSchema = z.object({
   id: z.string(),
@@ -188,7 +197,7 @@ export const memberRowJsonSchema = z.object({
   todaySeconds: z.number(),
   /** When the tracker was read (ISO 8601); null: not read yet (waiting for the rate budget). */
   checkedAt: z.string().nullable(),
-  error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+  error: errorJsonSchema.nullable(),
 });
 
 /** `tray-timer status --member X --json`: a member row plus the account it was read through. */
@@ -221,19 +230,10 @@ function memberRowJson(
   return {
     member: { id: m.member.id, name: m.member.name, email: m.member.email, role: m.member.role },
     running: m.entry !== null,
-    entry: m.entry
-      ? {
-          description: m.entry.description,
-          projectName: m.entry.projectName,
-          taskName: m.entry.taskName,
-          startedAt: m.entry.startedAt,
-          elapsedSeconds: elapsedAt(m.entry, snapshotAt, nowMs),
-          elapsedKind: m.entry.elapsedKind,
-        }
-      : null,
+    entry: m.entry ? entryJson(m.entry, snapshotAt, nowMs) : null,
     todaySeconds: m.todaySeconds,
     checkedAt: m.checkedAt,
-    error: m.error ? { kind: m.error.kind, message: m.error.message } : null,
+    error: m.error ? errorJson(m.error) : null,
   };
 }
 

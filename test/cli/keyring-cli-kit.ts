@@ -1,5 +1,5 @@
 /**
- * What the keyring CLI end-to-end suites (toggl-cli, trackingtime-cli) share: the JSON shapes
+ * What the keyring CLI end-to-end suites (toggl-cli, trackingtime-cli, webwork-cli) share: the JSON shapes
  * the CLI prints, libsecret's own secret-tool as the independent reader of the keyring, a
  * byte-level search of the data folder for leaked secrets, and why a suite skips.
  */
@@ -36,6 +36,14 @@ export const statusEntryJson = z
     elapsedSeconds: z.number(),
   })
   .nullable();
+
+/**
+ * The same entry with WebWork's addition, elapsedKind ('today': the figure is the day's total, no
+ * start time known). `status`, `status --member` and `team` print this one entry shape.
+ */
+export const entryWithKindJson = statusEntryJson
+  .unwrap()
+  .extend({ elapsedKind: z.enum(['session', 'today']) });
 
 /** One account's error in `tray-timer status --json`. */
 export const statusErrorJson = z.object({ kind: z.string(), message: z.string() }).nullable();

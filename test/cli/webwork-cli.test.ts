@@ -26,12 +26,12 @@ import { requireTestKeyring } from '../keychain/keychain-env';
 import { ensureCliBuilt, runCli, type CliRun } from './cli-build';
 import {
   accountsJson,
+  entryWithKindJson,
   filesContainingAny,
   haveSecretTool,
   keyringClear,
   keyringLookup,
   skipReason,
-  statusEntryJson,
   statusErrorJson,
 } from './keyring-cli-kit';
 
@@ -50,10 +50,7 @@ const statusJson = z.object({
       id: z.string(),
       provider: z.string(),
       running: z.boolean(),
-      entry: statusEntryJson
-        .unwrap()
-        .extend({ elapsedKind: z.enum(['session', 'today']) })
-        .nullable(),
+      entry: entryWithKindJson.nullable(),
       error: statusErrorJson,
       actingFor: z.object({ id: z.string(), name: z.string() }).nullable(),
     }),
@@ -70,20 +67,10 @@ const memberRow = z
       role: z.string().nullable(),
     }),
     running: z.boolean(),
-    entry: z
-      .object({
-        description: z.string().nullable(),
-        projectName: z.string().nullable(),
-        taskName: z.string().nullable(),
-        startedAt: z.string().nullable(),
-        elapsedSeconds: z.number(),
-        elapsedKind: z.enum(['session', 'today']),
-      })
-      .strict()
-      .nullable(),
+    entry: entryWithKindJson.strict().nullable(),
     todaySeconds: z.number(),
     checkedAt: z.string().nullable(),
-    error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+    error: statusErrorJson,
   })
   .strict();
 const memberStatusJson = memberRow.extend({ accountId: z.string() }).strict();
