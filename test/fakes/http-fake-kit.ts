@@ -1,7 +1,8 @@
 /**
- * Parts every fake provider server needs (Toggl now, TrackingTime and WebWork later): a loopback
- * HTTP server on a random port, path patterns, fault switches a test flips at runtime, sliding
- * request windows for quotas, and a request log that never holds a secret.
+ * Parts every fake provider server needs (Toggl, TrackingTime, WebWork): a loopback HTTP server
+ * on a random port, path patterns, fault switches a test flips at runtime (and the gateway faults
+ * played the same way by all three), sliding request windows for quotas, and a request log that
+ * never holds a secret.
  *
  * Path patterns (used by faults, redirects and filters) are matched against the path below the
  * API root, without the query: `'/me/time_entries/current'`. A pattern may start with a method
@@ -110,6 +111,48 @@ export function truncate(text: string): string {
   return text.slice(0, Math.max(0, Math.min(text.length - 1, Math.ceil(text.length / 2))));
 }
 
+/**
+ * The gateway faults every fake plays the same way, before its API looks at the request: takes
+ * this request's faults (their kinds go to `notes`), waits out `slow`, drops the socket for
+ * `reset`, answers `html502` with the gateway page through `send502`. Returns the taken faults
+ * (status500, truncatedJson and wrongShape are each fake's own: they differ in body and in where
+ * they apply), or null when the request is already dealt with (client gone, reset, 502 sent).
+ */
+export async function playGatewayFaults(
+  faults: FaultBoard,
+  request: { method: string; path: string; notes: string[] },
+  req: IncomingMessage,
+  res: ServerResponse,
+  send502: (html: string) => void,
+): Promise<Map<FaultKind, Fault> | null> {
+  const taken = faults.take(request.method, request.path);
+  for (const kind of taken.keys()) request.notes.push(kind);
+  const slow = taken.get('slow');
+  if (slow) {
+    await sleepUnlessClosed(slow.ms, res);
+    if (res.destroyed || res.writableEnded) return null;
+  }
+  if (taken.has('reset')) {
+    req.socket.destroy();
+    return null;
+  }
+  if (taken.has('html502')) {
+    send502(GATEWAY_502_HTML);
+    return null;
+  }
+  return taken;
+}
+
+/**
+ * The body as the taken faults spoil it: `wrongShape` swaps in its JSON where `shapeApplies`
+ * (each fake decides which answers it reaches), then `truncatedJson` cuts it.
+ */
+export function spoilBody(taken: Map<FaultKind, Fault>, body: string, shapeApplies = true): string {
+  const wrong = taken.get('wrongShape');
+  const shaped = wrong && shapeApplies ? JSON.stringify(wrong.body) : body;
+  return taken.has('truncatedJson') ? truncate(shaped) : shaped;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sliding windows (quotas)
 // ---------------------------------------------------------------------------------------------
@@ -154,6 +197,74 @@ export function maxInAnyWindow(times: readonly number[], windowMs: number): numb
     best = Math.max(best, hi - lo + 1);
   }
   return best;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request log
+// ---------------------------------------------------------------------------------------------
+/** What every fake logs about a request; each adds its own fields. */
+export interface LoggedRequestBase {
+  method: string;
+  /** Below the API root, without the query. */
+  path: string;
+  /** `now()` when the request arrived. */
+  at: number;
+}
+
+/** What every fake's request filter can ask; each adds fields compared with `===`. */
+export interface RequestFilterBase {
+  method?: string;
+  path?: PathPattern;
+  /** `at` range, inclusive start, exclusive end. */
+  from?: number;
+  to?: number;
+}
+
+type ExactKey<R, F> = Exclude<keyof F & keyof R, keyof RequestFilterBase>;
+
+/**
+ * The requests a fake saw, in arrival order, with the filters tests count them by. A filter
+ * field left undefined matches anything; `method` ignores case, `path` is a pattern, the fields
+ * named in `exactKeys` must be equal.
+ */
+export class RequestLog<R extends LoggedRequestBase, F extends RequestFilterBase> {
+  readonly entries: R[] = [];
+
+  constructor(
+    readonly exactKeys: readonly ExactKey<R, F>[],
+    /** For `maxInWindow` without `windowMs`: the provider's own quota window. */
+    readonly defaultWindowMs: number,
+  ) {}
+
+  push(request: R): void {
+    this.entries.push(request);
+  }
+
+  matches(r: R, f: F): boolean {
+    if (f.method !== undefined && r.method !== f.method.toUpperCase()) return false;
+    if (f.path !== undefined && !matchesPattern(f.path, r.method, r.path)) return false;
+    if (f.from !== undefined && r.at < f.from) return false;
+    if (f.to !== undefined && r.at >= f.to) return false;
+    return this.exactKeys.every(
+      (key) => f[key] === undefined || (r[key] as unknown) === (f[key] as unknown),
+    );
+  }
+
+  by(filter: F): R[] {
+    return this.entries.filter((r) => this.matches(r, filter));
+  }
+
+  /** Most requests matching `filter` in any `windowMs` (default: `defaultWindowMs`). */
+  maxInWindow(filter: F & { windowMs?: number }): number {
+    return maxInAnyWindow(
+      this.by(filter).map((r) => r.at),
+      filter.windowMs ?? this.defaultWindowMs,
+    );
+  }
+
+  clear(): void {
+    this.entries.length = 0;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,4 +338,36 @@ export function queryObject(url: URL): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of url.searchParams) out[key] = value;
   return out;
+}
+
+export interface RequestTarget {
+  /** Upper case; GET when missing. */
+  method: string;
+  url: URL;
+  /** Whether the path is below `apiRoot`. */
+  underRoot: boolean;
+  /** Below `apiRoot`, or the whole path when it is not under it. */
+  path: string;
+}
+
+export function requestTarget(req: IncomingMessage, apiRoot: string): RequestTarget {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const underRoot = url.pathname.startsWith(`${apiRoot}/`);
+  return {
+    method,
+    url,
+    underRoot,
+    path: underRoot ? url.pathname.slice(apiRoot.length) : url.pathname,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeded state
+// ---------------------------------------------------------------------------------------------
+/** A seeded record, or a loud error: asking for one that was never added is the test's mistake. */
+export function mustGet<K, V>(map: ReadonlyMap<K, V>, key: K, message: string): V {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(message);
+  return value;
 }

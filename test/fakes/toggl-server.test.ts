@@ -2,32 +2,22 @@
  * The fake Toggl server is itself tested over real HTTP: provider tests and the benchmark are
  * only as honest as the fake's copy of Toggl's behaviour (providers.md §1.3–§1.6, §1.9).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { FakeClock, closeAfterEach } from './fake-server-test-kit';
 import { startFakeToggl } from './toggl-server';
 import type { FakeToggl, FakeTogglOptions, FakeUser } from './toggl-server';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-03-02T08:00:00Z');
 
-const open: FakeToggl[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((f) => f.close()));
-});
-
-class Clock {
-  constructor(public t = T0) {}
-  now = (): number => this.t;
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
+const keepOpen = closeAfterEach<FakeToggl>();
 
 async function setup(
   options: FakeTogglOptions = {},
-): Promise<{ fake: FakeToggl; user: FakeUser; clock: Clock }> {
-  const clock = new Clock();
+): Promise<{ fake: FakeToggl; user: FakeUser; clock: FakeClock }> {
+  const clock = new FakeClock(T0);
   const fake = await startFakeToggl({ now: clock.now, ...options });
-  open.push(fake);
+  keepOpen(fake);
   const user = fake.addUser({ token: 'tok-1', email: 'ann@example.com', password: 'pw' });
   return { fake, user, clock };
 }
@@ -524,7 +514,7 @@ describe('fake Toggl: fault switches', () => {
   it('redirect: 307 to another origin, which sees whether Authorization came along', async () => {
     const { fake } = await setup();
     const elsewhere = await startFakeToggl();
-    open.push(elsewhere);
+    keepOpen(elsewhere);
     fake.redirect('/me', `${elsewhere.baseUrl}/me`, { times: 1 });
     const manual = await call(fake, '/me', { redirect: 'manual' });
     expect(manual.status).toBe(307);

@@ -62,17 +62,18 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   FaultBoard,
-  GATEWAY_502_HTML,
+  RequestLog,
   SlidingWindow,
   matchesPattern,
-  maxInAnyWindow,
+  mustGet,
+  playGatewayFaults,
   queryObject,
   readBody,
-  sleepUnlessClosed,
+  requestTarget,
+  spoilBody,
   startLoopbackServer,
-  truncate,
 } from './http-fake-kit';
-import type { FaultKind, FaultOptions, PathPattern } from './http-fake-kit';
+import type { FaultKind, FaultOptions, PathPattern, RequestFilterBase } from './http-fake-kit';
 
 export type { FaultKind, FaultOptions, PathPattern } from './http-fake-kit';
 
@@ -123,17 +124,12 @@ export interface LoggedRequest {
   notes: string[];
 }
 
-export interface RequestFilter {
-  method?: string;
-  path?: PathPattern;
+export interface RequestFilter extends RequestFilterBase {
   bucket?: Bucket | null;
   status?: number;
   userId?: number;
   organizationId?: number;
   counted?: boolean;
-  /** `at` range, inclusive start, exclusive end. */
-  from?: number;
-  to?: number;
 }
 
 export interface FakeUser {
@@ -451,20 +447,16 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
   const faults = new FaultBoard();
   const redirects: { pattern: PathPattern; to: string; remaining: number }[] = [];
   const plan402: { pattern: PathPattern; remaining: number }[] = [];
-  const log: LoggedRequest[] = [];
+  const log = new RequestLog<LoggedRequest, RequestFilter>(
+    ['bucket', 'status', 'userId', 'organizationId', 'counted'],
+    3_600_000,
+  );
   const counts = { status402: 0, quota402: 0, plan402: 0, status429: 0 };
 
   // ---- state helpers ----
-  const mustUser = (id: number): FakeUser => {
-    const u = users.get(id);
-    if (!u) throw new Error(`fake Toggl: no user ${id}`);
-    return u;
-  };
-  const mustEntry = (id: number): FakeEntry => {
-    const e = entries.get(id);
-    if (!e) throw new Error(`fake Toggl: no time entry ${id}`);
-    return e;
-  };
+  const mustUser = (id: number): FakeUser => mustGet(users, id, `fake Toggl: no user ${id}`);
+  const mustEntry = (id: number): FakeEntry =>
+    mustGet(entries, id, `fake Toggl: no time entry ${id}`);
   const runningOf = (userId: number): FakeEntry | null => {
     for (const e of entries.values())
       if (e.userId === userId && e.stop === null && e.deletedAt === null) return e;
@@ -1326,10 +1318,7 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const arrivedAt = now();
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const fullPath = url.pathname;
-    const path = fullPath.startsWith(`${API_ROOT}/`) ? fullPath.slice(API_ROOT.length) : fullPath;
+    const { method, url, underRoot, path } = requestTarget(req, API_ROOT);
     const record: LoggedRequest = {
       method,
       path,
@@ -1368,22 +1357,10 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
       });
       return;
     }
-    const taken = faults.take(method, path);
-    for (const kind of taken.keys()) record.notes.push(kind);
-    const slow = taken.get('slow');
-    if (slow) {
-      await sleepUnlessClosed(slow.ms, res);
-      if (res.destroyed || res.writableEnded) return;
-    }
-    if (taken.has('reset')) {
-      record.status = 0;
-      req.socket.destroy();
-      return;
-    }
-    if (taken.has('html502')) {
-      finish({ status: 502, body: GATEWAY_502_HTML, contentType: 'text/html', json: false });
-      return;
-    }
+    const taken = await playGatewayFaults(faults, record, req, res, (html) =>
+      finish({ status: 502, body: html, contentType: 'text/html', json: false }),
+    );
+    if (!taken) return;
     if (taken.has('status500')) {
       finish({
         status: 500,
@@ -1394,7 +1371,7 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
       return;
     }
 
-    if (!fullPath.startsWith(`${API_ROOT}/`)) {
+    if (!underRoot) {
       finish({
         status: 404,
         body: '404 page not found\n',
@@ -1539,27 +1516,14 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
     };
     reply.headers = { ...reply.headers, ...quotaHeaders };
 
-    const wrong = taken.get('wrongShape');
-    if (wrong && reply.status < 300) {
-      reply.body = JSON.stringify(wrong.body);
+    const shapeApplies = reply.status < 300;
+    if (shapeApplies && taken.has('wrongShape'))
       reply.contentType = 'application/json; charset=utf-8';
-    }
-    if (taken.has('truncatedJson')) reply.body = truncate(reply.body);
+    reply.body = spoilBody(taken, reply.body, shapeApplies);
     finish(reply);
   };
 
   const server = await startLoopbackServer(handle);
-
-  const matchesFilter = (r: LoggedRequest, f: RequestFilter): boolean =>
-    (f.method === undefined || r.method === f.method.toUpperCase()) &&
-    (f.path === undefined || matchesPattern(f.path, r.method, r.path)) &&
-    (f.bucket === undefined || r.bucket === f.bucket) &&
-    (f.status === undefined || r.status === f.status) &&
-    (f.userId === undefined || r.userId === f.userId) &&
-    (f.organizationId === undefined || r.organizationId === f.organizationId) &&
-    (f.counted === undefined || r.counted === f.counted) &&
-    (f.from === undefined || r.at >= f.from) &&
-    (f.to === undefined || r.at < f.to);
 
   return {
     baseUrl: `${server.origin}${API_ROOT}`,
@@ -1617,19 +1581,15 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
     },
 
     get requests() {
-      return log;
+      return log.entries;
     },
-    requestsBy: (filter = {}) => log.filter((r) => matchesFilter(r, filter)),
+    requestsBy: (filter = {}) => log.by(filter),
     get counts() {
       return { ...counts };
     },
-    maxRequestsInWindow: (filter = {}) =>
-      maxInAnyWindow(
-        log.filter((r) => matchesFilter(r, filter)).map((r) => r.at),
-        filter.windowMs ?? 3_600_000,
-      ),
+    maxRequestsInWindow: (filter = {}) => log.maxInWindow(filter),
     clearRequests: () => {
-      log.length = 0;
+      log.clear();
       counts.status402 = counts.quota402 = counts.plan402 = counts.status429 = 0;
     },
     quota: (userId, organizationId = null) => quotaView(userId, organizationId),

@@ -4,7 +4,8 @@
  */
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { FakeClock, closeAfterEach } from './fake-server-test-kit';
 import { formatLocal, parseLocal, startFakeTrackingTime } from './trackingtime-server';
 import type {
   FakeProject,
@@ -18,22 +19,11 @@ import type {
 const T0 = Date.parse('2026-03-02T08:00:00Z');
 const UA = 'TrayTimer/0.1.0 (https://github.com/tray-timer/tray-timer)';
 
-const open: FakeTrackingTime[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((f) => f.close()));
-});
-
-class Clock {
-  constructor(public t = T0) {}
-  now = (): number => this.t;
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
+const keepOpen = closeAfterEach<FakeTrackingTime>();
 
 interface World {
   fake: FakeTrackingTime;
-  clock: Clock;
+  clock: FakeClock;
   ann: FakeUser;
   bob: FakeUser;
   site: FakeProject;
@@ -42,9 +32,9 @@ interface World {
 }
 
 async function setup(options: FakeTrackingTimeOptions = {}): Promise<World> {
-  const clock = new Clock();
+  const clock = new FakeClock(T0);
   const fake = await startFakeTrackingTime({ now: clock.now, ...options });
-  open.push(fake);
+  keepOpen(fake);
   const acc = fake.addAccount({ company: 'ACME' });
   const ann = fake.addUser({
     email: 'ann@example.com',

@@ -66,15 +66,15 @@ import { gunzipSync, inflateSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   FaultBoard,
-  GATEWAY_502_HTML,
-  matchesPattern,
-  maxInAnyWindow,
+  RequestLog,
+  mustGet,
+  playGatewayFaults,
   queryObject,
-  sleepUnlessClosed,
+  requestTarget,
+  spoilBody,
   startLoopbackServer,
-  truncate,
 } from './http-fake-kit';
-import type { FaultKind, FaultOptions, PathPattern } from './http-fake-kit';
+import type { FaultKind, FaultOptions, PathPattern, RequestFilterBase } from './http-fake-kit';
 
 export type { FaultKind, FaultOptions, PathPattern } from './http-fake-kit';
 
@@ -120,15 +120,11 @@ export interface LoggedRequest {
   notes: string[];
 }
 
-export interface RequestFilter {
-  method?: string;
-  path?: PathPattern;
+export interface RequestFilter extends RequestFilterBase {
   status?: number;
   envelopeStatus?: number | null;
   userId?: number;
   authKind?: AuthKind;
-  from?: number;
-  to?: number;
 }
 
 export interface FakeAccount {
@@ -492,18 +488,13 @@ export async function startFakeTrackingTime(
   const tasks = new Map<number, FakeTask>();
   const events = new Map<number, FakeEvent>();
   const faults = new FaultBoard();
-  const log: LoggedRequest[] = [];
+  const log = new RequestLog<LoggedRequest, RequestFilter>(
+    ['status', 'envelopeStatus', 'userId', 'authKind'],
+    3_600_000,
+  );
 
-  const mustUser = (id: number): FakeUser => {
-    const u = users.get(id);
-    if (!u) throw new Error(`fake TrackingTime: no user ${id}`);
-    return u;
-  };
-  const mustTask = (id: number): FakeTask => {
-    const t = tasks.get(id);
-    if (!t) throw new Error(`fake TrackingTime: no task ${id}`);
-    return t;
-  };
+  const mustUser = (id: number): FakeUser => mustGet(users, id, `fake TrackingTime: no user ${id}`);
+  const mustTask = (id: number): FakeTask => mustGet(tasks, id, `fake TrackingTime: no task ${id}`);
   const runningOf = (userId: number): FakeEvent | null => {
     for (const e of events.values()) if (e.userId === userId && e.end === null) return e;
     return null;
@@ -983,10 +974,8 @@ export async function startFakeTrackingTime(
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const arrivedAt = now();
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const fullPath = url.pathname;
-    let below = fullPath.startsWith(`${API_ROOT}/`) ? fullPath.slice(API_ROOT.length) : fullPath;
+    const { method, url, underRoot, path } = requestTarget(req, API_ROOT);
+    let below = path;
     let accountSegment: number | null = null;
     const seg = /^\/(\d+)(\/.*)$/.exec(below);
     if (seg?.[1] && seg[2]) {
@@ -1026,21 +1015,10 @@ export async function startFakeTrackingTime(
     };
 
     // Gateway level: infrastructure faults come before anything the API itself checks.
-    const taken = faults.take(method, below);
-    for (const kind of taken.keys()) record.notes.push(kind);
-    const slow = taken.get('slow');
-    if (slow) {
-      await sleepUnlessClosed(slow.ms, res);
-      if (res.destroyed || res.writableEnded) return;
-    }
-    if (taken.has('reset')) {
-      req.socket.destroy();
-      return;
-    }
-    if (taken.has('html502')) {
-      send({ status: 502, body: GATEWAY_502_HTML, contentType: 'text/html', envelopeStatus: null });
-      return;
-    }
+    const taken = await playGatewayFaults(faults, record, req, res, (html) =>
+      send({ status: 502, body: html, contentType: 'text/html', envelopeStatus: null }),
+    );
+    if (!taken) return;
 
     const auth = authenticate(req.headers.authorization);
     record.authKind = auth.kind;
@@ -1049,7 +1027,7 @@ export async function startFakeTrackingTime(
     let reply: Reply;
     if (taken.has('status500')) {
       reply = envelopeReply(500, 'Internal server error', null);
-    } else if (!fullPath.startsWith(`${API_ROOT}/`)) {
+    } else if (!underRoot) {
       reply = envelopeReply(404, 'Not found', null);
     } else if (
       config.requireUserAgent &&
@@ -1067,9 +1045,7 @@ export async function startFakeTrackingTime(
       reply = dispatch(auth.user, method, below, accountSegment, url, raw, req, record);
     }
 
-    const wrong = taken.get('wrongShape');
-    if (wrong && reply.envelopeStatus !== null) reply.body = JSON.stringify(wrong.body);
-    if (taken.has('truncatedJson')) reply.body = truncate(reply.body);
+    reply.body = spoilBody(taken, reply.body, reply.envelopeStatus !== null);
     send(reply);
   };
 
@@ -1129,16 +1105,6 @@ export async function startFakeTrackingTime(
 
   const server = await startLoopbackServer(handle);
 
-  const matchesFilter = (r: LoggedRequest, f: RequestFilter): boolean =>
-    (f.method === undefined || r.method === f.method.toUpperCase()) &&
-    (f.path === undefined || matchesPattern(f.path, r.method, r.path)) &&
-    (f.status === undefined || r.status === f.status) &&
-    (f.envelopeStatus === undefined || r.envelopeStatus === f.envelopeStatus) &&
-    (f.userId === undefined || r.userId === f.userId) &&
-    (f.authKind === undefined || r.authKind === f.authKind) &&
-    (f.from === undefined || r.at >= f.from) &&
-    (f.to === undefined || r.at < f.to);
-
   return {
     baseUrl: `${server.origin}${API_ROOT}`,
     origin: server.origin,
@@ -1182,16 +1148,10 @@ export async function startFakeTrackingTime(
     clearFaults: (kind) => faults.clear(kind),
 
     get requests() {
-      return log;
+      return log.entries;
     },
-    requestsBy: (filter = {}) => log.filter((r) => matchesFilter(r, filter)),
-    maxRequestsInWindow: (filter = {}) =>
-      maxInAnyWindow(
-        log.filter((r) => matchesFilter(r, filter)).map((r) => r.at),
-        filter.windowMs ?? 3_600_000,
-      ),
-    clearRequests: () => {
-      log.length = 0;
-    },
+    requestsBy: (filter = {}) => log.by(filter),
+    maxRequestsInWindow: (filter = {}) => log.maxInWindow(filter),
+    clearRequests: () => log.clear(),
   };
 }

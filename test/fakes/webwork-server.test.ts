@@ -2,7 +2,8 @@
  * The fake WebWork server is itself tested over real HTTP: provider tests and the benchmark are
  * only as honest as the fake's copy of WebWork's behaviour (providers.md §3 and the two seeds).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { FakeClock, closeAfterEach } from './fake-server-test-kit';
 import { startFakeWebWork } from './webwork-server';
 import type {
   FakeContract,
@@ -17,22 +18,11 @@ import type {
 // 2026-03-02 23:30 UTC = 2026-03-03 00:30 in Madrid (CET, +01:00).
 const T0 = Date.parse('2026-03-02T23:30:00Z');
 
-const open: FakeWebWork[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((f) => f.close()));
-});
-
-class Clock {
-  constructor(public t = T0) {}
-  now = (): number => this.t;
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
+const keepOpen = closeAfterEach<FakeWebWork>();
 
 interface World {
   fake: FakeWebWork;
-  clock: Clock;
+  clock: FakeClock;
   ws: FakeWorkspace;
   other: FakeWorkspace;
   ann: FakeUser; // Owner
@@ -48,9 +38,9 @@ interface World {
 }
 
 async function setup(options: Partial<FakeWebWorkConfig> = {}): Promise<World> {
-  const clock = new Clock();
+  const clock = new FakeClock(T0);
   const fake = await startFakeWebWork({ now: clock.now, ...options });
-  open.push(fake);
+  keepOpen(fake);
   const ws = fake.addWorkspace({ name: 'ACME' });
   const other = fake.addWorkspace({ name: 'Side gig' });
   const ann = fake.addUser({

@@ -100,17 +100,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   FaultBoard,
-  GATEWAY_502_HTML,
+  RequestLog,
   SlidingWindow,
-  matchesPattern,
-  maxInAnyWindow,
+  mustGet,
+  playGatewayFaults,
   queryObject,
   readBody,
-  sleepUnlessClosed,
+  requestTarget,
+  spoilBody,
   startLoopbackServer,
-  truncate,
 } from './http-fake-kit';
-import type { FaultKind, FaultOptions, PathPattern } from './http-fake-kit';
+import type { FaultKind, FaultOptions, PathPattern, RequestFilterBase } from './http-fake-kit';
 
 export type { FaultKind, FaultOptions, PathPattern } from './http-fake-kit';
 
@@ -207,13 +207,9 @@ export interface LoggedRequest {
   notes: string[];
 }
 
-export interface RequestFilter {
-  method?: string;
-  path?: PathPattern;
+export interface RequestFilter extends RequestFilterBase {
   status?: number;
   callerId?: number;
-  from?: number;
-  to?: number;
 }
 
 export interface FakeWebWork {
@@ -479,21 +475,14 @@ export async function startFakeWebWork(
   const timeline = new Map<string, number>();
   const windows = new Map<number, SlidingWindow>();
   const faults = new FaultBoard();
-  const log: LoggedRequest[] = [];
+  const log = new RequestLog<LoggedRequest, RequestFilter>(['status', 'callerId'], RATE_WINDOW_MS);
 
   const key = (userId: number, workspaceId: number): string => `${userId}:${workspaceId}`;
   const membership = (workspaceId: number, userId: number): FakeMembership | undefined =>
     memberships.get(key(userId, workspaceId));
-  const mustUser = (id: number): FakeUser => {
-    const u = users.get(id);
-    if (!u) throw new Error(`fake WebWork: no user ${id}`);
-    return u;
-  };
-  const mustWorkspace = (id: number): FakeWorkspace => {
-    const w = workspaces.get(id);
-    if (!w) throw new Error(`fake WebWork: no workspace ${id}`);
-    return w;
-  };
+  const mustUser = (id: number): FakeUser => mustGet(users, id, `fake WebWork: no user ${id}`);
+  const mustWorkspace = (id: number): FakeWorkspace =>
+    mustGet(workspaces, id, `fake WebWork: no workspace ${id}`);
   const isManager = (role: WwRole | undefined): boolean =>
     role === 'Owner' || role === 'Executive manager';
 
@@ -1040,10 +1029,7 @@ export async function startFakeWebWork(
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const at = now();
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const underRoot = url.pathname.startsWith(`${API_ROOT}/`);
-    const path = underRoot ? url.pathname.slice(API_ROOT.length) : url.pathname;
+    const { method, url, underRoot, path } = requestTarget(req, API_ROOT);
     const caller = callerOf(req.headers.authorization);
     const record: LoggedRequest = {
       method,
@@ -1087,21 +1073,10 @@ export async function startFakeWebWork(
     };
 
     // Gateway level: infrastructure faults come before anything the API itself checks.
-    const taken = faults.take(method, path);
-    for (const kind of taken.keys()) record.notes.push(kind);
-    const slow = taken.get('slow');
-    if (slow) {
-      await sleepUnlessClosed(slow.ms, res);
-      if (res.destroyed || res.writableEnded) return;
-    }
-    if (taken.has('reset')) {
-      req.socket.destroy();
-      return;
-    }
-    if (taken.has('html502')) {
-      send({ status: 502, body: GATEWAY_502_HTML, contentType: 'text/html', headers: {} });
-      return;
-    }
+    const taken = await playGatewayFaults(faults, record, req, res, (html) =>
+      send({ status: 502, body: html, contentType: 'text/html', headers: {} }),
+    );
+    if (!taken) return;
     if (taken.has('status500')) {
       send(errorReply(500, MESSAGES.serverError, at));
       return;
@@ -1115,9 +1090,7 @@ export async function startFakeWebWork(
         )
       : errorReply(401, MESSAGES.unauthenticated, at);
 
-    const wrong = taken.get('wrongShape');
-    if (wrong) reply.body = JSON.stringify(wrong.body);
-    if (taken.has('truncatedJson')) reply.body = truncate(reply.body);
+    reply.body = spoilBody(taken, reply.body);
     send(reply);
   };
 
@@ -1186,14 +1159,6 @@ export async function startFakeWebWork(
 
   const server = await startLoopbackServer(handle);
 
-  const matchesFilter = (r: LoggedRequest, f: RequestFilter): boolean =>
-    (f.method === undefined || r.method === f.method.toUpperCase()) &&
-    (f.path === undefined || matchesPattern(f.path, r.method, r.path)) &&
-    (f.status === undefined || r.status === f.status) &&
-    (f.callerId === undefined || r.callerId === f.callerId) &&
-    (f.from === undefined || r.at >= f.from) &&
-    (f.to === undefined || r.at < f.to);
-
   return {
     baseUrl: `${server.origin}${API_ROOT}`,
     origin: server.origin,
@@ -1249,16 +1214,10 @@ export async function startFakeWebWork(
     clearFaults: (kind) => faults.clear(kind),
 
     get requests() {
-      return log;
+      return log.entries;
     },
-    requestsBy: (filter = {}) => log.filter((r) => matchesFilter(r, filter)),
-    maxRequestsInWindow: (filter = {}) =>
-      maxInAnyWindow(
-        log.filter((r) => matchesFilter(r, filter)).map((r) => r.at),
-        filter.windowMs ?? RATE_WINDOW_MS,
-      ),
-    clearRequests: () => {
-      log.length = 0;
-    },
+    requestsBy: (filter = {}) => log.by(filter),
+    maxRequestsInWindow: (filter = {}) => log.maxInWindow(filter),
+    clearRequests: () => log.clear(),
   };
 }
