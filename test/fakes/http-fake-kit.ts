@@ -309,7 +309,8 @@ export async function startLoopbackServer(handler: Handler): Promise<LoopbackSer
   };
 }
 
-export async function readBody(req: IncomingMessage, limit = 1_000_000): Promise<string> {
+/** The body's bytes as sent (a fake that decodes gzip itself needs them undecoded). */
+export async function readRawBody(req: IncomingMessage, limit = 1_000_000): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -318,7 +319,11 @@ export async function readBody(req: IncomingMessage, limit = 1_000_000): Promise
     if (size > limit) throw new Error('request body too large for the fake');
     chunks.push(buf);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+export async function readBody(req: IncomingMessage, limit = 1_000_000): Promise<string> {
+  return (await readRawBody(req, limit)).toString('utf8');
 }
 
 /** Real-time sleep that ends early if the client goes away. */

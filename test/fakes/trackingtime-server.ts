@@ -70,6 +70,7 @@ import {
   mustGet,
   playGatewayFaults,
   queryObject,
+  readRawBody,
   requestTarget,
   spoilBody,
   startLoopbackServer,
@@ -374,18 +375,6 @@ function str(value: unknown): string | undefined {
 function idParam(value: unknown): number | null {
   const s = str(value);
   return s !== undefined && /^\d+$/.test(s.trim()) ? Number(s) : null;
-}
-
-async function readRaw(req: IncomingMessage, limit = 1_000_000): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limit) throw new Error('request body too large for the fake');
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
 }
 
 interface ParsedBody {
@@ -1001,7 +990,7 @@ export async function startFakeTrackingTime(
       notes: [],
     };
     log.push(record);
-    const raw = await readRaw(req);
+    const raw = await readRawBody(req);
 
     const send = (reply: Reply): void => {
       record.status = reply.status;

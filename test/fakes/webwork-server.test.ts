@@ -580,40 +580,21 @@ describe('fake WebWork: start, stop and current data', () => {
 
   it('current-data: 422 without ids, 403 for a regular user asking for someone else, self allowed, 404 for a non-member', async () => {
     const { fake, ws, ann, bob } = await setup();
+    const currentData = (userId: number, token = 'tok-ann'): Promise<Answer> =>
+      call(fake, `/time-tracking/current-data${q({ workspace_id: ws.id, user_id: userId })}`, {
+        token,
+      });
     const missing = await call(fake, '/time-tracking/current-data');
     expectError(missing, 422, 'Validation failed');
     expect(Object.keys(missing.body.errors ?? {}).sort()).toEqual(['user_id', 'workspace_id']);
     expectError(
-      await call(
-        fake,
-        `/time-tracking/current-data${q({ workspace_id: ws.id, user_id: ann.id })}`,
-        {
-          token: 'tok-bob',
-        },
-      ),
+      await currentData(ann.id, 'tok-bob'),
       403,
       /^Only workspace owners and executive managers can/,
     );
-    expectError(
-      await call(
-        fake,
-        `/time-tracking/current-data${q({ workspace_id: ws.id, user_id: bob.id })}`,
-        {
-          token: 'tok-bob',
-        },
-      ),
-      404,
-      'No active tracker found for this user',
-    );
+    expectError(await currentData(bob.id, 'tok-bob'), 404, 'No active tracker found for this user');
     const stranger = fake.addUser({ email: 'zed@example.com' });
-    expectError(
-      await call(
-        fake,
-        `/time-tracking/current-data${q({ workspace_id: ws.id, user_id: stranger.id })}`,
-      ),
-      404,
-      'User is not a member of this workspace.',
-    );
+    expectError(await currentData(stranger.id), 404, 'User is not a member of this workspace.');
   });
 
   it('refuses starts: already tracking, task without contract, wrong-project task, paused or foreign contract, long description, acting for others', async () => {
