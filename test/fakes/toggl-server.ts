@@ -589,8 +589,7 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
   };
 
   const addTask: FakeToggl['addTask'] = (input) => {
-    const project = projects.get(input.projectId);
-    if (!project) throw new Error(`fake Toggl: no project ${input.projectId}`);
+    const project = mustGet(projects, input.projectId, `fake Toggl: no project ${input.projectId}`);
     const id = input.id ?? ids.task();
     const task = {
       id,
@@ -1562,8 +1561,7 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
       entry.at = now();
     },
     remoteEditProject: (projectId, patch) => {
-      const project = projects.get(projectId);
-      if (!project) throw new Error(`fake Toggl: no project ${projectId}`);
+      const project = mustGet(projects, projectId, `fake Toggl: no project ${projectId}`);
       Object.assign(project, patch, { at: now() });
       return project;
     },
