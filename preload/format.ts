@@ -49,3 +49,16 @@ export function describeEntry(entry: {
     .join(' / ');
   return where ? `${what} — ${where}` : what;
 }
+
+/** "10:31" in the local zone (where the user reads it); null for a time that cannot be read. */
+export function formatClockTime(iso: string): string | null {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return null;
+  const d = new Date(t);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** "1 member", "3 members". */
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -28,7 +28,13 @@ import type {
   Snapshot,
   TeamGlance,
 } from '../../preload/contract';
-import { describeEntry, elapsedSince, formatHoursMinutes } from '../../preload/format';
+import {
+  describeEntry,
+  elapsedSince,
+  formatHoursMinutes,
+  formatClockTime,
+  plural,
+} from '../../preload/format';
 
 /**
  * A running entry in every --json shape (status, status --member, team): one shape, so the three
@@ -285,16 +291,6 @@ export function memberStatusLine(
   return `■ ${m.member.name} is not tracking · today ${formatHoursMinutes(m.todaySeconds)} (${account})`;
 }
 
-/** "10:31" in the local zone (where the user reads it). */
-export function clockTime(iso: string): string | null {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return null;
-  const d = new Date(t);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
-
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
-
 /**
  * `team`: one line per member tracking, names and times in columns, then the counts:
  *   ▶ Bob Builder    0:25        Bricks — Website / Design
@@ -327,7 +323,7 @@ export function teamText(glance: TeamGlance, snapshotAt: string, nowMs: number):
   );
   lines.push(`${glance.members.filter(isIdle).length} not tracking`);
   if (glance.unchecked > 0) {
-    const when = glance.nextCheckAt ? clockTime(glance.nextCheckAt) : null;
+    const when = glance.nextCheckAt ? formatClockTime(glance.nextCheckAt) : null;
     lines.push(
       `${plural(glance.unchecked, 'member', 'members')} not checked yet (rate budget)${when ? ` — next check at ${when}` : ''}`,
     );

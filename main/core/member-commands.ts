@@ -64,11 +64,14 @@ async function resolveMember(
   return { team, member: await team.findMember(ref) };
 }
 
-/** Does `ref` mean "whoever the account currently acts for" (so the normal path applies)? */
-export async function isCurrentTarget(rt: AccountRuntime, ref: string): Promise<boolean> {
-  if (!requireProvider(rt).team) return false;
+/**
+ * The member `ref` names, to act for once (`--member`); null when it is whoever the account
+ * already acts for, so the normal path (and its state on screen) applies.
+ */
+export async function oneOffMember(rt: AccountRuntime, ref: string): Promise<Member | null> {
   const { team, member } = await resolveMember(rt, ref);
-  return (team.actingFor?.id ?? null) === (member.id === selfId(team) ? null : member.id);
+  const current = team.actingFor?.id ?? null;
+  return current === (member.id === selfId(team) ? null : member.id) ? null : member;
 }
 
 function selfId(team: TeamOps): string | null {
@@ -123,11 +126,11 @@ export async function memberStatus(
 
 export async function startForMember(
   rt: AccountRuntime,
-  input: StartInput & { member: string },
+  input: StartInput,
+  member: Member,
   now: number,
 ): Promise<string> {
   const team = requireTeam(rt);
-  const member = await team.findMember(input.member);
   tagsFor(rt, input);
   const { projectId, taskId } = await resolveProjectAndTask(rt, input, () =>
     team.projectsFor(member),
@@ -144,9 +147,12 @@ export async function startForMember(
   return `Started “${describeEntry(result.entry)}” for ${member.name} on ${accountLabel(rt.config)}${replaced}.`;
 }
 
-export async function stopForMember(rt: AccountRuntime, ref: string, now: number): Promise<string> {
+export async function stopForMember(
+  rt: AccountRuntime,
+  member: Member,
+  now: number,
+): Promise<string> {
   const team = requireTeam(rt);
-  const member = await team.findMember(ref);
   const stopped = await team.stopFor(member, now);
   return stopped
     ? `Stopped “${describeEntry(stopped)}” for ${member.name} on ${accountLabel(rt.config)}.`

@@ -27,7 +27,7 @@ import type { Core, CoreOptions, PowerEvent } from './core';
 import { continueEntry, startEntry, stopEntry, toggleEntry } from './entry-commands';
 import { CoreError, toAppError } from './errors';
 import {
-  isCurrentTarget,
+  oneOffMember,
   memberStatus,
   searchMembers,
   startForMember,
@@ -176,15 +176,15 @@ class TrayTimerCore implements Core {
         const { member, ...input } = command.input;
         // A member other than the one the account acts for: a one-off that leaves the popup's
         // "Track for" choice (and its state) alone.
-        if (member !== undefined && !(await isCurrentTarget(rt, member)))
-          return { message: await startForMember(rt, { ...input, member }, now) };
+        const once = member === undefined ? null : await oneOffMember(rt, member);
+        if (once) return { message: await startForMember(rt, input, once, now) };
         return { message: await startEntry(rt, input, now) };
       }
       case 'stop': {
         const rt = this.#account(command.input.accountId);
         const member = command.input.member;
-        if (member !== undefined && !(await isCurrentTarget(rt, member)))
-          return { message: await stopForMember(rt, member, now) };
+        const once = member === undefined ? null : await oneOffMember(rt, member);
+        if (once) return { message: await stopForMember(rt, once, now) };
         return { message: await stopEntry(rt, now) };
       }
       case 'toggle':

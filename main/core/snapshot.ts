@@ -112,14 +112,16 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     role: rt.provider?.team?.role ?? null,
     actingFor: rt.provider?.team?.actingFor ?? null,
   }));
+  // "Today" is your own time: an account showing a member's tracker adds yours, not theirs.
+  // (Counted before sorting: accounts[i] is runtimes[i]'s state.)
+  const todaySeconds = input.runtimes.reduce((sum, rt, i) => {
+    const team = rt.provider?.team;
+    return (
+      sum + (team?.actingFor ? (team.selfTodaySeconds(now) ?? 0) : (accounts[i]?.todaySeconds ?? 0))
+    );
+  }, 0);
   // The default account first: it is what the tooltip and the menu lead with.
   accounts.sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
-  // "Today" is your own time: an account showing a member's tracker adds yours, not theirs.
-  const todaySeconds = input.runtimes.reduce((sum, rt) => {
-    const team = rt.provider?.team;
-    const own = team?.actingFor ? (team.selfTodaySeconds(now) ?? 0) : null;
-    return sum + (own ?? accounts.find((a) => a.id === rt.config.id)?.todaySeconds ?? 0);
-  }, 0);
   return {
     version: input.version,
     at: toLocalIso(now),

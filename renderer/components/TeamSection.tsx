@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { CommandResult, MemberStatus, TeamGlance } from '../../preload/contract';
-import { formatHoursMinutes } from '../../preload/format';
+import { formatClockTime, formatHoursMinutes, plural } from '../../preload/format';
 import { useNow } from '../hooks/useNow';
 import { unreachable } from '../hooks/useSnapshot';
 import { asTeamGlance } from '../team-data';
@@ -26,15 +26,6 @@ export function ago(seconds: number): string {
   if (m < 60) return `${m} min ago`;
   return `${Math.floor(m / 60)} h ${m % 60} min ago`;
 }
-
-/** "14:05" in the popup's time zone. */
-export function clockTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '?';
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** A member's today total, grown since it was read while their tracker runs. */
 function liveToday(m: MemberStatus, now: number): number {
@@ -165,7 +156,9 @@ export function TeamSection({ label, load }: Props) {
             {glance.unchecked > 0 && (
               <p className="hint" data-testid="team-waiting">
                 {plural(glance.unchecked, 'member', 'members')} waiting for the rate budget
-                {glance.nextCheckAt ? ` — next check at ${clockTime(glance.nextCheckAt)}` : ''}
+                {glance.nextCheckAt
+                  ? ` — next check at ${formatClockTime(glance.nextCheckAt) ?? '?'}`
+                  : ''}
               </p>
             )}
           </>

@@ -9,6 +9,8 @@
  * glance while watched included) stay under 20 a minute, a third of WebWork's 60.
  */
 import type { AppError, Capabilities } from '../../../preload/contract';
+import { describeEntry } from '../../../preload/format';
+import { startOfLocalDay } from '../../core/today';
 import type { ProviderDeps } from '../provider-module';
 import {
   ProviderError,
@@ -611,7 +613,7 @@ export class WebWorkProvider implements Provider, TeamOps {
         await this.#readTracker(userId, false).catch(() => null);
         this.#cache.save(this.#state);
         const running = p.running
-          ? ` (“${describe(p.running, this.#projectName(p.running))}”)`
+          ? ` (“${describeEntry({ description: p.running.description ?? p.running.taskTitle, projectName: this.#projectName(p.running) })}”)`
           : '';
         throw new ProviderError({
           kind: 'conflict',
@@ -797,16 +799,16 @@ export class WebWorkProvider implements Provider, TeamOps {
     const now = this.deps.clock.now();
     const staleMs = watch ? TEAM_WATCH_STALE_MS : TEAM_REFRESH_STALE_MS;
     const members = this.#state.members;
+    const personOf = (m: KeptMember): Person | undefined => this.#state.people[String(m.id)];
+    const checkedAt = (m: KeptMember) => personOf(m)?.checkedAt ?? null;
+    const stale = (m: KeptMember, at: number) => {
+      const checked = checkedAt(m);
+      return checked === null || at - checked >= staleMs;
+    };
+    // The oldest readings first (never read counts as oldest).
     const due = members
-      .filter((m) => {
-        const checked = this.#state.people[String(m.id)]?.checkedAt ?? null;
-        return checked === null || now - checked >= staleMs;
-      })
-      .sort(
-        (a, b) =>
-          (this.#state.people[String(a.id)]?.checkedAt ?? 0) -
-          (this.#state.people[String(b.id)]?.checkedAt ?? 0),
-      );
+      .filter((m) => stale(m, now))
+      .sort((a, b) => (checkedAt(a) ?? 0) - (checkedAt(b) ?? 0));
     // Watching leaves TEAM_RESERVE below the timed polls' cap, so your own tracker's poll
     // always fits next to a glance watched every minute.
     // A refresh keeps 2 for the contracts and projects lists that name members' projects.
@@ -832,9 +834,10 @@ export class WebWorkProvider implements Provider, TeamOps {
     }
     // Members' trackers name contracts: one workspace-wide list (cached) gives their projects.
     const unknownContract = members.some((m) => {
-      const r = this.#state.people[String(m.id)]?.running;
+      const p = personOf(m);
+      const contractId = p?.running?.contractId ?? null;
       return (
-        r?.contractId != null && this.#projectOfContract(this.#person(m.id), r.contractId) === null
+        p !== undefined && contractId !== null && this.#projectOfContract(p, contractId) === null
       );
     });
     const listAge = watch ? LISTS_REFRESH_MS : USER_LISTS_MIN_MS;
@@ -848,22 +851,13 @@ export class WebWorkProvider implements Provider, TeamOps {
     }
     this.#cache.save(this.#state);
     const after = this.deps.clock.now();
-    const waiting = members.filter((m) => {
-      const checked = this.#state.people[String(m.id)]?.checkedAt ?? null;
-      return checked === null || after - checked >= staleMs;
-    }).length;
+    const waiting = members.filter((m) => stale(m, after)).length;
     return {
       members: members.map((m) =>
-        this.#trackerView(
-          toMember(m),
-          this.#state.people[String(m.id)] ?? emptyPerson(m.id),
-          errors.get(m.id) ?? null,
-        ),
+        this.#trackerView(toMember(m), personOf(m) ?? emptyPerson(m.id), errors.get(m.id) ?? null),
       ),
       total: members.length,
-      unchecked: members.filter(
-        (m) => (this.#state.people[String(m.id)]?.checkedAt ?? null) === null,
-      ).length,
+      unchecked: members.filter((m) => checkedAt(m) === null).length,
       nextCheckAt: waiting > 0 ? this.budget.nextRoomAt(after, watch) : null,
     };
   }
@@ -955,15 +949,4 @@ function toUserId(id: string): number {
 
 function toId(id: string | null, what: 'project' | 'task'): number | null {
   return numericId(id, 'WebWork', what);
-}
-
-function describe(t: KeptTracker, projectName: string | null): string {
-  const what = t.description ?? t.taskTitle ?? '(no description)';
-  return projectName ? `${what} — ${projectName}` : what;
-}
-
-function startOfLocalDay(now: number): number {
-  const d = new Date(now);
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
 }
