@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../provider';
@@ -18,6 +18,8 @@ async function serve(
     headers?: Record<string, string>;
     body?: string;
     hang?: boolean;
+    /** Writes the answer itself (bodies that stream, stall or break). */
+    raw?: (res: ServerResponse) => void;
   },
 ): Promise<{ origin: string; seen: Seen[] }> {
   const seen: Seen[] = [];
@@ -25,6 +27,7 @@ async function serve(
     seen.push({ path: req.url ?? '', authorization: req.headers.authorization });
     const answer = handle(req);
     if (answer.hang) return;
+    if (answer.raw) return answer.raw(res);
     res.writeHead(answer.status, answer.headers).end(answer.body ?? '');
   });
   servers.push(server);
@@ -106,5 +109,124 @@ describe('httpRequest', () => {
       kind: 'offline',
       message: 'Toggl Track is unreachable: the connection was refused.',
     });
+  });
+
+  it('reads at most maxBodyBytes of a body and says so, without the server sending it all', async () => {
+    let written = 0;
+    let closed: Promise<void> = Promise.resolve();
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    const total = 50 * 1024 * 1024;
+    const a = await serve(() => ({
+      status: 200,
+      raw: (res) => {
+        closed = new Promise((resolve) => res.on('close', () => resolve()));
+        res.writeHead(200, { 'Content-Type': 'application/json' }); // chunked: no length to trust
+        const pump = (): void => {
+          while (written < total && !res.destroyed) {
+            written += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        pump();
+      },
+    }));
+    const err = await httpRequest(fetch, 'Toggl Track', {
+      method: 'GET',
+      url: `${a.origin}/big`,
+      maxBodyBytes: 1024 * 1024,
+    }).catch((e: unknown) => e);
+    expect((err as ProviderError).error).toEqual({
+      kind: 'offline',
+      message: 'Toggl Track sent an answer larger than 1 MB; it was not read.',
+    });
+    await closed;
+    // The client hung up early: far less than the 50 MB went out (socket buffers hold a few MB).
+    expect(written).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it('refuses a declared Content-Length above the cap before reading any of it', async () => {
+    const a = await serve(() => ({
+      status: 200,
+      raw: (res) => {
+        res.writeHead(200, { 'Content-Length': String(50 * 1024 * 1024) });
+        res.write('{"a":');
+      },
+    }));
+    const err = await httpRequest(fetch, 'WebWork', {
+      method: 'GET',
+      url: `${a.origin}/`,
+    }).catch((e: unknown) => e);
+    expect((err as ProviderError).error).toEqual({
+      kind: 'offline',
+      message: 'WebWork sent an answer larger than 5 MB; it was not read.',
+    });
+  });
+
+  it('a body trickled slower than the timeout fails at the timeout, not when the drip ends', async () => {
+    const a = await serve(() => ({
+      status: 200,
+      raw: (res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.write('[');
+        // Each byte comes well within any idle timeout; the whole never does.
+        const drip = setInterval(() => res.write(' '), 50);
+        res.on('close', () => clearInterval(drip));
+      },
+    }));
+    const started = Date.now();
+    const err = await httpRequest(fetch, 'TrackingTime', {
+      method: 'GET',
+      url: `${a.origin}/`,
+      timeoutMs: 400,
+    }).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect((err as ProviderError).error).toEqual({
+      kind: 'offline',
+      message: 'TrackingTime started answering but did not finish within 1 s.',
+    });
+  });
+
+  it('a connection reset in the middle of a body is an offline error', async () => {
+    const a = await serve(() => ({
+      status: 200,
+      raw: (res) => {
+        res.writeHead(200, { 'Content-Length': '100' });
+        res.write('{"id":', () => res.socket?.resetAndDestroy());
+      },
+    }));
+    const err = await httpRequest(fetch, 'Toggl Track', {
+      method: 'GET',
+      url: `${a.origin}/`,
+    }).catch((e: unknown) => e);
+    expect((err as ProviderError).error).toEqual({
+      kind: 'offline',
+      message: 'Toggl Track is unreachable: the connection was reset in the middle of its answer.',
+    });
+  });
+
+  it('reads a multi-byte UTF-8 body split across chunks intact, just under the cap', async () => {
+    const body = JSON.stringify({ name: 'Café ☕ 日本' });
+    const bytes = Buffer.from(body);
+    const a = await serve(() => ({
+      status: 200,
+      raw: (res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        // One byte per write: every multi-byte character is split between chunks.
+        let i = 0;
+        const next = (): void => {
+          if (i >= bytes.length) return void res.end();
+          res.write(bytes.subarray(i, i + 1), next);
+          i += 1;
+        };
+        next();
+      },
+    }));
+    const res = await httpRequest(fetch, 'Svc', {
+      method: 'GET',
+      url: `${a.origin}/`,
+      maxBodyBytes: bytes.length,
+    });
+    expect(res.text).toBe(body);
   });
 });
