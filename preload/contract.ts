@@ -57,6 +57,17 @@ export const appErrorSchema = z.object({
   /** Several fields at once (a WebWork 422): each field's own message, to show next to it. */
   fields: z.record(z.string(), z.string()).optional(),
   resetAt: z.string().optional(),
+  /**
+   * The service had a passing problem of its own (HTTP 5xx): the same request may work later, so
+   * a queued action waits instead of being set aside.
+   */
+  retryable: z.boolean().optional(),
+  /**
+   * The action was NOT queued because the service cannot record its time later (WebWork starts
+   * and stops "now"): repeat it with `queueIfOffline: true` to have it applied when the service
+   * is back, at that time.
+   */
+  queueable: z.boolean().optional(),
 });
 export type AppError = z.infer<typeof appErrorSchema>;
 
@@ -87,6 +98,11 @@ export const entryViewSchema = z.object({
    * where the service gives no start time (a WebWork tracker started outside Tray Timer).
    */
   elapsedKind: z.enum(['session', 'today']).default('session'),
+  /**
+   * Started or stopped offline and not confirmed by the service yet: it is in the action
+   * journal and will be sent when the service is reachable.
+   */
+  pending: z.boolean().default(false),
 });
 export type EntryView = z.infer<typeof entryViewSchema>;
 
@@ -128,6 +144,31 @@ export const memberViewSchema = z.object({
 });
 export type MemberView = z.infer<typeof memberViewSchema>;
 
+/**
+ * An action in the journal that the service has not confirmed yet: waiting for the connection,
+ * or set aside because it needs the user (rejected for good, a conflict, or a late start the
+ * user must agree to).
+ */
+export const pendingActionViewSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['start', 'stop']),
+  /** What the user asked for, in words: "Start “Docs” at 10:04". */
+  summary: z.string(),
+  /** The time the user asked for (ISO 8601 with offset). */
+  at: z.string(),
+  /**
+   * waiting: will be sent when the service is reachable (`error` says why it is not yet);
+   * rejected: the service refused it for good; retry or discard;
+   * conflict: the service's state changed meanwhile (`theirs`); apply anyway or discard;
+   * late: the service can only apply it now, not at `at` (WebWork); apply now or discard.
+   */
+  state: z.enum(['waiting', 'rejected', 'conflict', 'late']),
+  error: appErrorSchema.nullable(),
+  /** In a conflict: what runs on the service now (null: nothing). */
+  theirs: entryViewSchema.nullable().default(null),
+});
+export type PendingActionView = z.infer<typeof pendingActionViewSchema>;
+
 export const accountStateSchema = z.object({
   id: accountIdSchema,
   provider: providerKindSchema,
@@ -146,6 +187,8 @@ export const accountStateSchema = z.object({
   role: z.string().nullable().default(null),
   /** Whose tracker `entry` is and start/stop drive; null: the signed-in user's own. */
   actingFor: memberViewSchema.nullable().default(null),
+  /** Journal actions not confirmed by the service yet, oldest first. */
+  pending: z.array(pendingActionViewSchema).default([]),
 });
 export type AccountState = z.infer<typeof accountStateSchema>;
 
@@ -267,6 +310,7 @@ export const startInputSchema = z
      * "Track for" choice. Used by `tray-timer start --member`.
      */
     member: shortText('member', 320).optional(),
+    queueIfOffline: z.boolean().optional(),
   })
   .strict();
 export type StartInput = z.infer<typeof startInputSchema>;
@@ -274,11 +318,37 @@ export type StartInput = z.infer<typeof startInputSchema>;
 export const accountRefSchema = z.object({ accountId: accountIdSchema.optional() }).strict();
 export type AccountRef = z.infer<typeof accountRefSchema>;
 
+/**
+ * `queueIfOffline`: for services that cannot record an action's time later (WebWork), queue it
+ * anyway when the service is unreachable; it is applied when the service is back, at that time.
+ * Without it such an action is refused with `queueable: true` so the user can decide.
+ */
+const queueIfOffline = z.boolean().optional();
+
+/** Toggle: an account, and whether a late action may be queued. */
+export const toggleInputSchema = z
+  .object({ accountId: accountIdSchema.optional(), queueIfOffline })
+  .strict();
+export type ToggleInput = z.infer<typeof toggleInputSchema>;
+
 /** An account and, for WebWork managers, a member (e-mail or user id) to act for once. */
 export const memberRefSchema = z
   .object({ accountId: accountIdSchema.optional(), member: shortText('member', 320).optional() })
   .strict();
 export type MemberRef = z.infer<typeof memberRefSchema>;
+
+export const stopInputSchema = memberRefSchema.extend({ queueIfOffline }).strict();
+export type StopInput = z.infer<typeof stopInputSchema>;
+
+/** A journal action to retry or discard (from the popup's pending list or `tray-timer queue`). */
+export const queueActionInputSchema = z
+  .object({
+    actionId: z.string().min(1).max(100),
+    /** Retry a conflict or a late action as it is (replacing what runs on the service). */
+    override: z.boolean().optional(),
+  })
+  .strict();
+export type QueueActionInput = z.infer<typeof queueActionInputSchema>;
 
 /** "Track for": whose tracker the popup and tray show and drive; null: the user's own. */
 export const trackForInputSchema = z
@@ -300,6 +370,7 @@ export const continueInputSchema = z
     accountId: accountIdSchema.optional(),
     /** The entry to start again; the most recent when omitted. */
     entryId: z.string().max(200).optional(),
+    queueIfOffline,
   })
   .strict();
 export type ContinueInput = z.infer<typeof continueInputSchema>;
@@ -327,8 +398,8 @@ export const commandSchema = z.discriminatedUnion('type', [
   // With a member, `data` is that member's MemberStatus (the snapshot is unchanged).
   z.object({ type: z.literal('status'), input: memberRefSchema.optional() }).strict(),
   z.object({ type: z.literal('start'), input: startInputSchema }).strict(),
-  z.object({ type: z.literal('stop'), input: memberRefSchema }).strict(),
-  z.object({ type: z.literal('toggle'), input: accountRefSchema }).strict(),
+  z.object({ type: z.literal('stop'), input: stopInputSchema }).strict(),
+  z.object({ type: z.literal('toggle'), input: toggleInputSchema }).strict(),
   z.object({ type: z.literal('continue'), input: continueInputSchema }).strict(),
   z.object({ type: z.literal('refresh'), input: accountRefSchema }).strict(),
   z.object({ type: z.literal('accounts.list') }).strict(),
@@ -346,6 +417,14 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('members.search'), input: searchInputSchema }).strict(),
   z.object({ type: z.literal('members.trackFor'), input: trackForInputSchema }).strict(),
   z.object({ type: z.literal('team'), input: teamInputSchema }).strict(),
+  // The action journal: an action set aside (rejected, conflict, late) is retried or discarded.
+  z.object({ type: z.literal('queue.retry'), input: queueActionInputSchema }).strict(),
+  z
+    .object({
+      type: z.literal('queue.discard'),
+      input: queueActionInputSchema.pick({ actionId: true }).strict(),
+    })
+    .strict(),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 export type CommandType = Command['type'];
@@ -432,8 +511,8 @@ export interface TrayTimerApi {
   onState(listener: (snapshot: Snapshot) => void): () => void;
   onShown(listener: (view: PopupView) => void): () => void;
   start(input: StartInput): Promise<CommandResult>;
-  stop(input: MemberRef): Promise<CommandResult>;
-  toggle(input: AccountRef): Promise<CommandResult>;
+  stop(input: StopInput): Promise<CommandResult>;
+  toggle(input: ToggleInput): Promise<CommandResult>;
   continueEntry(input: ContinueInput): Promise<CommandResult>;
   refresh(input: AccountRef): Promise<CommandResult>;
   searchProjects(input: SearchInput): Promise<CommandResult>;
@@ -448,6 +527,10 @@ export interface TrayTimerApi {
   trackFor(input: TrackForInput): Promise<CommandResult>;
   /** WebWork managers: the team glance (data: TeamGlance). */
   team(input: TeamInput): Promise<CommandResult>;
+  /** A journal action set aside: send it again (override: as it is, despite a conflict). */
+  retryAction(input: QueueActionInput): Promise<CommandResult>;
+  /** A journal action set aside: drop it. */
+  discardAction(input: { actionId: string }): Promise<CommandResult>;
   hidePopup(): void;
 }
 
@@ -469,5 +552,7 @@ export const TRAY_TIMER_API_KEYS = [
   'searchMembers',
   'trackFor',
   'team',
+  'retryAction',
+  'discardAction',
   'hidePopup',
 ] as const satisfies readonly (keyof TrayTimerApi)[];

@@ -56,6 +56,8 @@ const api: TrayTimerApi = {
   searchMembers: (input) => command({ type: 'members.search', input }),
   trackFor: (input) => command({ type: 'members.trackFor', input }),
   team: (input) => command({ type: 'team', input }),
+  retryAction: (input) => command({ type: 'queue.retry', input }),
+  discardAction: (input) => command({ type: 'queue.discard', input }),
   hidePopup: () => ipcRenderer.send(IPC.hidePopup),
 };
 

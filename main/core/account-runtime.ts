@@ -5,16 +5,28 @@
  *    completed is discarded when it lands.
  */
 import type { AccountConfig, AppError } from '../../preload/contract';
-import type { Project, Provider, RefreshReason, RemoteEntry } from '../providers/provider';
+import type { JournalAction } from '../journal/journal-schema';
+import { overlay } from '../journal/overlay';
+import type { ReplayTarget } from '../journal/replay';
+import type { RemoteView } from '../journal/verdict';
+import type {
+  Project,
+  Provider,
+  RefreshReason,
+  RemoteEntry,
+  SyncResult,
+} from '../providers/provider';
 import { toAppError } from './errors';
 
 /** How far back "recent entries" reach (Continue, autocomplete, today's total). */
 export const RECENT_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
-export class AccountRuntime {
-  running: RemoteEntry | null = null;
-  /** Entries of the recent window, the running one included. */
-  entries: RemoteEntry[] = [];
+export class AccountRuntime implements ReplayTarget {
+  /** The service's state as last read or answered, without the journal's waiting actions. */
+  #remoteRunning: RemoteEntry | null = null;
+  #remoteEntries: RemoteEntry[] = [];
+  /** This account's journal actions not confirmed yet (oldest first). */
+  pending: JournalAction[] = [];
   projects: Project[] = [];
   error: AppError | null;
   lastSyncedAt: number | null = null;
@@ -29,8 +41,47 @@ export class AccountRuntime {
     readonly provider: Provider | null,
     setupError: AppError | null,
     private readonly now: () => number,
+    /** Reads this account's actions from the journal. */
+    private readonly readPending: () => JournalAction[] = () => [],
   ) {
     this.error = setupError;
+    this.pending = readPending();
+  }
+
+  /** What the user sees runs: the service's state with waiting actions applied. */
+  get running(): RemoteEntry | null {
+    return this.#view().running;
+  }
+
+  /** Entries of the recent window, the running one included (waiting actions applied). */
+  get entries(): RemoteEntry[] {
+    return [...this.#view().entries];
+  }
+
+  get remote(): RemoteView {
+    return { running: this.#remoteRunning, entries: this.#remoteEntries };
+  }
+
+  #view(): RemoteView {
+    return this.pending.length === 0 ? this.remote : overlay(this.remote, this.pending);
+  }
+
+  reloadPending(): void {
+    this.pending = this.readPending();
+  }
+
+  /** Waiting actions (sent when the service is reachable). */
+  get waiting(): JournalAction[] {
+    return this.pending.filter((a) => a.state === 'waiting');
+  }
+
+  #chain: Promise<unknown> = Promise.resolve();
+
+  /** Runs calls one after another (journal replays must never overlap). */
+  serial<T>(call: () => Promise<T>): Promise<T> {
+    const p = this.#chain.then(call, call);
+    this.#chain = p.catch(() => undefined);
+    return p;
   }
 
   /** Shares one in-flight call per endpoint. */
@@ -57,29 +108,41 @@ export class AccountRuntime {
       const since = this.now() - RECENT_WINDOW_MS;
       const result = await this.once('sync', () => provider.sync(reason, since));
       if (seq < this.#lastActionSeq) return; // an action finished meanwhile: its answer is newer
-      this.running = result.running;
-      // Without a fresh list, an entry we thought running that no longer is has ended about now.
-      const entries =
-        result.entries ??
-        this.entries.map((e) =>
-          e.stop === null && e.id !== result.running?.id ? { ...e, stop: this.now() } : e,
-        );
-      this.entries = mergeEntries(entries, result.running ? [result.running] : []);
-      if (result.projects) this.projects = result.projects;
-      this.error = null;
-      this.lastSyncedAt = this.now();
+      this.applySync(result);
     } catch (err) {
       if (seq < this.#lastActionSeq) return;
       this.error = toAppError(err);
     }
   }
 
+  /** A fresh read of the service is the new truth. */
+  applySync(result: SyncResult): void {
+    this.#remoteRunning = result.running;
+    // Without a fresh list, an entry we thought running that no longer is has ended about now.
+    const entries =
+      result.entries ??
+      this.#remoteEntries.map((e) =>
+        e.stop === null && e.id !== result.running?.id ? { ...e, stop: this.now() } : e,
+      );
+    this.#remoteEntries = mergeEntries(entries, result.running ? [result.running] : []);
+    if (result.projects) this.projects = result.projects;
+    this.error = null;
+    this.lastSyncedAt = this.now();
+  }
+
+  applyError(error: AppError): void {
+    this.error = error;
+  }
+
   /** Shows what the provider cached on disk (its `syncedAt` says how old it is). */
   restore(): void {
     const cached = this.provider?.restore?.();
     if (!cached) return;
-    this.running = cached.running;
-    this.entries = mergeEntries(cached.entries ?? [], cached.running ? [cached.running] : []);
+    this.#remoteRunning = cached.running;
+    this.#remoteEntries = mergeEntries(
+      cached.entries ?? [],
+      cached.running ? [cached.running] : [],
+    );
     if (cached.projects) this.projects = cached.projects;
     this.lastSyncedAt = cached.syncedAt ?? null;
   }
@@ -87,13 +150,15 @@ export class AccountRuntime {
   /** Applies the provider's answer to a start/stop: that answer is the new truth, no extra poll. */
   applyAction(change: { running: RemoteEntry | null; touched: RemoteEntry[] }): void {
     this.#lastActionSeq = ++this.#seq;
-    this.running = change.running;
-    this.entries = mergeEntries(this.entries, [
+    this.#remoteRunning = change.running;
+    this.#remoteEntries = mergeEntries(this.#remoteEntries, [
       ...change.touched,
       ...(change.running ? [change.running] : []),
     ]);
     if (!change.running)
-      this.entries = this.entries.map((e) => (e.stop === null ? { ...e, stop: this.now() } : e));
+      this.#remoteEntries = this.#remoteEntries.map((e) =>
+        e.stop === null ? { ...e, stop: this.now() } : e,
+      );
     this.error = null;
     this.lastSyncedAt = this.now();
   }
@@ -106,8 +171,8 @@ export class AccountRuntime {
     this.#lastActionSeq = ++this.#seq;
     this.#inflight.delete('sync');
     this.#inflight.delete('projects');
-    this.running = null;
-    this.entries = [];
+    this.#remoteRunning = null;
+    this.#remoteEntries = [];
     this.projects = [];
     this.error = null;
     this.lastSyncedAt = null;

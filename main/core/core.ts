@@ -29,6 +29,7 @@ export interface Core {
 import type { SecretStore } from '../secrets/secret-store';
 import type { SettingsBackendFactory } from '../storage/settings-backend';
 import type { Clock } from './clock';
+import type { JournalHooks } from '../journal/journal-store';
 
 export interface CoreOptions {
   /** Settings, local entries, journal and the control socket live here (see data-dir.ts). */
@@ -44,4 +45,6 @@ export interface CoreOptions {
   mode: 'app' | 'oneshot';
   /** HTTP for remote providers; injectable for tests. */
   fetch?: typeof fetch;
+  /** Told at each step of a journal action's life (crash tests stop the process there). */
+  journalHooks?: JournalHooks;
 }

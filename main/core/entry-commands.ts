@@ -13,8 +13,12 @@ import type {
   StartResult,
   Task,
 } from '../providers/provider';
+import type { StartWork } from '../journal/journal-schema';
+import { hhmm } from '../journal/pending-view';
+import { isTransient } from '../journal/transient';
 import type { AccountRuntime } from './account-runtime';
-import { fail } from './errors';
+import { fail, toAppError } from './errors';
+import { act, waitsFor, type ActionDeps } from './journal-actions';
 import { accountLabel, recentDistinct } from './snapshot';
 
 export function requireProvider(rt: AccountRuntime) {
@@ -47,7 +51,12 @@ export async function resolveProjectAndTask(
   rt: AccountRuntime,
   input: StartInput,
   projectsOf?: () => Promise<Project[]>,
-): Promise<{ projectId: string | null; taskId: string | null }> {
+): Promise<{
+  projectId: string | null;
+  taskId: string | null;
+  project: Project | null;
+  task: Task | null;
+}> {
   const provider = requireProvider(rt);
   let project: Project | undefined;
   if (input.project !== undefined && input.project.trim() !== '') {
@@ -58,8 +67,14 @@ export async function resolveProjectAndTask(
     if (projectsOf) {
       projects = await projectsOf();
     } else {
-      projects = await rt.once('projects', () => provider.projects());
-      rt.projects = projects;
+      try {
+        projects = await rt.once('projects', () => provider.projects());
+        rt.projects = projects;
+      } catch (err) {
+        // Offline: the projects already on screen are good enough to queue a start.
+        if (!isTransient(toAppError(err)) || rt.projects.length === 0) throw err;
+        projects = rt.projects;
+      }
     }
     project = findProject(projects, input.project);
     if (!project && provider.createProject && !projectsOf) {
@@ -72,7 +87,7 @@ export async function resolveProjectAndTask(
       });
     }
   }
-  let taskId: string | null = null;
+  let chosen: Task | null = null;
   if (input.task !== undefined && input.task.trim() !== '') {
     if (!provider.capabilities.tasks) {
       fail('validation', `${accountLabel(rt.config)} entries have no tasks.`, { field: 'task' });
@@ -85,9 +100,14 @@ export async function resolveProjectAndTask(
     if (!task && provider.projectTasks) task = pick(await provider.projectTasks(project.id));
     if (!task)
       fail('validation', `No task “${input.task}” in project ${project.name}.`, { field: 'task' });
-    taskId = task.id;
+    chosen = task;
   }
-  return { projectId: project?.id ?? null, taskId };
+  return {
+    projectId: project?.id ?? null,
+    taskId: chosen?.id ?? null,
+    project: project ?? null,
+    task: chosen,
+  };
 }
 
 /** Trimmed, de-duplicated tag names; undefined when none were given. Checked before any request. */
@@ -124,7 +144,7 @@ async function startOn(
 export async function startEntry(
   rt: AccountRuntime,
   input: StartInput,
-  now: number,
+  deps: ActionDeps,
 ): Promise<string> {
   const provider = requireProvider(rt);
   const tags = tagsFor(rt, input);
@@ -133,36 +153,102 @@ export async function startEntry(
       field: 'billable',
     });
   }
-  const { projectId, taskId } = await resolveProjectAndTask(rt, input);
-  const description = input.description?.trim() ? input.description.trim() : null;
-  const result = await startOn(rt, provider, {
-    description,
-    projectId,
-    taskId,
-    tags,
-    billable: input.billable,
+  const { project, task } = await resolveProjectAndTask(rt, input);
+  const work: StartWork = {
+    description: input.description?.trim() ? input.description.trim() : null,
+    projectId: project?.id ?? null,
+    projectName: project?.name ?? null,
+    projectColor: project?.color ?? null,
+    taskId: task?.id ?? null,
+    taskName: task?.name ?? null,
+    ...(tags ? { tags } : {}),
+    ...(input.billable !== undefined ? { billable: input.billable } : {}),
     ...(input.replaceRunning ? { replaceRunning: true } : {}),
-    at: now,
-  });
-  const replaced = result.replaced ? ` (stopped ${quote(result.replaced)})` : '';
-  return `Started ${quote(result.entry)} on ${accountLabel(rt.config)}${replaced}.`;
+  };
+  return startWork(rt, deps, work, 'Started', input.queueIfOffline ?? false);
 }
 
-export async function stopEntry(rt: AccountRuntime, now: number): Promise<string> {
+/**
+ * Starts `work` through the journal; a manager acting for a member sends it straight away
+ * (someone else's timer is not replayed later, when they may no longer be the one watched).
+ */
+async function startWork(
+  rt: AccountRuntime,
+  deps: ActionDeps,
+  work: StartWork,
+  verb: 'Started' | 'Continued',
+  queueIfOffline: boolean,
+): Promise<string> {
   const provider = requireProvider(rt);
-  const stopped = await rt.once('stop', () => provider.stop(now));
-  rt.applyAction({ running: null, touched: stopped ? [stopped] : [] });
-  return stopped
-    ? `Stopped ${quote(stopped)} on ${accountLabel(rt.config)}.`
-    : `Nothing was running on ${accountLabel(rt.config)}.`;
+  const on = accountLabel(rt.config);
+  if (provider.team?.actingFor) {
+    const result = await startOn(rt, provider, {
+      description: work.description,
+      projectId: work.projectId,
+      taskId: work.taskId,
+      tags: work.tags,
+      billable: work.billable,
+      ...(work.replaceRunning ? { replaceRunning: true } : {}),
+      at: deps.now(),
+    });
+    return `${verb} ${quote(result.entry)} on ${on}${replacedNote(result.replaced)}.`;
+  }
+  const outcome = await act(rt, deps, {
+    kind: 'start',
+    work,
+    label: `Start ${quote(work)}`,
+    queueIfOffline,
+  });
+  if (outcome.kind === 'queued') {
+    const { action } = outcome;
+    return `${verb} ${quote(work)} at ${hhmm(action.at)} on ${on} — ${waitsFor(action.error)}.`;
+  }
+  const settled = outcome.settled;
+  if (settled?.kind === 'started')
+    return `${verb} ${quote(settled.result.entry)} on ${on}${replacedNote(settled.result.replaced)}.`;
+  return `${verb} ${quote(work)} on ${on}.`;
+}
+
+const replacedNote = (replaced: RemoteEntry | null) =>
+  replaced ? ` (stopped ${quote(replaced)})` : '';
+
+export async function stopEntry(
+  rt: AccountRuntime,
+  deps: ActionDeps,
+  queueIfOffline = false,
+): Promise<string> {
+  const provider = requireProvider(rt);
+  const on = accountLabel(rt.config);
+  if (provider.team?.actingFor) {
+    const stopped = await rt.once('stop', () => provider.stop(deps.now()));
+    rt.applyAction({ running: null, touched: stopped ? [stopped] : [] });
+    return stopped ? `Stopped ${quote(stopped)} on ${on}.` : `Nothing was running on ${on}.`;
+  }
+  const running = rt.running;
+  const outcome = await act(rt, deps, {
+    kind: 'stop',
+    label: running ? `Stop ${quote(running)}` : 'Stop the running timer',
+    queueIfOffline,
+  });
+  if (outcome.kind === 'queued') {
+    const what = running ? ` ${quote(running)}` : '';
+    return `Stopped${what} at ${hhmm(outcome.action.at)} on ${on} — ${waitsFor(outcome.action.error)}.`;
+  }
+  const stopped =
+    outcome.settled?.kind === 'stopped' || outcome.settled?.kind === 'already'
+      ? outcome.settled.entry
+      : null;
+  if (stopped) return `Stopped ${quote(stopped)} on ${on}.`;
+  if (running && outcome.settled?.kind === 'already') return `Stopped ${quote(running)} on ${on}.`;
+  return `Nothing was running on ${on}.`;
 }
 
 export async function continueEntry(
   rt: AccountRuntime,
   input: ContinueInput,
-  now: number,
+  deps: ActionDeps,
 ): Promise<string> {
-  const provider = requireProvider(rt);
+  requireProvider(rt);
   let source: RemoteEntry | undefined;
   if (input.entryId !== undefined) {
     source = rt.entries.find((e) => e.id === input.entryId);
@@ -177,21 +263,26 @@ export async function continueEntry(
       fail('not-found', `There is no recent entry to continue on ${accountLabel(rt.config)}.`);
   }
   // Continue repeats everything that describes the work, tags and billable included.
-  const { description, projectId, taskId, tags, billable } = source;
-  const result = await startOn(rt, provider, {
-    description,
-    projectId,
-    taskId,
-    tags,
-    billable,
-    at: now,
-  });
-  return `Continued ${quote(result.entry)} on ${accountLabel(rt.config)}.`;
+  const work: StartWork = {
+    description: source.description,
+    projectId: source.projectId,
+    projectName: source.projectName,
+    projectColor: source.projectColor,
+    taskId: source.taskId,
+    taskName: source.taskName,
+    ...(source.tags ? { tags: source.tags } : {}),
+    ...(source.billable !== undefined ? { billable: source.billable } : {}),
+  };
+  return startWork(rt, deps, work, 'Continued', input.queueIfOffline ?? false);
 }
 
 /** Stop if running; else continue the most recent entry; with no history, start a blank one. */
-export async function toggleEntry(rt: AccountRuntime, now: number): Promise<string> {
-  if (rt.running) return stopEntry(rt, now);
-  if (recentDistinct(rt.entries, 1).length > 0) return continueEntry(rt, {}, now);
-  return startEntry(rt, {}, now);
+export async function toggleEntry(
+  rt: AccountRuntime,
+  deps: ActionDeps,
+  queueIfOffline = false,
+): Promise<string> {
+  if (rt.running) return stopEntry(rt, deps, queueIfOffline);
+  if (recentDistinct(rt.entries, 1).length > 0) return continueEntry(rt, { queueIfOffline }, deps);
+  return startEntry(rt, { queueIfOffline }, deps);
 }

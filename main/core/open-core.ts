@@ -16,6 +16,7 @@ import {
   type Snapshot,
 } from '../../preload/contract';
 import { createProvider, LOCAL_ACCOUNT, type CoreProviderDeps } from '../providers/create-provider';
+import { plural } from '../../preload/format';
 import { APP_VERSION } from './app-version';
 import { connectAccount, removeAccount } from './account-commands';
 import { ensureDir } from '../storage/atomic-file';
@@ -25,6 +26,11 @@ import { AccountRuntime } from './account-runtime';
 import { systemClock, type Clock } from './clock';
 import type { Core, CoreOptions, PowerEvent } from './core';
 import { continueEntry, startEntry, stopEntry, toggleEntry } from './entry-commands';
+import { JournalStore } from '../journal/journal-store';
+import { retryDelayMs } from '../journal/transient';
+import type { TimerHandle } from './clock';
+import { replayAccount, type ActionDeps } from './journal-actions';
+import { discardAction, retryAction } from './queue-commands';
 import { CoreError, toAppError } from './errors';
 import {
   oneOffMember,
@@ -50,6 +56,9 @@ class TrayTimerCore implements Core {
   readonly #notices = new Map<string, Notice>();
   readonly #listeners = new Set<(s: Snapshot) => void>();
   readonly #scheduler: Scheduler;
+  readonly #journal: JournalStore;
+  /** The next try of an account's waiting journal actions (app mode). */
+  readonly #retries = new Map<string, TimerHandle>();
   #runtimes: AccountRuntime[] = [];
   #version = 0;
   #closed = false;
@@ -61,11 +70,21 @@ class TrayTimerCore implements Core {
       options.dataDir,
       options.settingsBackend ?? jsonFileSettingsBackend,
     );
+    this.#journal = new JournalStore(
+      options.dataDir,
+      (message) => this.#warn('storage:journal', message),
+      options.journalHooks,
+      () => this.#clock.now(),
+    );
     this.#scheduler = new Scheduler({
       clock: this.#clock,
       enabled: options.mode === 'app',
       accounts: () => this.#runtimes,
-      onRefreshed: () => this.#emit(),
+      onRefreshed: () => {
+        this.#emit();
+        // A successful read means the service is back: send what waited.
+        this.#replayWaiting((rt) => rt.error === null);
+      },
       onTick: () => this.#emit(),
     });
   }
@@ -84,6 +103,45 @@ class TrayTimerCore implements Core {
     );
     this.#version = 1;
     this.#scheduler.start();
+    // Actions left by a previous run (offline, a crash): replayed now. The CLI waits for them,
+    // so `tray-timer status` after a crash shows the truth; the app shows them as pending
+    // meanwhile.
+    const replays = this.#replayWaiting(() => true);
+    if (this.options.mode === 'oneshot') await replays;
+  }
+
+  #actionDeps(): ActionDeps {
+    return {
+      store: this.#journal,
+      now: () => this.#clock.now(),
+      onWaiting: (rt) => this.#scheduleRetry(rt),
+    };
+  }
+
+  /** Replays the waiting actions of the accounts `which` picks; never throws. */
+  async #replayWaiting(which: (rt: AccountRuntime) => boolean): Promise<void> {
+    const due = this.#runtimes.filter((rt) => rt.provider && rt.waiting.length > 0 && which(rt));
+    if (due.length === 0) return;
+    await Promise.all(
+      due.map((rt) => replayAccount(rt, this.#actionDeps()).catch(() => undefined)),
+    );
+    if (!this.#closed) this.#emit();
+  }
+
+  #scheduleRetry(rt: AccountRuntime): void {
+    if (this.options.mode !== 'app' || this.#closed) return;
+    const id = rt.config.id;
+    this.#retries.get(id)?.cancel();
+    const first = rt.waiting[0];
+    const delay = retryDelayMs(first?.error ?? null, first?.attempts ?? 1, this.#clock.now());
+    this.#retries.set(
+      id,
+      this.#clock.setTimer(delay, () => {
+        this.#retries.delete(id);
+        if (this.#scheduler.paused) return; // resume/unlock replays
+        void this.#replayWaiting((r) => r.config.id === id);
+      }),
+    );
   }
 
   #makeRuntime(config: AccountRuntime['config']): AccountRuntime {
@@ -93,9 +151,13 @@ class TrayTimerCore implements Core {
         ...this.#providerDeps(),
         onProblem: (message) => this.#warn(`storage:${config.id}`, message),
       });
-      return new AccountRuntime(config, provider, null, now);
+      return new AccountRuntime(config, provider, null, now, () =>
+        this.#journal.actions(config.id),
+      );
     } catch (err) {
-      return new AccountRuntime(config, null, toAppError(err), now);
+      return new AccountRuntime(config, null, toAppError(err), now, () =>
+        this.#journal.actions(config.id),
+      );
     }
   }
 
@@ -124,7 +186,10 @@ class TrayTimerCore implements Core {
 
   power(event: PowerEvent): void {
     this.#scheduler.power(event);
-    if (event === 'resume' || event === 'unlock-screen') this.#emit();
+    if (event === 'resume' || event === 'unlock-screen') {
+      this.#emit();
+      void this.#replayWaiting(() => true);
+    }
   }
 
   setNotice(notice: Notice): void {
@@ -139,6 +204,8 @@ class TrayTimerCore implements Core {
   async close(): Promise<void> {
     this.#closed = true;
     this.#scheduler.stop();
+    for (const t of this.#retries.values()) t.cancel();
+    this.#retries.clear();
     this.#listeners.clear();
   }
 
@@ -178,26 +245,39 @@ class TrayTimerCore implements Core {
         // "Track for" choice (and its state) alone.
         const once = member === undefined ? null : await oneOffMember(rt, member);
         if (once) return { message: await startForMember(rt, input, once, now) };
-        return { message: await startEntry(rt, input, now) };
+        return { message: await startEntry(rt, input, this.#actionDeps()) };
       }
       case 'stop': {
         const rt = this.#account(command.input.accountId);
         const member = command.input.member;
         const once = member === undefined ? null : await oneOffMember(rt, member);
         if (once) return { message: await stopForMember(rt, once, now) };
-        return { message: await stopEntry(rt, now) };
+        return {
+          message: await stopEntry(rt, this.#actionDeps(), command.input.queueIfOffline),
+        };
       }
       case 'toggle':
-        return { message: await toggleEntry(this.#account(command.input.accountId), now) };
+        return {
+          message: await toggleEntry(
+            this.#account(command.input.accountId),
+            this.#actionDeps(),
+            command.input.queueIfOffline,
+          ),
+        };
       case 'continue':
         return {
-          message: await continueEntry(this.#account(command.input.accountId), command.input, now),
+          message: await continueEntry(
+            this.#account(command.input.accountId),
+            command.input,
+            this.#actionDeps(),
+          ),
         };
       case 'refresh': {
         const targets = command.input.accountId
           ? [this.#account(command.input.accountId)]
           : this.#runtimes;
         await Promise.all(targets.map((rt) => rt.refresh()));
+        await this.#replayWaiting((rt) => targets.includes(rt) && rt.error === null);
         return {};
       }
       case 'accounts.list':
@@ -213,6 +293,8 @@ class TrayTimerCore implements Core {
         if (at >= 0) this.#runtimes[at] = rt;
         else this.#runtimes.push(rt);
         await rt.refresh('user');
+        // Actions that waited for this sign-in go out now.
+        await this.#replayWaiting((r) => r === rt);
         return {
           message: added.message,
           data: this.#accountSummaries().find((a) => a.id === added.config.id),
@@ -222,7 +304,15 @@ class TrayTimerCore implements Core {
         const rt = this.#account(command.input.accountId);
         await removeAccount(rt.config, { ...this.#providerDeps(), settings: this.#settings });
         this.#runtimes = this.#runtimes.filter((r) => r !== rt);
-        return { message: `Removed ${rt.config.label}; its secret was deleted from the keychain.` };
+        const queued = this.#journal.actions(rt.config.id);
+        this.#journal.remove(queued.map((a) => a.id));
+        const dropped =
+          queued.length > 0
+            ? ` ${plural(queued.length, 'queued action was', 'queued actions were')} discarded.`
+            : '';
+        return {
+          message: `Removed ${rt.config.label}; its secret was deleted from the keychain.${dropped}`,
+        };
       }
       case 'settings.get':
         return { data: this.#settingsView() };
@@ -262,6 +352,12 @@ class TrayTimerCore implements Core {
         return {
           message: await trackFor(this.#account(command.input.accountId), command.input.member),
         };
+      case 'queue.retry':
+        return {
+          message: await retryAction(this.#runtimes, command.input, this.#actionDeps()),
+        };
+      case 'queue.discard':
+        return { message: discardAction(this.#runtimes, command.input.actionId, this.#journal) };
       case 'team':
         return {
           data: await teamGlance(

@@ -12,7 +12,13 @@ import {
   type Snapshot,
   type TrayState,
 } from '../../preload/contract';
-import { describeEntry, formatDurationWords, formatHoursMinutes } from '../../preload/format';
+import {
+  describeEntry,
+  formatDurationWords,
+  formatHoursMinutes,
+  plural,
+} from '../../preload/format';
+import { pendingView } from '../journal/pending-view';
 import type { RemoteEntry } from '../providers/provider';
 import type { AccountRuntime } from './account-runtime';
 import { secondsToday } from './today';
@@ -43,6 +49,7 @@ export function entryView(e: RemoteEntry, now: number): EntryView {
     tags: e.tags ?? [],
     billable: e.billable ?? null,
     elapsedKind: e.start === null ? 'today' : 'session',
+    pending: e.pending ?? false,
   };
 }
 
@@ -111,6 +118,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     },
     role: rt.provider?.team?.role ?? null,
     actingFor: rt.provider?.team?.actingFor ?? null,
+    pending: rt.pending.map((a) => pendingView(a, toLocalIso, (e) => entryView(e, now))),
   }));
   // "Today" is your own time: an account showing a member's tracker adds yours, not theirs.
   // (Counted before sorting: accounts[i] is runtimes[i]'s state.)
@@ -144,7 +152,8 @@ function trayView(
     // A day total is labelled as such: it is not how long this entry has run.
     const time = `${e.elapsedKind === 'today' ? 'today ' : ''}${formatHoursMinutes(e.elapsedSeconds)}`;
     const whose = a.actingFor ? `, ${a.actingFor.name}'s tracker` : '';
-    return `▶ ${time} ${describeEntry(e)} (${accountLabel(a)}${whose})`;
+    const pending = 'pending' in e && e.pending ? ' — will sync when online' : '';
+    return `▶ ${time} ${describeEntry(e)} (${accountLabel(a)}${whose})${pending}`;
   });
   // While an account shows a member's tracker, your own on that account is not read: the tray
   // does not claim "Not tracking" for you then.
@@ -155,9 +164,22 @@ function trayView(
   for (const a of accounts)
     if (a.actingFor && a.entry === null)
       lines.push(`■ ${a.actingFor.name}'s tracker: not tracking (${accountLabel(a)})`);
+  for (const a of accounts) {
+    const waiting = a.pending.filter((p) => p.state === 'waiting').length;
+    const stuck = a.pending.length - waiting;
+    if (waiting > 0 && a.entry?.pending !== true)
+      lines.push(
+        `↻ ${plural(waiting, 'action', 'actions')} will sync when online (${accountLabel(a)})`,
+      );
+    if (stuck > 0)
+      lines.push(
+        `⚠ ${plural(stuck, 'action needs', 'actions need')} you (${accountLabel(a)}) — open Tray Timer`,
+      );
+  }
   for (const a of accounts) if (a.error) lines.push(`⚠ ${accountLabel(a)}: ${a.error.message}`);
   const attention =
-    accounts.some((a) => a.error !== null) || notices.some((n) => n.level === 'error');
+    accounts.some((a) => a.error !== null || a.pending.some((p) => p.state !== 'waiting')) ||
+    notices.some((n) => n.level === 'error');
   const state: TrayState = attention ? 'attention' : running.length > 0 ? 'running' : 'idle';
   const first = running[0]?.entry;
   return {

@@ -27,6 +27,8 @@ export interface RemoteEntry {
   /** Toggl's tags and billable flag, carried so Continue repeats them. */
   tags?: string[];
   billable?: boolean;
+  /** Shown from the action journal: the service has not confirmed this start/stop yet. */
+  pending?: boolean;
 }
 
 export interface Task {

@@ -58,6 +58,7 @@ function account(over: Partial<AccountState>): AccountState {
       members: false,
     },
     role: null,
+    pending: [],
     actingFor: null,
     ...over,
   };
@@ -77,6 +78,7 @@ const entry = {
   tags: [],
   billable: null,
   elapsedKind: 'session' as const,
+  pending: false,
 };
 
 describe('status line', () => {

@@ -68,6 +68,8 @@ const CALLS = {
   searchMembers: { command: 'members.search', call: (a) => a.searchMembers({ query: 'b' }) },
   trackFor: { command: 'members.trackFor', call: (a) => a.trackFor({ member: null }) },
   team: { command: 'team', call: (a) => a.team({}) },
+  retryAction: { command: 'queue.retry', call: (a) => a.retryAction({ actionId: 'none' }) },
+  discardAction: { command: 'queue.discard', call: (a) => a.discardAction({ actionId: 'none' }) },
   hidePopup: { call: (a) => a.hidePopup() },
 } satisfies Record<(typeof TRAY_TIMER_API_KEYS)[number], Call>;
 

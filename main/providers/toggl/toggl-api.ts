@@ -182,6 +182,8 @@ export function parseBody<S extends z.ZodType>(text: string, schema: S, what: st
     const html = /^\s*</.test(text);
     throw new ProviderError({
       kind: html ? 'offline' : 'provider',
+      // A garbled answer may hide a request that worked: try again after reading the state.
+      retryable: true,
       message: `${SERVICE} answered with something unexpected (${what}: ${
         html
           ? 'a web page instead of data; a proxy or captive portal?'
@@ -195,6 +197,7 @@ export function parseBody<S extends z.ZodType>(text: string, schema: S, what: st
     const where = issue?.path.length ? issue.path.join('.') : 'body';
     throw new ProviderError({
       kind: 'provider',
+      retryable: true,
       message: `${SERVICE} answered with something unexpected (${what}: ${where} ${issue?.message ?? 'is invalid'}).`,
     });
   }

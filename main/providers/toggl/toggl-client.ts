@@ -116,7 +116,11 @@ export class TogglClient {
     if (status === 409)
       return { kind: 'conflict', message: `${SERVICE} refused: ${said ?? 'conflict (HTTP 409)'}.` };
     if (status >= 500)
-      return { kind: 'provider', message: `${SERVICE} is having problems (HTTP ${status}).` };
+      return {
+        kind: 'provider',
+        message: `${SERVICE} is having problems (HTTP ${status}).`,
+        retryable: true,
+      };
     return {
       kind: 'provider',
       message: `${SERVICE} refused the request (HTTP ${status}${said ? `: ${said}` : ''}).`,

@@ -452,7 +452,7 @@ export class TogglProvider implements Provider {
       }
     }
     try {
-      return await this.#stopEntry(target);
+      return await this.#stopEntry(target, at);
     } catch (err) {
       const gone =
         err instanceof ProviderError &&
@@ -480,16 +480,31 @@ export class TogglProvider implements Provider {
     }
     // Another entry was started elsewhere meanwhile; "stop" means nothing should run.
     this.#upsert(stoppedElsewhere);
-    return this.#stopEntry(now);
+    return this.#stopEntry(now, this.deps.clock.now());
   }
 
-  async #stopEntry(target: KeptEntry): Promise<RemoteEntry> {
-    const stopped = await this.#client.call({
-      method: 'PATCH',
-      path: `/workspaces/${target.workspaceId}/time_entries/${target.id}/stop`,
-      schema: timeEntrySchema,
-      what: 'stopped entry',
-    });
+  /**
+   * PATCH …/stop ends the entry at Toggl's "now"; a stop asked for earlier (replayed from the
+   * journal after being offline) sets its stop time with an update instead.
+   */
+  async #stopEntry(target: KeptEntry, at: number): Promise<RemoteEntry> {
+    const backdated = this.deps.clock.now() - at > BACKDATED_STOP_MS;
+    const stopped = await this.#client.call(
+      backdated
+        ? {
+            method: 'PUT',
+            path: `/workspaces/${target.workspaceId}/time_entries/${target.id}`,
+            schema: timeEntrySchema,
+            what: 'stopped entry',
+            body: { stop: toUtc(Math.max(at, target.start)) },
+          }
+        : {
+            method: 'PATCH',
+            path: `/workspaces/${target.workspaceId}/time_entries/${target.id}/stop`,
+            schema: timeEntrySchema,
+            what: 'stopped entry',
+          },
+    );
     const kept = keepEntry(stopped);
     this.#learn(null);
     this.#upsert(kept);
@@ -584,6 +599,9 @@ function toTogglId(id: string | null, what: 'project' | 'task'): number | null {
 }
 
 /** Toggl wants UTC ("2025-01-01T10:00:00Z"); whole seconds, as its own clients send. */
+/** A stop asked for longer ago than this is sent with its own time (an update), not as "now". */
+const BACKDATED_STOP_MS = 5_000;
+
 function toUtc(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }

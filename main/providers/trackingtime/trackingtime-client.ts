@@ -111,6 +111,7 @@ export class TrackingTimeClient {
       if (res.status === 401) throw new ProviderError({ kind: 'auth', message: AUTH_MESSAGE });
       throw new ProviderError({
         kind: 'provider',
+        retryable: true,
         message: `${SERVICE} answered with something unexpected (${req.what}: no response status).`,
       });
     }
@@ -122,6 +123,7 @@ export class TrackingTimeClient {
       const where = issue?.path.length ? `data.${issue.path.join('.')}` : 'data';
       throw new ProviderError({
         kind: 'provider',
+        retryable: true,
         message: `${SERVICE} answered with something unexpected (${req.what}: ${where} ${issue?.message ?? 'is invalid'}).`,
       });
     }

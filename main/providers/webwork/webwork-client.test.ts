@@ -167,6 +167,7 @@ describe('failures as values', () => {
     expect((await failure(p.sync('user'))).error).toEqual({
       kind: 'provider',
       message: 'WebWork answered with something unexpected (current tracker: no success flag).',
+      retryable: true,
     });
 
     // success:true with data of the wrong type (on a 200: a tracker runs): the field is named,

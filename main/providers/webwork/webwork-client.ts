@@ -142,6 +142,7 @@ export class WebWorkClient {
       throw new WebWorkError(
         {
           kind: 'provider',
+          retryable: true,
           message: `${SERVICE} answered with something unexpected (${req.what}: no success flag).`,
         },
         res.status,
@@ -158,6 +159,7 @@ export class WebWorkClient {
       throw new WebWorkError(
         {
           kind: 'provider',
+          retryable: true,
           message: `${SERVICE} answered with something unexpected (${req.what}: ${where} ${issue?.message ?? 'is invalid'}).`,
         },
         res.status,

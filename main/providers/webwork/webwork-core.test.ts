@@ -428,9 +428,12 @@ describe('WebWork through the core', () => {
     w.fake.clearFaults();
     w.fake.fault('html502', '/time-tracking/stop', { times: 1 });
     const stop = await refused({ type: 'stop', input: { accountId: 'webwork' } });
+    // WebWork cannot stop "at 09:01" later: the user is asked before anything is queued.
     expect(stop.error).toEqual({
       kind: 'offline',
-      message: 'WebWork is unreachable (it answered with a web page)',
+      message:
+        'WebWork is unreachable (it answered with a web page). WebWork can only stop a timer at the moment it is told, so this would happen when WebWork is back, not at 09:01. Queue it anyway, or cancel.',
+      queueable: true,
     });
     expect(w.fake.tracker(w.ada.id, w.workspace.id)).not.toBeNull();
     const again = await run({ type: 'stop', input: { accountId: 'webwork' } });

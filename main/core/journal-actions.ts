@@ -1,0 +1,126 @@
+/**
+ * The one way a start or stop reaches a service: written to the action journal first (fsync'd),
+ * then sent by the replay, removed only once the service confirmed it. When the service cannot
+ * be reached the action waits in the journal, the account shows it as pending, and it is sent
+ * later in order, exactly once. The user's own fresh action that the service refuses is told
+ * to the user at once and not kept.
+ */
+import { randomUUID } from 'node:crypto';
+import { PROVIDER_NAMES, type AppError } from '../../preload/contract';
+import type { JournalAction, StartWork } from '../journal/journal-schema';
+import type { JournalStore } from '../journal/journal-store';
+import { hhmm } from '../journal/pending-view';
+import { replay, type Settled } from '../journal/replay';
+import { RECENT_WINDOW_MS, type AccountRuntime } from './account-runtime';
+import { CoreError } from './errors';
+
+export interface ActionDeps {
+  store: JournalStore;
+  now: () => number;
+  /** Called after a replay that left actions waiting (the app schedules the next try). */
+  onWaiting(rt: AccountRuntime): void;
+}
+
+export interface ActionDraft {
+  kind: 'start' | 'stop';
+  work?: StartWork;
+  label: string;
+  /** The user agreed that a service without backdating applies it later, at that time. */
+  queueIfOffline: boolean;
+}
+
+export type ActionOutcome =
+  { kind: 'done'; settled: Settled | null } | { kind: 'queued'; action: JournalAction };
+
+/** Sends whatever waits for this account, one replay at a time. */
+export function replayAccount(
+  rt: AccountRuntime,
+  deps: ActionDeps,
+  directId?: string,
+): Promise<Map<string, Settled>> {
+  return rt.serial(async () => {
+    const settled = await replay(rt, {
+      store: deps.store,
+      now: deps.now,
+      since: deps.now() - RECENT_WINDOW_MS,
+      ...(directId !== undefined ? { directId } : {}),
+    });
+    rt.reloadPending();
+    if (rt.waiting.length > 0) deps.onWaiting(rt);
+    return settled;
+  });
+}
+
+export async function act(
+  rt: AccountRuntime,
+  deps: ActionDeps,
+  draft: ActionDraft,
+): Promise<ActionOutcome> {
+  const provider = rt.provider;
+  const now = deps.now();
+  const action: JournalAction = {
+    id: randomUUID(),
+    accountId: rt.config.id,
+    kind: draft.kind,
+    at: now,
+    queuedAt: now,
+    ...(draft.work ? { work: draft.work } : {}),
+    expectRunning: rt.running?.id ?? null,
+    label: draft.label,
+    lateOk: (provider?.capabilities.backdate ?? true) || draft.queueIfOffline,
+    attempts: 0,
+    state: 'waiting',
+    error: null,
+    theirs: null,
+    override: false,
+  };
+  // Throws a storage error (disk full…) before anything is sent: the user is told it failed.
+  deps.store.append(action);
+  rt.reloadPending();
+  const settled = await replayAccount(rt, deps, action.id);
+  const after = deps.store.find(action.id);
+  if (!after) return { kind: 'done', settled: settled.get(action.id) ?? null };
+  if (after.state === 'waiting') {
+    if (!after.lateOk) {
+      // The service cannot take the asked time: ask before queueing (WebWork).
+      drop(rt, deps, after);
+      throw new CoreError(lateQueueError(rt, after));
+    }
+    return { kind: 'queued', action: after };
+  }
+  // Refused, on the spot: the user is here, so they get the error now and nothing stays queued.
+  drop(rt, deps, after);
+  throw new CoreError(after.error ?? { kind: 'internal', message: `${after.label} was not done.` });
+}
+
+function drop(rt: AccountRuntime, deps: ActionDeps, action: JournalAction): void {
+  deps.store.remove([action.id]);
+  rt.reloadPending();
+}
+
+function lateQueueError(rt: AccountRuntime, action: JournalAction): AppError {
+  const service = PROVIDER_NAMES[rt.config.provider];
+  const said = action.error?.message.trim() ?? `${service} cannot be reached`;
+  const why = `${said}${/[.!?]$/.test(said) ? '' : '.'} `;
+  return {
+    kind: action.error?.kind ?? 'offline',
+    message:
+      `${why}${service} can only ${action.kind} a timer at the moment it is told, so this would ` +
+      `happen when ${service} is back, not at ${hhmm(action.at)}. Queue it anyway, or cancel.`,
+    queueable: true,
+  };
+}
+
+/** "— will sync when online", or what it waits for. */
+export function waitsFor(error: AppError | null): string {
+  switch (error?.kind) {
+    case 'auth':
+    case 'keychain':
+      return 'will sync after you sign in again';
+    case 'quota':
+    case 'rate-limited':
+      return 'will sync when the request limit allows';
+    default:
+      return 'will sync when online';
+  }
+}

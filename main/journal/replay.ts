@@ -1,0 +1,192 @@
+/**
+ * Sends an account's journal actions to its service, oldest first, each exactly once:
+ *  - the action the user just asked for goes straight out when nothing waits before it;
+ *  - anything else is a replay (after a failure, a restart or a crash): the service's state is
+ *    read first, so a start whose answer was lost is recognised instead of sent twice, and a
+ *    change made elsewhere meanwhile becomes a conflict for the user instead of being
+ *    overwritten;
+ *  - the original times are sent where the service takes them (capabilities.backdate);
+ *  - a failure the same request may survive later keeps the action waiting and stops the run
+ *    (order matters); a refusal for good sets the action aside and the run goes on.
+ */
+import { describeEntry } from '../../preload/format';
+import { hhmm } from './pending-view';
+import { PROVIDER_NAMES, type AppError, type ProviderKind } from '../../preload/contract';
+import { toAppError } from '../core/errors';
+import type { Provider, RemoteEntry, StartResult, SyncResult } from '../providers/provider';
+import type { JournalAction } from './journal-schema';
+import type { JournalStore } from './journal-store';
+import { isTransient } from './transient';
+import { verdict, type RemoteView } from './verdict';
+
+/** What replay needs from an account's runtime. */
+export interface ReplayTarget {
+  readonly config: { id: string; provider: ProviderKind };
+  readonly provider: Provider | null;
+  /** The service's state as last read or answered (without the journal's overlay). */
+  readonly remote: RemoteView;
+  applySync(result: SyncResult): void;
+  applyAction(change: { running: RemoteEntry | null; touched: RemoteEntry[] }): void;
+  applyError(error: AppError): void;
+  /** Re-reads this account's actions from the journal (after every change). */
+  reloadPending(): void;
+}
+
+/** How each action the run settled ended. */
+export type Settled =
+  | { kind: 'started'; result: StartResult }
+  | { kind: 'stopped'; entry: RemoteEntry | null }
+  | { kind: 'already'; entry: RemoteEntry | null };
+
+export interface ReplayOptions {
+  store: JournalStore;
+  now: () => number;
+  /** The recent window's start (for the state read before a replay). */
+  since: number;
+  /** The action the user just asked for: sent without reading the service first. */
+  directId?: string;
+}
+
+export async function replay(rt: ReplayTarget, o: ReplayOptions): Promise<Map<string, Settled>> {
+  const settled = new Map<string, Settled>();
+  const provider = rt.provider;
+  if (!provider) return settled;
+  const service = PROVIDER_NAMES[rt.config.provider];
+  let remote: RemoteView | null = null;
+  const seen = new Set<string>();
+  const done = () => rt.reloadPending();
+  for (;;) {
+    const action = o.store
+      .actions(rt.config.id)
+      .find((a) => a.state === 'waiting' && !seen.has(a.id));
+    if (!action) break;
+    seen.add(action.id);
+    let decision: ReturnType<typeof verdict>;
+    if (action.id === o.directId && remote === null) {
+      decision = { kind: 'send', replaceRunning: action.work?.replaceRunning ?? false };
+    } else {
+      if (remote === null) {
+        try {
+          const read = await provider.sync('user', o.since);
+          rt.applySync(read);
+          remote = { running: read.running, entries: read.entries ?? rt.remote.entries };
+        } catch (err) {
+          const error = toAppError(err);
+          o.store.update(action.id, { error, attempts: action.attempts + 1 });
+          rt.applyError(error);
+          if (!isTransient(error)) setAside(o.store, action, error, null);
+          done();
+          break;
+        }
+      }
+      decision = verdict(action, remote, {
+        resolve: (ref) => o.store.resolve(ref),
+        backdate: provider.capabilities.backdate,
+        now: o.now(),
+      });
+    }
+    switch (decision.kind) {
+      case 'landed':
+        o.store.settle(action, decision.entry.id);
+        settled.set(action.id, { kind: 'already', entry: decision.entry });
+        done();
+        continue;
+      case 'done':
+        o.store.settle(action, null);
+        settled.set(action.id, { kind: 'already', entry: null });
+        done();
+        continue;
+      case 'late':
+        o.store.update(action.id, {
+          state: 'late',
+          error: {
+            kind: 'unsupported',
+            message: `${service} can only ${action.kind} it now, not at ${hhmm(action.at)}.`,
+          },
+        });
+        done();
+        continue;
+      case 'conflict':
+        o.store.update(action.id, {
+          state: 'conflict',
+          theirs: decision.theirs,
+          error: conflictError(action, decision.theirs),
+        });
+        done();
+        continue;
+      case 'send':
+        break;
+    }
+    const backdate = provider.capabilities.backdate;
+    try {
+      if (action.work) {
+        const { replaceRunning, ...work } = action.work;
+        const result = await provider.start({
+          ...work,
+          ...(replaceRunning || decision.replaceRunning ? { replaceRunning: true } : {}),
+          at: backdate ? action.at : o.now(),
+        });
+        o.store.step('response-received', action);
+        rt.applyAction({
+          running: result.entry,
+          touched: result.replaced ? [result.replaced] : [],
+        });
+        remote = {
+          running: result.entry.stop === null ? result.entry : null,
+          entries: [...(remote?.entries ?? rt.remote.entries), result.entry],
+        };
+        o.store.settle(action, result.entry.id);
+        settled.set(action.id, { kind: 'started', result });
+      } else {
+        const startedAt = (remote ?? rt.remote).running?.start ?? 0;
+        const entry = await provider.stop(backdate ? Math.max(action.at, startedAt) : o.now());
+        o.store.step('response-received', action);
+        rt.applyAction({ running: null, touched: entry ? [entry] : [] });
+        remote = { running: null, entries: [...(remote?.entries ?? rt.remote.entries)] };
+        o.store.settle(action, null);
+        settled.set(action.id, { kind: 'stopped', entry });
+      }
+      done();
+    } catch (err) {
+      const error = toAppError(err);
+      if (isTransient(error)) {
+        o.store.update(action.id, { error, attempts: action.attempts + 1 });
+        rt.applyError(error);
+        done();
+        break;
+      }
+      setAside(o.store, action, error, (remote ?? rt.remote).running);
+      done();
+      // The service refused this one for good; what it runs now is unknown: read it again
+      // before the next action.
+      remote = null;
+    }
+  }
+  return settled;
+}
+
+function setAside(
+  store: JournalStore,
+  action: JournalAction,
+  error: AppError,
+  theirs: RemoteEntry | null,
+): void {
+  store.update(action.id, {
+    state: error.kind === 'conflict' ? 'conflict' : 'rejected',
+    error,
+    attempts: action.attempts + 1,
+    ...(error.kind === 'conflict' ? { theirs } : {}),
+  });
+}
+
+function conflictError(action: JournalAction, theirs: RemoteEntry): AppError {
+  const what = `“${describeEntry(theirs)}”`;
+  const since = theirs.start !== null ? ` since ${hhmm(theirs.start)}` : '';
+  return {
+    kind: 'conflict',
+    message:
+      action.kind === 'start'
+        ? `While this waited, ${what} was started elsewhere${since}. Apply yours (it stops ${what}) or discard it.`
+        : `While this waited, ${what} was started elsewhere${since}. Stop it too, or discard your stop.`,
+  };
+}
