@@ -84,8 +84,8 @@ export class TogglProvider implements Provider {
   readonly capabilities: Capabilities = {
     projects: true,
     tasks: true,
-    // PATCH …/stop stops "now" on Toggl's clock; a stop in the past would need another call.
-    backdate: false,
+    // Starts take their `start`; a stop in the past is an update of the entry's stop time.
+    backdate: true,
     editStart: false,
     tags: true,
     // A paid-plan feature: on Free, Toggl answers 402 and the provider reports 'unsupported'.
