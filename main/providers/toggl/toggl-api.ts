@@ -25,7 +25,7 @@ export const timeEntrySchema = z.object({
   start: isoTime,
   stop: isoTime.nullable().optional(),
   /** Never used for elapsed time: -1 or -start_epoch while running (providers.md §1.3). */
-  duration: z.number(),
+  duration: z.number().max(1e9),
   tags: z.array(z.string()).nullable().optional(),
   billable: z.boolean().optional(),
   server_deleted_at: optionalText,
