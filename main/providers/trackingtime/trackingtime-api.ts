@@ -95,7 +95,7 @@ export const eventSchema = z
     start: z.string(),
     end: z.string().nullable().optional(),
     /** Seconds. */
-    duration: z.coerce.number().nullable().optional(),
+    duration: z.coerce.number().max(1e9).nullable().optional(),
   })
   .passthrough();
 export type TtEvent = z.infer<typeof eventSchema>;
