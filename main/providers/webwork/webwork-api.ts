@@ -97,8 +97,8 @@ export const currentDataSchema = z
     activity_description: optionalText,
     task_id: id.nullable().optional(),
     task_title: optionalText,
-    total_seconds: z.coerce.number().nullable().optional(),
-    total_minutes: z.coerce.number().nullable().optional(),
+    total_seconds: z.coerce.number().max(1e9).nullable().optional(),
+    total_minutes: z.coerce.number().max(1e9).nullable().optional(),
     date: optionalText,
     // Not documented; honoured if a later revision says so outright.
     is_tracking: z.boolean().nullable().optional(),
