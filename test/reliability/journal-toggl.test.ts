@@ -1,0 +1,435 @@
+/**
+ * The action journal end to end with Toggl Track: the real core (openCore, execute, the
+ * scheduler's retry timers) against the fake Toggl over real HTTP, with the network taken away
+ * for real (journal-kit). What the user sees while offline, and what goes over the wire when the
+ * connection is back: one request per action, in order, with the time the user asked for.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Core } from '../../main/core/core';
+import { MemorySecretStore } from '../../main/secrets/memory-secret-store';
+import { startFakeToggl, type FakeToggl, type FakeUser } from '../fakes/toggl-server';
+import { VirtualClock } from '../support/virtual-clock';
+import {
+  accountOf,
+  advanceUntil,
+  clockTime,
+  journalOnDisk,
+  Network,
+  onlyPending,
+  openTestCore,
+  refused,
+  removeDir,
+  run,
+  tempDataDir,
+  type Ok,
+} from './journal-kit';
+
+const TOKEN = '1971800d4d82861d8f2c1651fea4d212';
+const T0 = Date.parse('2026-11-27T09:00:00Z');
+const ON = 'Toggl Track: ada@example.com · Acme';
+const MIN = 60_000;
+
+let dir: string;
+let clock: VirtualClock;
+let fake: FakeToggl;
+let user: FakeUser;
+let net: Network;
+let secrets: MemorySecretStore;
+let core: Core | null = null;
+
+beforeEach(async () => {
+  dir = tempDataDir('toggl');
+  clock = new VirtualClock(T0);
+  fake = await startFakeToggl({ now: () => clock.now() });
+  user = fake.addUser({ token: TOKEN, email: 'ada@example.com', workspaceName: 'Acme' });
+  net = await Network.create();
+  secrets = new MemorySecretStore();
+});
+
+afterEach(async () => {
+  await core?.close();
+  core = null;
+  await fake.close();
+  removeDir(dir);
+});
+
+async function connect(mode: 'app' | 'oneshot'): Promise<Core> {
+  core = await openTestCore({ dataDir: dir, clock, network: net, mode, secrets });
+  await run(core, {
+    type: 'accounts.add',
+    input: { provider: 'toggl', secret: TOKEN, baseUrl: fake.baseUrl, options: {} },
+  });
+  return core;
+}
+
+function live(): Core {
+  if (!core) throw new Error('no core');
+  return core;
+}
+
+const toggl = (r: { snapshot: Ok['snapshot'] }) => accountOf(r.snapshot, 'toggl');
+const now = () => live().snapshot();
+
+/** Toggl's wire form of a time: UTC, whole seconds. */
+const utc = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+const POST_ENTRY = () => `/api/v9/workspaces/${user.workspaceId}/time_entries`;
+/** Starts that reached the fake (its own log: what arrived, not what was tried). */
+const postsArrived = () => fake.requestsBy({ method: 'POST', path: '/workspaces/*/time_entries' });
+
+/** Goes offline, lets `minutes` pass and starts `description` from the popup. */
+async function startOffline(description: string, extra: { project?: string } = {}): Promise<Ok> {
+  net.offline();
+  return run(live(), { type: 'start', input: { accountId: 'toggl', description, ...extra } });
+}
+
+describe('Toggl: an offline start waits in the journal and goes out once, at the asked time', () => {
+  it('shows it pending, then sends it with its own time on "refresh" (oneshot)', async () => {
+    await connect('oneshot');
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    const started = await startOffline('Docs');
+
+    expect(started.message).toBe(
+      `Started “Docs” at ${clockTime(t1)} on ${ON} — will sync when online.`,
+    );
+    const shown = toggl(started);
+    expect(shown.entry).toMatchObject({ description: 'Docs', pending: true });
+    expect(shown.running).toBe(true);
+    expect(onlyPending(shown)).toMatchObject({
+      kind: 'start',
+      state: 'waiting',
+      summary: `Start “Docs” at ${clockTime(t1)}`,
+      error: { kind: 'offline' },
+    });
+    const line = started.snapshot.tray.tooltip.split('\n').find((l) => l.includes('Docs'));
+    expect(line).toMatch(/^▶ .*Docs.* — will sync when online$/);
+    expect(journalOnDisk(dir)).toHaveLength(1);
+    expect(postsArrived()).toHaveLength(0);
+
+    // Five minutes later the connection is back and the user refreshes.
+    await clock.advance(5 * MIN);
+    net.online();
+    const mark = net.mark();
+    const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
+
+    const writes = net.writesSince(mark);
+    expect(writes.map((w) => `${w.method} ${w.path}`)).toEqual([`POST ${POST_ENTRY()}`]);
+    expect(writes[0]?.body).toMatchObject({ description: 'Docs', start: utc(t1), duration: -1 });
+    expect(postsArrived()).toHaveLength(1);
+    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
+    expect(journalOnDisk(dir)).toBeNull();
+    const after = toggl(refreshed);
+    expect(after.pending).toEqual([]);
+    expect(after.entry).toMatchObject({ description: 'Docs', pending: false });
+    expect(after.entry?.id).toBe(String(fake.runningEntry(user.id)?.id));
+    expect(refreshed.snapshot.tray.tooltip).not.toContain('will sync');
+  });
+
+  it('the retry timer sends it in app mode, backing off while still offline', async () => {
+    await connect('app');
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    await startOffline('Docs');
+
+    // Still offline: the retries keep failing, the action keeps waiting, nothing is sent.
+    await advanceUntil(clock, () => false, { maxMs: 3 * MIN, stepMs: 15_000 });
+    expect(postsArrived()).toHaveLength(0);
+    const waiting = journalOnDisk(dir);
+    expect(waiting).toHaveLength(1);
+    expect(waiting?.[0]?.state).toBe('waiting');
+    // Backoff: the first try, then again after 15 s, 30 s and 1 min (the next is 2 min later).
+    expect(waiting?.[0]?.attempts).toBe(4);
+
+    net.online();
+    const took = await advanceUntil(clock, () => journalOnDisk(dir) === null, { maxMs: 6 * MIN });
+    expect(took).toBeLessThanOrEqual(5 * MIN);
+    expect(postsArrived()).toHaveLength(1);
+    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
+    expect(toggl({ snapshot: now() })).toMatchObject({
+      pending: [],
+      entry: { description: 'Docs', pending: false },
+    });
+  });
+});
+
+describe('Toggl: offline start, then offline stop', () => {
+  it('replays both in order: the start at t1, the stop at t2 (an update of the stop time)', async () => {
+    await connect('oneshot');
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    await startOffline('Docs');
+    await clock.advance(7 * MIN);
+    const t2 = clock.now();
+    const stopped = await run(live(), { type: 'stop', input: { accountId: 'toggl' } });
+    expect(stopped.message).toBe(
+      `Stopped “Docs” at ${clockTime(t2)} on ${ON} — will sync when online.`,
+    );
+    expect(toggl(stopped)).toMatchObject({ running: false, entry: null });
+    expect(toggl(stopped).pending.map((p) => [p.kind, p.state])).toEqual([
+      ['start', 'waiting'],
+      ['stop', 'waiting'],
+    ]);
+    expect(journalOnDisk(dir)).toHaveLength(2);
+
+    await clock.advance(10 * MIN);
+    net.online();
+    const mark = net.mark();
+    const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
+
+    const writes = net.writesSince(mark);
+    const created = fake.entries(user.id)[0];
+    expect(writes.map((w) => `${w.method} ${w.path}`)).toEqual([
+      `POST ${POST_ENTRY()}`,
+      `PUT ${POST_ENTRY()}/${created?.id}`,
+    ]);
+    expect(writes[0]?.body).toMatchObject({ start: utc(t1) });
+    expect(writes[1]?.body).toEqual({ stop: utc(t2) });
+    expect(fake.entries(user.id)).toHaveLength(1);
+    expect(created).toMatchObject({ description: 'Docs', start: t1, stop: t2 });
+    expect((created?.stop ?? 0) - (created?.start ?? 0)).toBe(t2 - t1);
+    expect(fake.runningEntry(user.id)).toBeNull();
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(toggl(refreshed)).toMatchObject({ running: false, pending: [], todaySeconds: 7 * 60 });
+  });
+});
+
+describe('Toggl: the answer to a start is lost on the way back', () => {
+  it('the replay recognises the entry the request created and does not start a second one', async () => {
+    await connect('oneshot');
+    await clock.advance(MIN);
+    net.loseAnswer((r) => r.method === 'POST');
+    const started = await run(live(), {
+      type: 'start',
+      input: { accountId: 'toggl', description: 'Docs' },
+    });
+    // The request arrived (Toggl runs it); the app could not know and keeps it waiting.
+    expect(started.message).toMatch(/— will sync when online\.$/);
+    expect(fake.entries(user.id)).toHaveLength(1);
+    expect(journalOnDisk(dir)).toHaveLength(1);
+
+    await clock.advance(3 * MIN);
+    const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
+    expect(postsArrived()).toHaveLength(1);
+    expect(fake.entries(user.id)).toHaveLength(1);
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(toggl(refreshed)).toMatchObject({
+      pending: [],
+      entry: { id: String(fake.runningEntry(user.id)?.id), pending: false },
+    });
+  });
+
+  it('a stop whose answer was lost is not sent again', async () => {
+    await connect('oneshot');
+    await run(live(), { type: 'start', input: { accountId: 'toggl', description: 'Docs' } });
+    await clock.advance(20 * MIN);
+    net.loseAnswer((r) => r.method === 'PATCH' || r.method === 'PUT');
+    const stopped = await run(live(), { type: 'stop', input: { accountId: 'toggl' } });
+    expect(stopped.message).toMatch(/— will sync when online\.$/);
+    expect(fake.runningEntry(user.id)).toBeNull();
+
+    await clock.advance(MIN);
+    const mark = net.mark();
+    const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
+    expect(net.writesSince(mark)).toEqual([]);
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(toggl(refreshed)).toMatchObject({ running: false, pending: [] });
+    expect(fake.entries(user.id)).toHaveLength(1);
+  });
+});
+
+describe('Toggl: a start made elsewhere while the action waited is a conflict', () => {
+  async function conflictSetUp(): Promise<{ t1: number; theirsId: number; actionId: string }> {
+    await connect('oneshot');
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    await startOffline('Mine');
+    await clock.advance(2 * MIN);
+    const theirs = fake.remoteStart(user.id, { description: 'Theirs' });
+    const theirsStart = clock.now();
+    await clock.advance(2 * MIN);
+    net.online();
+    const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
+
+    const shown = toggl(refreshed);
+    const action = onlyPending(shown);
+    expect(action).toMatchObject({
+      kind: 'start',
+      state: 'conflict',
+      theirs: { description: 'Theirs', stoppedAt: null },
+      error: {
+        kind: 'conflict',
+        message: `While this waited, “Theirs” was started elsewhere since ${clockTime(theirsStart)}. Apply yours (it stops “Theirs”) or discard it.`,
+      },
+    });
+    // Nothing was overwritten: no start went out, what runs on Toggl runs on, and is shown.
+    expect(postsArrived()).toHaveLength(0);
+    expect(fake.runningEntry(user.id)?.id).toBe(theirs.id);
+    expect(shown.entry).toMatchObject({ description: 'Theirs', pending: false });
+    expect(refreshed.snapshot.tray.tooltip).toContain(`⚠ 1 action needs you (${ON})`);
+    expect(journalOnDisk(dir)?.[0]?.state).toBe('conflict');
+    return { t1, theirsId: theirs.id, actionId: action.id };
+  }
+
+  it('"apply anyway" (retry with override) starts mine and stops theirs', async () => {
+    const { t1, theirsId, actionId } = await conflictSetUp();
+    const retried = await run(live(), {
+      type: 'queue.retry',
+      input: { actionId, override: true },
+    });
+    expect(retried.message).toBe(`Start “Mine”: done on ${ON}.`);
+    expect(postsArrived()).toHaveLength(1);
+    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Mine', start: t1 });
+    expect(fake.entry(theirsId)?.stop).not.toBeNull();
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(toggl(retried)).toMatchObject({ pending: [], entry: { description: 'Mine' } });
+  });
+
+  it('discard drops mine and leaves theirs running', async () => {
+    const { theirsId, actionId } = await conflictSetUp();
+    const discarded = await run(live(), { type: 'queue.discard', input: { actionId } });
+    expect(discarded.message).toBe(`Discarded Start “Mine” (${ON}).`);
+    expect(postsArrived()).toHaveLength(0);
+    expect(fake.runningEntry(user.id)?.id).toBe(theirsId);
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(toggl(discarded)).toMatchObject({ pending: [], entry: { description: 'Theirs' } });
+    expect(discarded.snapshot.tray.tooltip).not.toContain('needs you');
+  });
+});
+
+describe('Toggl: an action the service refuses for good is set aside; the rest goes on', () => {
+  const REFUSAL = 'Toggl Track refused the request (HTTP 400: Invalid project_id).';
+
+  /** Queues a start on project Site offline, then `next`; Site is deleted before the replay. */
+  async function poisoned(next: () => Promise<unknown>): Promise<Ok> {
+    const site = fake.addProject({ workspaceId: user.workspaceId, name: 'Site' });
+    await connect('oneshot');
+    await clock.advance(MIN);
+    await startOffline('Docs', { project: 'Site' });
+    await clock.advance(5 * MIN);
+    await next();
+    expect(journalOnDisk(dir)).toHaveLength(2);
+    // The project leaves the workspace (deleted on the web) before the replay.
+    fake.remoteEditProject(site.id, { workspaceId: user.workspaceId + 999_999 });
+    net.online();
+    return run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
+  }
+
+  it('a start on a project deleted meanwhile is rejected with the reason; the next start goes out', async () => {
+    const t2 = T0 + 6 * MIN;
+    const refreshed = await poisoned(() =>
+      run(live(), { type: 'start', input: { accountId: 'toggl', description: 'Mail' } }),
+    );
+    const rejected = onlyPending(toggl(refreshed));
+    expect(rejected).toMatchObject({
+      kind: 'start',
+      state: 'rejected',
+      summary: `Start “Docs — Site” at ${clockTime(T0 + MIN)}`,
+      error: { message: REFUSAL },
+    });
+    // "Mail" went out after it, at its own time.
+    expect(postsArrived()).toHaveLength(2);
+    expect(fake.entries(user.id)).toHaveLength(1);
+    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Mail', start: t2 });
+    expect(toggl(refreshed).entry).toMatchObject({ description: 'Mail', pending: false });
+    expect(refreshed.snapshot.tray.tooltip).toContain(`⚠ 1 action needs you (${ON})`);
+    expect(journalOnDisk(dir)?.map((a) => a.state)).toEqual(['rejected']);
+
+    const dropped = await run(live(), { type: 'queue.discard', input: { actionId: rejected.id } });
+    expect(dropped.message).toBe(`Discarded Start “Docs — Site” (${ON}).`);
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(toggl(dropped)).toMatchObject({ pending: [], entry: { description: 'Mail' } });
+    expect(fake.runningEntry(user.id)?.description).toBe('Mail');
+  });
+
+  it('retrying the rejected start fails again with the reason; discard removes it', async () => {
+    const refreshed = await poisoned(() =>
+      run(live(), { type: 'stop', input: { accountId: 'toggl' } }),
+    );
+    const rejected = onlyPending(toggl(refreshed));
+    expect(rejected).toMatchObject({ state: 'rejected', error: { message: REFUSAL } });
+    // The stop after it was settled (nothing runs), not left behind the rejected start.
+    expect(journalOnDisk(dir)?.map((a) => [a.kind, a.state])).toEqual([['start', 'rejected']]);
+
+    const before = postsArrived().length;
+    const again = await refused(live(), {
+      type: 'queue.retry',
+      input: { actionId: rejected.id },
+    });
+    expect(again.error.message).toBe(REFUSAL);
+    expect(postsArrived()).toHaveLength(before + 1);
+    expect(fake.entries(user.id)).toHaveLength(0);
+    expect(onlyPending(toggl({ snapshot: now() })).state).toBe('rejected');
+
+    const dropped = await run(live(), { type: 'queue.discard', input: { actionId: rejected.id } });
+    expect(dropped.message).toBe(`Discarded Start “Docs — Site” (${ON}).`);
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(toggl(dropped).pending).toEqual([]);
+    expect(dropped.snapshot.tray.tooltip).not.toContain('needs you');
+  });
+});
+
+describe('Toggl: the journal survives a restart', () => {
+  it('a new core on the same data folder sends the waiting start once, at its own time', async () => {
+    await connect('app');
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    await startOffline('Docs');
+    await live().close();
+    core = null;
+    expect(journalOnDisk(dir)).toHaveLength(1);
+
+    await clock.advance(30 * MIN);
+    net.online();
+    core = await openTestCore({ dataDir: dir, clock, network: net, mode: 'oneshot', secrets });
+    expect(postsArrived()).toHaveLength(1);
+    expect(fake.entries(user.id)).toHaveLength(1);
+    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(toggl({ snapshot: now() })).toMatchObject({
+      pending: [],
+      entry: { description: 'Docs', pending: false },
+    });
+
+    // And a second restart sends nothing more.
+    await live().close();
+    core = await openTestCore({ dataDir: dir, clock, network: net, mode: 'oneshot', secrets });
+    expect(postsArrived()).toHaveLength(1);
+  });
+});
+
+describe('Toggl: a revoked token makes the action wait for a new sign-in', () => {
+  it('is not rejected; it goes out with its own time once the account is reconnected', async () => {
+    await connect('oneshot');
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    user.token = 'a-new-token-after-revocation-000000';
+    const started = await run(live(), {
+      type: 'start',
+      input: { accountId: 'toggl', description: 'Docs' },
+    });
+    expect(started.message).toBe(
+      `Started “Docs” at ${clockTime(t1)} on ${ON} — will sync after you sign in again.`,
+    );
+    expect(onlyPending(toggl(started))).toMatchObject({
+      state: 'waiting',
+      error: { kind: 'auth' },
+    });
+    expect(journalOnDisk(dir)?.[0]?.state).toBe('waiting');
+
+    await clock.advance(10 * MIN);
+    // Refreshing with the old token changes nothing: still waiting, not set aside.
+    const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
+    expect(onlyPending(toggl(refreshed)).state).toBe('waiting');
+    expect(postsArrived().filter((r) => r.status === 200)).toHaveLength(0);
+
+    const reconnected = await run(live(), {
+      type: 'accounts.add',
+      input: { provider: 'toggl', secret: user.token, options: {}, replaceAccountId: 'toggl' },
+    });
+    expect(fake.entries(user.id)).toHaveLength(1);
+    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(toggl(reconnected)).toMatchObject({ pending: [], entry: { pending: false } });
+  });
+});
