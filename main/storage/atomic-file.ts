@@ -11,7 +11,9 @@ import {
   openSync,
   renameSync,
   writeSync,
+  readdirSync,
   readFileSync,
+  statSync,
   unlinkSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -45,14 +47,28 @@ function describeWriteError(path: string, err: unknown): StorageError {
   return new StorageError(`Could not save ${basename(path)}: ${what}.`, path, code);
 }
 
+/**
+ * writeSync writes what fits and returns the count: on a nearly full disk the first call writes
+ * part of the buffer WITHOUT an error, and only the next one fails with ENOSPC. One call alone
+ * would fsync and rename a truncated file over the good one.
+ */
+function writeAll(fd: number, bytes: Buffer): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const written = writeSync(fd, bytes, offset, bytes.length - offset);
+    if (written <= 0) throw Object.assign(new Error('nothing could be written'), { code: 'EIO' });
+    offset += written;
+  }
+}
+
 export function writeFileAtomic(path: string, content: string): void {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = join(dir, tempName(basename(path), process.pid, Date.now()));
   try {
     ensureDir(dir);
     const fd = openSync(tmp, 'w', 0o600);
     try {
-      writeSync(fd, content);
+      writeAll(fd, Buffer.from(content, 'utf8'));
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -82,6 +98,58 @@ export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
+const tempName = (name: string, pid: number, at: number): string => `.${name}.${pid}.${at}.tmp`;
+
+/** A write still under way takes milliseconds; a temp file this old was left by a crash. */
+const STALE_TEMP_MS = 10 * 60_000;
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files of writes to `path` that never reached their rename (the process died
+ * in between). Such a write was never confirmed to anyone and the target still holds the last
+ * complete version, so dropping it loses nothing; left alone they would pile up. A temp file of
+ * another live process (the app and a CLI share the folder) is kept unless it is old: that write
+ * may be under way. Costs one readdir of a small folder per read; returns what was removed.
+ */
+export function removeStaleTempFiles(path: string, now: number = Date.now()): string[] {
+  const dir = dirname(path);
+  const pattern = new RegExp(`^\\.${escapeRegExp(basename(path))}\\.(\\d+)\\.(\\d+)\\.tmp$`);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = pattern.exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    const full = join(dir, name);
+    try {
+      // Our own pid: this process writes synchronously, so nothing of ours is under way.
+      const stale =
+        pid === process.pid || !processIsAlive(pid) || now - statSync(full).mtimeMs > STALE_TEMP_MS;
+      if (!stale) continue;
+      unlinkSync(full);
+      removed.push(full);
+    } catch {
+      // gone meanwhile (its writer renamed it) or not ours to remove: leave it
+    }
+  }
+  return removed;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Moves a damaged file out of the way; returns where it went. */
 export function moveAside(path: string, now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
@@ -102,6 +170,7 @@ export function readJsonFile<S extends z.ZodType>(
   schema: S,
   now?: Date,
 ): ReadResult<z.infer<S>> {
+  removeStaleTempFiles(path);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
