@@ -1,0 +1,446 @@
+/**
+ * The action journal end to end with TrackingTime: the real core against the fake TrackingTime
+ * over real HTTP, with the network taken away for real (journal-kit). TrackingTime takes the
+ * time of a start and of a stop as a `date` parameter in the user's zone, so a replay sends the
+ * times the user asked for, not the time the connection came back.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Core } from '../../main/core/core';
+import { MemorySecretStore } from '../../main/secrets/memory-secret-store';
+import {
+  startFakeTrackingTime,
+  type FakeAccount,
+  type FakeTrackingTime,
+  type FakeUser,
+} from '../fakes/trackingtime-server';
+import { VirtualClock } from '../support/virtual-clock';
+import {
+  accountOf,
+  advanceUntil,
+  clockTime,
+  journalOnDisk,
+  Network,
+  onlyPending,
+  openTestCore,
+  refused,
+  removeDir,
+  run,
+  tempDataDir,
+  type Ok,
+  type WireRequest,
+} from './journal-kit';
+
+const APP_PASSWORD = 'tt-app-7f3c9a1e55d2b8040c6e';
+const T0 = Date.parse('2026-11-27T09:00:00Z');
+const ZONE = 'Europe/Madrid';
+const ON = 'TrackingTime: ada@example.com · Acme';
+const MIN = 60_000;
+
+let dir: string;
+let clock: VirtualClock;
+let fake: FakeTrackingTime;
+let account: FakeAccount;
+let user: FakeUser;
+let net: Network;
+let secrets: MemorySecretStore;
+let core: Core | null = null;
+
+beforeEach(async () => {
+  dir = tempDataDir('tt');
+  clock = new VirtualClock(T0);
+  fake = await startFakeTrackingTime({ now: () => clock.now() });
+  account = fake.addAccount({ company: 'Acme' });
+  user = fake.addUser({
+    email: 'ada@example.com',
+    appPassword: APP_PASSWORD,
+    timezone: ZONE,
+    accountId: account.id,
+  });
+  net = await Network.create();
+  secrets = new MemorySecretStore();
+});
+
+afterEach(async () => {
+  await core?.close();
+  core = null;
+  await fake.close();
+  removeDir(dir);
+});
+
+async function connect(mode: 'app' | 'oneshot'): Promise<Core> {
+  core = await openTestCore({ dataDir: dir, clock, network: net, mode, secrets });
+  await run(core, {
+    type: 'accounts.add',
+    input: { provider: 'trackingtime', secret: APP_PASSWORD, baseUrl: fake.baseUrl, options: {} },
+  });
+  return core;
+}
+
+function live(): Core {
+  if (!core) throw new Error('no core');
+  return core;
+}
+
+const tt = (r: { snapshot: Ok['snapshot'] }) => accountOf(r.snapshot, 'trackingtime');
+const now = () => live().snapshot();
+
+/** "2026-11-27 10:01:00": the wall-clock time in Madrid, as TrackingTime takes `date`. */
+const madrid = (ms: number): string =>
+  new Intl.DateTimeFormat('sv-SE', {
+    timeZone: ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).format(new Date(ms));
+
+const TRACK = /\/tasks\/track(\/\d+)?$/;
+const STOP = /\/tasks\/stop\/\d+$/;
+/** Starts that reached the fake (its own log: what arrived, not what was tried). */
+const startsArrived = () => fake.requestsBy({ method: 'POST', path: TRACK });
+const kindOf = (w: WireRequest) =>
+  TRACK.test(w.path) ? 'track' : STOP.test(w.path) ? 'stop' : w.path;
+
+function startOffline(description: string, extra: { project?: string } = {}): Promise<Ok> {
+  net.offline();
+  return run(live(), {
+    type: 'start',
+    input: { accountId: 'trackingtime', description, ...extra },
+  });
+}
+
+const refresh = () => run(live(), { type: 'refresh', input: { accountId: 'trackingtime' } });
+
+describe('TrackingTime: an offline start waits in the journal and goes out once, at the asked time', () => {
+  it('shows it pending, then sends it with date = the asked local time on "refresh"', async () => {
+    await connect('oneshot');
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    const started = await startOffline('Docs');
+
+    expect(started.message).toBe(
+      `Started “Docs” at ${clockTime(t1)} on ${ON} — will sync when online.`,
+    );
+    const shown = tt(started);
+    expect(shown).toMatchObject({ running: true, entry: { description: 'Docs', pending: true } });
+    expect(onlyPending(shown)).toMatchObject({
+      kind: 'start',
+      state: 'waiting',
+      summary: `Start “Docs” at ${clockTime(t1)}`,
+    });
+    const line = started.snapshot.tray.tooltip.split('\n').find((l) => l.includes('Docs'));
+    expect(line).toMatch(/^▶ .*Docs.* — will sync when online$/);
+    expect(journalOnDisk(dir)).toHaveLength(1);
+    expect(startsArrived()).toHaveLength(0);
+
+    await clock.advance(5 * MIN);
+    net.online();
+    const mark = net.mark();
+    const refreshed = await refresh();
+
+    const writes = net.writesSince(mark);
+    expect(writes.map(kindOf)).toEqual(['track']);
+    expect(writes[0]?.body).toMatchObject({
+      task_name: 'Docs',
+      date: madrid(t1),
+      timezone: ZONE,
+    });
+    expect(madrid(t1)).toBe('2026-11-27 10:01:00');
+    expect(startsArrived()).toHaveLength(1);
+    expect(fake.events(user.id)).toHaveLength(1);
+    expect(fake.runningEvent(user.id)).toMatchObject({ start: t1, end: null });
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(tt(refreshed)).toMatchObject({
+      pending: [],
+      entry: { description: 'Docs', pending: false },
+    });
+    expect(refreshed.snapshot.tray.tooltip).not.toContain('will sync');
+  });
+
+  it('the retry timer sends it in app mode once the connection is back', async () => {
+    await connect('app');
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    await startOffline('Docs');
+    await advanceUntil(clock, () => false, { maxMs: 2 * MIN, stepMs: 15_000 });
+    expect(startsArrived()).toHaveLength(0);
+    expect(journalOnDisk(dir)?.[0]?.state).toBe('waiting');
+
+    net.online();
+    const took = await advanceUntil(clock, () => journalOnDisk(dir) === null, { maxMs: 6 * MIN });
+    expect(took).toBeLessThanOrEqual(5 * MIN);
+    expect(startsArrived()).toHaveLength(1);
+    expect(fake.runningEvent(user.id)).toMatchObject({ start: t1 });
+    expect(tt({ snapshot: now() })).toMatchObject({ pending: [], entry: { pending: false } });
+  });
+});
+
+describe('TrackingTime: offline start, then offline stop', () => {
+  it('replays both in order: track with date = t1, stop with date = t2', async () => {
+    await connect('oneshot');
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    await startOffline('Docs');
+    await clock.advance(7 * MIN);
+    const t2 = clock.now();
+    const stopped = await run(live(), { type: 'stop', input: { accountId: 'trackingtime' } });
+    expect(stopped.message).toBe(
+      `Stopped “Docs” at ${clockTime(t2)} on ${ON} — will sync when online.`,
+    );
+    expect(tt(stopped)).toMatchObject({ running: false, entry: null });
+    expect(tt(stopped).pending.map((p) => [p.kind, p.state])).toEqual([
+      ['start', 'waiting'],
+      ['stop', 'waiting'],
+    ]);
+
+    await clock.advance(10 * MIN);
+    net.online();
+    const mark = net.mark();
+    const refreshed = await refresh();
+
+    const writes = net.writesSince(mark);
+    expect(writes.map(kindOf)).toEqual(['track', 'stop']);
+    expect(writes[0]?.body).toMatchObject({ date: madrid(t1), timezone: ZONE });
+    expect(writes[1]?.body).toMatchObject({ date: madrid(t2), timezone: ZONE });
+    const events = fake.events(user.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ start: t1, end: t2 });
+    expect((events[0]?.end ?? 0) - (events[0]?.start ?? 0)).toBe(t2 - t1);
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(tt(refreshed)).toMatchObject({ running: false, pending: [], todaySeconds: 7 * 60 });
+  });
+});
+
+describe('TrackingTime: the answer to a start is lost on the way back', () => {
+  it('the replay recognises the running event and does not track a second time', async () => {
+    await connect('oneshot');
+    await clock.advance(MIN);
+    net.loseAnswer((r) => r.method === 'POST' && TRACK.test(r.path));
+    const started = await run(live(), {
+      type: 'start',
+      input: { accountId: 'trackingtime', description: 'Docs' },
+    });
+    expect(started.message).toMatch(/— will sync when online\.$/);
+    expect(fake.events(user.id)).toHaveLength(1);
+    expect(journalOnDisk(dir)).toHaveLength(1);
+
+    await clock.advance(3 * MIN);
+    const refreshed = await refresh();
+    expect(startsArrived()).toHaveLength(1);
+    expect(fake.events(user.id)).toHaveLength(1);
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(tt(refreshed)).toMatchObject({
+      pending: [],
+      entry: { description: 'Docs', pending: false },
+    });
+  });
+
+  it('a stop whose answer was lost is not sent again', async () => {
+    await connect('oneshot');
+    await run(live(), { type: 'start', input: { accountId: 'trackingtime', description: 'Docs' } });
+    await clock.advance(20 * MIN);
+    net.loseAnswer((r) => r.method === 'POST' && STOP.test(r.path));
+    const stopped = await run(live(), { type: 'stop', input: { accountId: 'trackingtime' } });
+    expect(stopped.message).toMatch(/— will sync when online\.$/);
+    expect(fake.runningEvent(user.id)).toBeNull();
+
+    await clock.advance(MIN);
+    const mark = net.mark();
+    const refreshed = await refresh();
+    expect(net.writesSince(mark)).toEqual([]);
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(tt(refreshed)).toMatchObject({ running: false, pending: [] });
+  });
+});
+
+describe('TrackingTime: a timer started elsewhere while the action waited is a conflict', () => {
+  async function conflictSetUp(): Promise<{ t1: number; theirsId: number; actionId: string }> {
+    const site = fake.addProject({ accountId: account.id, name: 'Site' });
+    const review = fake.addTask({ projectId: site.id, name: 'Review', userIds: [user.id] });
+    await connect('oneshot');
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    await startOffline('Mine');
+    await clock.advance(2 * MIN);
+    const theirs = fake.remoteTrack(user.id, review.id);
+    const theirsStart = clock.now();
+    await clock.advance(2 * MIN);
+    net.online();
+    const refreshed = await refresh();
+
+    const shown = tt(refreshed);
+    const action = onlyPending(shown);
+    expect(action).toMatchObject({
+      kind: 'start',
+      state: 'conflict',
+      theirs: { description: 'Review', projectName: 'Site', stoppedAt: null },
+      error: {
+        kind: 'conflict',
+        message: `While this waited, “Review — Site” was started elsewhere since ${clockTime(theirsStart)}. Apply yours (it stops “Review — Site”) or discard it.`,
+      },
+    });
+    expect(startsArrived()).toHaveLength(0);
+    expect(fake.runningEvent(user.id)?.id).toBe(theirs.id);
+    expect(shown.entry).toMatchObject({ description: 'Review', pending: false });
+    expect(refreshed.snapshot.tray.tooltip).toContain(`⚠ 1 action needs you (${ON})`);
+    return { t1, theirsId: theirs.id, actionId: action.id };
+  }
+
+  it('"apply anyway" tracks mine with stop_running_task and its own date', async () => {
+    const { t1, theirsId, actionId } = await conflictSetUp();
+    const mark = net.mark();
+    const retried = await run(live(), {
+      type: 'queue.retry',
+      input: { actionId, override: true },
+    });
+    expect(retried.message).toBe(`Start “Mine”: done on ${ON}.`);
+    const writes = net.writesSince(mark);
+    expect(writes.map(kindOf)).toEqual(['track']);
+    expect(writes[0]?.body).toMatchObject({ date: madrid(t1), stop_running_task: true });
+    expect(fake.event(theirsId)?.end).not.toBeNull();
+    expect(fake.runningEvent(user.id)).toMatchObject({ start: t1 });
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(tt(retried)).toMatchObject({ pending: [], entry: { description: 'Mine' } });
+  });
+
+  it('discard drops mine and leaves theirs running', async () => {
+    const { theirsId, actionId } = await conflictSetUp();
+    const discarded = await run(live(), { type: 'queue.discard', input: { actionId } });
+    expect(discarded.message).toBe(`Discarded Start “Mine” (${ON}).`);
+    expect(startsArrived()).toHaveLength(0);
+    expect(fake.runningEvent(user.id)?.id).toBe(theirsId);
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(tt(discarded)).toMatchObject({ pending: [], entry: { description: 'Review' } });
+  });
+});
+
+describe('TrackingTime: an action the service refuses for good is set aside; the rest goes on', () => {
+  const REFUSAL = 'TrackingTime could not find that (Project not found).';
+
+  async function poisoned(next: () => Promise<unknown>): Promise<Ok> {
+    const site = fake.addProject({ accountId: account.id, name: 'Site' });
+    await connect('oneshot');
+    await clock.advance(MIN);
+    await startOffline('Docs', { project: 'Site' });
+    await clock.advance(5 * MIN);
+    await next();
+    expect(journalOnDisk(dir)).toHaveLength(2);
+    // The project leaves the account (deleted on the web) before the replay.
+    site.accountId = account.id + 999_999;
+    net.online();
+    return refresh();
+  }
+
+  it('a start on a project deleted meanwhile is rejected with the reason; the next start goes out', async () => {
+    const t2 = T0 + 6 * MIN;
+    const refreshed = await poisoned(() =>
+      run(live(), { type: 'start', input: { accountId: 'trackingtime', description: 'Mail' } }),
+    );
+    const rejected = onlyPending(tt(refreshed));
+    expect(rejected).toMatchObject({
+      kind: 'start',
+      state: 'rejected',
+      summary: `Start “Docs — Site” at ${clockTime(T0 + MIN)}`,
+      error: { message: REFUSAL },
+    });
+    expect(startsArrived()).toHaveLength(2);
+    expect(fake.events(user.id)).toHaveLength(1);
+    expect(fake.runningEvent(user.id)).toMatchObject({ start: t2 });
+    expect(tt(refreshed).entry).toMatchObject({ description: 'Mail', pending: false });
+
+    const dropped = await run(live(), { type: 'queue.discard', input: { actionId: rejected.id } });
+    expect(dropped.message).toBe(`Discarded Start “Docs — Site” (${ON}).`);
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(tt(dropped)).toMatchObject({ pending: [], entry: { description: 'Mail' } });
+  });
+
+  it('retrying the rejected start fails again with the reason; discard removes it', async () => {
+    const refreshed = await poisoned(() =>
+      run(live(), { type: 'stop', input: { accountId: 'trackingtime' } }),
+    );
+    const rejected = onlyPending(tt(refreshed));
+    expect(rejected).toMatchObject({ state: 'rejected', error: { message: REFUSAL } });
+    expect(journalOnDisk(dir)?.map((a) => [a.kind, a.state])).toEqual([['start', 'rejected']]);
+
+    const before = startsArrived().length;
+    const again = await refused(live(), {
+      type: 'queue.retry',
+      input: { actionId: rejected.id },
+    });
+    expect(again.error.message).toBe(REFUSAL);
+    expect(startsArrived()).toHaveLength(before + 1);
+    expect(fake.events(user.id)).toHaveLength(0);
+    expect(onlyPending(tt({ snapshot: now() })).state).toBe('rejected');
+
+    const dropped = await run(live(), { type: 'queue.discard', input: { actionId: rejected.id } });
+    expect(dropped.message).toBe(`Discarded Start “Docs — Site” (${ON}).`);
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(tt(dropped).pending).toEqual([]);
+  });
+});
+
+describe('TrackingTime: the journal survives a restart', () => {
+  it('a new core on the same data folder tracks the waiting start once, at its own date', async () => {
+    await connect('app');
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    await startOffline('Docs');
+    await live().close();
+    core = null;
+    expect(journalOnDisk(dir)).toHaveLength(1);
+
+    await clock.advance(30 * MIN);
+    net.online();
+    const mark = net.mark();
+    core = await openTestCore({ dataDir: dir, clock, network: net, mode: 'oneshot', secrets });
+    expect(net.writesSince(mark).map((w) => w.body)).toMatchObject([{ date: madrid(t1) }]);
+    expect(startsArrived()).toHaveLength(1);
+    expect(fake.events(user.id)).toHaveLength(1);
+    expect(fake.runningEvent(user.id)).toMatchObject({ start: t1 });
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(tt({ snapshot: now() })).toMatchObject({
+      pending: [],
+      entry: { description: 'Docs', pending: false },
+    });
+  });
+});
+
+describe('TrackingTime: a revoked app password makes the action wait for a new sign-in', () => {
+  it('is not rejected; it goes out with its own date once the account is reconnected', async () => {
+    await connect('oneshot');
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    user.appPasswords.length = 0;
+    const started = await run(live(), {
+      type: 'start',
+      input: { accountId: 'trackingtime', description: 'Docs' },
+    });
+    expect(started.message).toBe(
+      `Started “Docs” at ${clockTime(t1)} on ${ON} — will sync after you sign in again.`,
+    );
+    expect(onlyPending(tt(started))).toMatchObject({ state: 'waiting', error: { kind: 'auth' } });
+
+    await clock.advance(10 * MIN);
+    const refreshed = await refresh();
+    expect(onlyPending(tt(refreshed)).state).toBe('waiting');
+    expect(fake.events(user.id)).toHaveLength(0);
+
+    const renewed = 'tt-app-renewed-0000000000000';
+    user.appPasswords.push(renewed);
+    const reconnected = await run(live(), {
+      type: 'accounts.add',
+      input: {
+        provider: 'trackingtime',
+        secret: renewed,
+        options: {},
+        replaceAccountId: 'trackingtime',
+      },
+    });
+    expect(fake.events(user.id)).toHaveLength(1);
+    expect(fake.runningEvent(user.id)).toMatchObject({ start: t1 });
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(tt(reconnected)).toMatchObject({ pending: [], entry: { pending: false } });
+  });
+});
