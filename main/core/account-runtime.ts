@@ -27,6 +27,8 @@ export class AccountRuntime implements ReplayTarget {
   #remoteEntries: RemoteEntry[] = [];
   /** This account's journal actions not confirmed yet (oldest first). */
   pending: JournalAction[] = [];
+  /** Actions on their first trip to the service right now (not "will sync" unless it fails). */
+  readonly sending = new Set<string>();
   projects: Project[] = [];
   error: AppError | null;
   lastSyncedAt: number | null = null;
@@ -63,7 +65,9 @@ export class AccountRuntime implements ReplayTarget {
   }
 
   #view(): RemoteView {
-    return this.pending.length === 0 ? this.remote : overlay(this.remote, this.pending);
+    return this.pending.length === 0
+      ? this.remote
+      : overlay(this.remote, this.pending, this.sending);
   }
 
   reloadPending(): void {

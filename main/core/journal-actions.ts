@@ -76,8 +76,14 @@ export async function act(
   };
   // Throws a storage error (disk full…) before anything is sent: the user is told it failed.
   deps.store.append(action);
+  rt.sending.add(action.id);
   rt.reloadPending();
-  const settled = await replayAccount(rt, deps, action.id);
+  let settled: Map<string, Settled>;
+  try {
+    settled = await replayAccount(rt, deps, action.id);
+  } finally {
+    rt.sending.delete(action.id);
+  }
   const after = deps.store.find(action.id);
   if (!after) return { kind: 'done', settled: settled.get(action.id) ?? null };
   if (after.state === 'waiting') {

@@ -8,7 +8,7 @@ import { ACTION_PREFIX, type JournalAction } from './journal-schema';
 import type { RemoteView } from './verdict';
 
 /** The entry a waiting start will create, as shown until the service confirms it. */
-export function pendingEntry(a: JournalAction): RemoteEntry | null {
+export function pendingEntry(a: JournalAction, sending = false): RemoteEntry | null {
   if (!a.work) return null;
   const w = a.work;
   return {
@@ -23,21 +23,30 @@ export function pendingEntry(a: JournalAction): RemoteEntry | null {
     ...(w.billable !== undefined ? { billable: w.billable } : {}),
     start: a.at,
     stop: null,
-    pending: true,
+    pending: !sending,
   };
 }
 
-export function overlay(remote: RemoteView, actions: readonly JournalAction[]): RemoteView {
+/**
+ * `sending`: actions on their first trip right now; they show as what the user asked for, but
+ * not as "will sync when online" unless that trip fails.
+ */
+export function overlay(
+  remote: RemoteView,
+  actions: readonly JournalAction[],
+  sending: ReadonlySet<string> = new Set(),
+): RemoteView {
   let running = remote.running;
   const byId = new Map(remote.entries.map((e) => [e.id, e]));
   if (running) byId.set(running.id, running);
-  const stopAt = (e: RemoteEntry, at: number) =>
-    ({ ...e, stop: Math.max(at, e.start ?? at), pending: true }) satisfies RemoteEntry;
+  const stopAt = (e: RemoteEntry, at: number, pending: boolean) =>
+    ({ ...e, stop: Math.max(at, e.start ?? at), pending }) satisfies RemoteEntry;
   for (const a of actions) {
     if (a.state !== 'waiting') continue;
-    if (running) byId.set(running.id, stopAt(running, a.at));
+    const first = sending.has(a.id);
+    if (running) byId.set(running.id, stopAt(running, a.at, !first));
     running = null;
-    const started = pendingEntry(a);
+    const started = pendingEntry(a, first);
     if (started) {
       byId.set(started.id, started);
       running = started;

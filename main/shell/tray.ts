@@ -27,6 +27,11 @@ export function trayIconFile(state: TrayState, platform: NodeJS.Platform): strin
 export interface TrayMenuModel {
   toggle: { label: string; command: Command };
   continueEntry: { label: string; enabled: boolean; command: Command | null };
+  /**
+   * Journal actions not confirmed yet: "Sync now (2 waiting)" sends them; "1 action needs you…"
+   * (refused, conflict, late) opens the popup where the choice is made. null: nothing pending.
+   */
+  sync: { label: string; command: Command | null } | null;
 }
 
 const MAX_LABEL_TEXT = 40;
@@ -78,7 +83,16 @@ export function trayMenuModel(snapshot: Snapshot, platform: NodeJS.Platform): Tr
         }
       : { label: 'Continue last entry', enabled: false, command: null };
 
-  return { toggle, continueEntry };
+  const pending = snapshot.accounts.flatMap((a) => a.pending);
+  const stuck = pending.filter((p) => p.state !== 'waiting').length;
+  const sync: TrayMenuModel['sync'] =
+    stuck > 0
+      ? { label: `${stuck} ${stuck === 1 ? 'action needs' : 'actions need'} you…`, command: null }
+      : pending.length > 0
+        ? { label: `Sync now (${pending.length} waiting)`, command: { type: 'refresh', input: {} } }
+        : null;
+
+  return { toggle, continueEntry, sync };
 }
 
 export interface TrayOptions {
@@ -114,6 +128,15 @@ export function createTray(options: TrayOptions): TrayHandle {
         enabled: model.continueEntry.enabled,
         click: model.continueEntry.command ? act(model.continueEntry.command) : undefined,
       },
+      ...(model.sync
+        ? [
+            {
+              id: 'sync',
+              label: model.sync.label,
+              click: model.sync.command ? act(model.sync.command) : () => popup.show('timer'),
+            } satisfies MenuItemConstructorOptions,
+          ]
+        : []),
       { type: 'separator' },
       { id: 'open', label: 'Open Tray Timer', click: () => popup.show('timer') },
       { id: 'preferences', label: 'Preferences…', click: () => popup.show('preferences') },

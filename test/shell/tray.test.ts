@@ -78,19 +78,21 @@ describe('tray on Linux (menu attached, no title)', () => {
   it('menu Start/Stop and Continue change the core state', async () => {
     const { tray } = await setUp();
     tray.clickMenuItem('Start timer');
-    await until(() => expect(local(t.core.snapshot()).running).toBe(true));
-    expect(tray.menuItem('toggle').label).toBe('Stop timer');
+    // The menu follows the snapshot emitted once the action is done.
+    await until(() => expect(tray.menuItem('toggle').label).toBe('Stop timer'));
+    expect(local(t.core.snapshot()).running).toBe(true);
 
     tray.clickMenuItem('toggle');
-    await until(() => expect(local(t.core.snapshot()).running).toBe(false));
+    await until(() => expect(tray.menuItem('toggle').label).toBe('Start timer'));
+    expect(local(t.core.snapshot()).running).toBe(false);
 
     await t.clock.advance(60_000);
     await run(t.core, { type: 'start', input: { description: 'Review' } });
     await t.clock.advance(60_000);
     await run(t.core, { type: 'stop', input: {} });
     tray.clickMenuItem('Continue “Review”');
-    await until(() => expect(local(t.core.snapshot()).entry?.description).toBe('Review'));
-    expect(tray.menuItem('toggle').label).toBe('Stop “Review”');
+    await until(() => expect(tray.menuItem('toggle').label).toBe('Stop “Review”'));
+    expect(local(t.core.snapshot()).entry?.description).toBe('Review');
   });
 
   it('the menu is rebuilt when its content changes, not on every tooltip tick', async () => {
@@ -225,5 +227,97 @@ describe('acting for a member (WebWork "Track for")', () => {
     expect(trayMenuModel(acting, 'win32').toggle.label).toBe(
       'Stop “Bricks && mortar” for Bob && Co',
     );
+  });
+});
+
+describe('journal actions in the tray menu', () => {
+  it('an action the service refused, read from the journal at start-up: "needs you…" opens the popup', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tray-timer-shell-journal-'));
+    const refused = {
+      id: 'a1',
+      accountId: 'local',
+      kind: 'start',
+      at: Date.parse('2026-11-27T08:04:00Z'),
+      queuedAt: Date.parse('2026-11-27T08:04:00Z'),
+      work: {
+        description: 'Offline work',
+        projectId: 'gone',
+        projectName: 'Gone',
+        projectColor: null,
+        taskId: null,
+        taskName: null,
+      },
+      expectRunning: null,
+      label: 'Start “Offline work — Gone”',
+      lateOk: true,
+      attempts: 1,
+      state: 'rejected',
+      error: { kind: 'not-found', message: 'Unknown local project gone' },
+    };
+    writeFileSync(
+      path.join(dataDir, 'journal.json'),
+      JSON.stringify({ version: 1, actions: [refused] }),
+    );
+    t = await openTestCore({ dataDir });
+    const popup = createPopup({
+      preloadPath: '/app/out/preload/index.cjs',
+      url: 'app://tray-timer/index.html',
+      trayBounds: () => null,
+      platform: 'linux',
+    });
+    createTray({
+      core: t.core,
+      popup,
+      run: createActionRunner({ core: t.core, showPopup: () => popup.show() }),
+      iconPath: (file) => path.join(ICONS, file),
+      platform: 'linux',
+      quit: vi.fn<() => void>(),
+    });
+    const tray = fake.tray;
+    expect(tray.menuLabels).toEqual([
+      'Start timer',
+      'Continue last entry',
+      '1 action needs you…',
+      '---',
+      'Open Tray Timer',
+      'Preferences…',
+      '---',
+      'Quit',
+    ]);
+    expect(tray.image).toBe(path.join(ICONS, 'tray-attention.png'));
+    expect(tray.tooltip).toContain('⚠ 1 action needs you (Local) — open Tray Timer');
+    expect(popup.window.isVisible()).toBe(false);
+    tray.clickMenuItem('1 action needs you…');
+    expect(popup.window.isVisible()).toBe(true);
+  });
+
+  it('waiting actions: "Sync now (N waiting)" asks for a refresh', async () => {
+    const { trayMenuModel } = await import('../../main/shell/tray');
+    t = await openTestCore();
+    const snapshot = t.core.snapshot();
+    expect(trayMenuModel(snapshot, 'linux').sync).toBeNull();
+    const waiting = {
+      ...snapshot,
+      accounts: snapshot.accounts.map((a) => ({
+        ...a,
+        pending: [
+          {
+            id: 'a1',
+            kind: 'start' as const,
+            summary: 'Start “Docs” at 10:04',
+            at: '2026-11-27T10:04:00.000+00:00',
+            state: 'waiting' as const,
+            error: null,
+            theirs: null,
+          },
+        ],
+      })),
+    };
+    expect(trayMenuModel(waiting, 'linux').sync).toEqual({
+      label: 'Sync now (1 waiting)',
+      command: { type: 'refresh', input: {} },
+    });
   });
 });
