@@ -13,6 +13,7 @@ import type {
 } from '../preload/contract';
 import { formatHoursMinutes } from '../preload/format';
 import { AccountBanner } from './components/AccountBanner';
+import { PendingActions } from './components/PendingActions';
 import { PreferencesView } from './components/PreferencesView';
 import type { ConnectTarget } from './components/ConnectAccountForm';
 import { RecentList, continueKey } from './components/RecentList';
@@ -24,6 +25,7 @@ import { BackIcon, GearIcon } from './components/icons';
 import { failureOf, useCommands } from './hooks/useCommands';
 import { useNow } from './hooks/useNow';
 import { unreachable, useSnapshot } from './hooks/useSnapshot';
+import { discardKey, retryKey } from './pending';
 import { asSettingsView } from './settings-view';
 import { asMembers } from './team-data';
 
@@ -129,6 +131,25 @@ export function App({ api }: { api: TrayTimerApi }) {
   };
   const start = (input: StartInput) =>
     commands.run('start', () => api.start(input), `Started ${input.description ?? 'the timer'}`);
+  const stop = async (accountId: string, queueIfOffline?: true) => {
+    const stopped = await commands.run(
+      `stop:${accountId}`,
+      () => api.stop(queueIfOffline ? { accountId, queueIfOffline } : { accountId }),
+      'Stopped',
+    );
+    // The Stop button is gone: give the keyboard a sensible place to continue.
+    if (stopped) setFocusSignal((n) => n + 1);
+  };
+  const continueEntry = (accountId: string, entryId: string, queueIfOffline?: true) =>
+    commands.run(
+      continueKey(accountId, entryId),
+      () =>
+        api.continueEntry(
+          queueIfOffline ? { accountId, entryId, queueIfOffline } : { accountId, entryId },
+        ),
+      'Continued',
+    );
+  const several = (snapshot?.accounts.length ?? 0) > 1;
 
   const searchMembers = useCallback(
     async (accountId: string, query: string): Promise<MemberView[] | { error: string }> => {
@@ -207,15 +228,9 @@ export function App({ api }: { api: TrayTimerApi }) {
                     busy={commands.pending === `stop:${account.id}`}
                     blocked={blocked}
                     error={failureOf(commands, `stop:${account.id}`)}
-                    onStop={guard(async () => {
-                      const stopped = await commands.run(
-                        `stop:${account.id}`,
-                        () => api.stop({ accountId: account.id }),
-                        'Stopped',
-                      );
-                      // The Stop button is gone: give the keyboard a sensible place to continue.
-                      if (stopped) setFocusSignal((n) => n + 1);
-                    })}
+                    onStop={guard(() => stop(account.id))}
+                    onQueueStop={guard(() => stop(account.id, true))}
+                    onDismiss={commands.dismiss}
                   />
                 )}
               </Fragment>
@@ -228,6 +243,34 @@ export function App({ api }: { api: TrayTimerApi }) {
                 <p className="muted">Not tracking</p>
               </section>
             )}
+            {snapshot.accounts.map((account) => (
+              <PendingActions
+                key={account.id}
+                account={account}
+                several={several}
+                pending={commands.pending}
+                blocked={blocked}
+                failure={commands.failure}
+                onRetry={(actionId, override) =>
+                  guard(() =>
+                    commands.run(retryKey(actionId), () =>
+                      api.retryAction(override ? { actionId, override } : { actionId }),
+                    ),
+                  )()
+                }
+                onDiscard={(actionId) =>
+                  guard(async () => {
+                    // The row (and its buttons) goes away: keep the keyboard in the popup.
+                    if (
+                      await commands.run(discardKey(actionId), () =>
+                        api.discardAction({ actionId }),
+                      )
+                    )
+                      setFocusSignal((n) => n + 1);
+                  })()
+                }
+              />
+            ))}
             {idleFor.map((a) => (
               <p key={a.id} className="hint whose-idle">
                 {a.actingFor?.name}’s tracker is stopped
@@ -276,15 +319,11 @@ export function App({ api }: { api: TrayTimerApi }) {
               pending={commands.pending}
               blocked={blocked}
               error={commands.failure}
-              onContinue={(accountId, entryId) =>
-                guard(() =>
-                  commands.run(
-                    continueKey(accountId, entryId),
-                    () => api.continueEntry({ accountId, entryId }),
-                    'Continued',
-                  ),
-                )()
+              onContinue={(accountId, entryId) => guard(() => continueEntry(accountId, entryId))()}
+              onQueueContinue={(accountId, entryId) =>
+                guard(() => continueEntry(accountId, entryId, true))()
               }
+              onDismiss={commands.dismiss}
             />
           </>
         )}

@@ -2,6 +2,7 @@ import type { AccountState, AppError, EntryView } from '../../preload/contract';
 import { formatDurationWords } from '../../preload/format';
 import { ProjectDot } from './ProjectDot';
 import { PlayIcon } from './icons';
+import { QueuePrompt } from './QueuePrompt';
 import { EntryTags } from './RunningEntry';
 
 interface Props {
@@ -10,6 +11,9 @@ interface Props {
   blocked: boolean;
   error: { key: string; error: AppError } | null;
   onContinue(accountId: string, entryId: string): void;
+  /** A continue refused as `queueable`: the same continue with queueIfOffline. */
+  onQueueContinue(accountId: string, entryId: string): void;
+  onDismiss(): void;
 }
 
 export const continueKey = (accountId: string, entryId: string) =>
@@ -29,7 +33,8 @@ function rows(accounts: AccountState[]): Row[] {
   return all.sort((a, b) => time(b.entry) - time(a.entry)).slice(0, MAX_ROWS);
 }
 
-export function RecentList({ accounts, pending, blocked, error, onContinue }: Props) {
+export function RecentList(props: Props) {
+  const { accounts, pending, blocked, error, onContinue, onQueueContinue, onDismiss } = props;
   const list = rows(accounts);
   const several = accounts.length > 1;
   return (
@@ -63,8 +68,13 @@ export function RecentList({ accounts, pending, blocked, error, onContinue }: Pr
                     {entry.tags.length > 0 && <EntryTags tags={entry.tags} />}
                     {several && <span className="provider">{account.label}</span>}
                     <span className="duration">{formatDurationWords(entry.elapsedSeconds)}</span>
+                    {entry.pending && (
+                      <span className="pending-mark">
+                        <span aria-hidden="true">↻ </span>not synced yet
+                      </span>
+                    )}
                   </span>
-                  {rowError && (
+                  {rowError && !rowError.queueable && (
                     <span className="error" role="alert">
                       {rowError.message}
                     </span>
@@ -81,6 +91,16 @@ export function RecentList({ accounts, pending, blocked, error, onContinue }: Pr
                 >
                   <PlayIcon size={12} />
                 </button>
+                {rowError?.queueable && (
+                  <QueuePrompt
+                    error={rowError}
+                    what={`Continue ${description ? `“${description}”` : 'the entry'}`}
+                    busy={busy}
+                    blocked={blocked}
+                    onQueue={() => onQueueContinue(account.id, entry.id)}
+                    onCancel={onDismiss}
+                  />
+                )}
               </li>
             );
           })}

@@ -1,7 +1,9 @@
 import type { AccountState, AppError, EntryView } from '../../preload/contract';
 import { PROVIDER_NAMES } from '../constants';
-import { elapsedSince, formatClock } from '../../preload/format';
+import { elapsedSince, formatClock, formatClockTime } from '../../preload/format';
+import { waitingReason, waitingStart, waitsFor } from '../pending';
 import { ProjectDot } from './ProjectDot';
+import { QueuePrompt } from './QueuePrompt';
 import { StopIcon } from './icons';
 
 /** Live seconds of a running entry; WebWork gives no start, so count on from the snapshot. */
@@ -59,9 +61,31 @@ interface Props {
   blocked: boolean;
   error: AppError | null;
   onStop(): void;
+  /** The stop was refused as `queueable`: stop again with queueIfOffline. */
+  onQueueStop(): void;
+  onDismiss(): void;
 }
 
-export function RunningEntry({ account, snapshotAt, now, busy, blocked, error, onStop }: Props) {
+/**
+ * Under the clock of an entry the service has not confirmed: "Started 10:04 — will sync when
+ * online", and why it has not gone out yet when the banner above does not already say so.
+ */
+function PendingNote({ account }: { account: AccountState & { entry: EntryView } }) {
+  const action = waitingStart(account);
+  const time = account.entry.startedAt ? formatClockTime(account.entry.startedAt) : null;
+  const reason = action ? waitingReason(account, action) : null;
+  return (
+    <>
+      <p className="pending-note" data-testid="pending-note">
+        {time ? `Started ${time}` : 'Started'} — {waitsFor(action?.error ?? null)}
+      </p>
+      {reason && <p className="pending-reason">{reason}</p>}
+    </>
+  );
+}
+
+export function RunningEntry(props: Props) {
+  const { account, snapshotAt, now, busy, blocked, error, onStop, onQueueStop, onDismiss } = props;
   const { entry } = account;
   const description = entry.description?.trim();
   const where = [entry.projectName, entry.taskName].filter(Boolean).join(' / ');
@@ -72,6 +96,7 @@ export function RunningEntry({ account, snapshotAt, now, busy, blocked, error, o
       <div className="running-main">
         {whose && <p className="whose">{whose}</p>}
         <ElapsedClock entry={entry} snapshotAt={snapshotAt} now={now} />
+        {entry.pending && <PendingNote account={account} />}
         <h2 id={headingId} className={description ? 'entry-title' : 'entry-title muted'}>
           {description || '(no description)'}
         </h2>
@@ -99,10 +124,21 @@ export function RunningEntry({ account, snapshotAt, now, busy, blocked, error, o
         <StopIcon />
         <span>{busy ? 'Stopping…' : 'Stop'}</span>
       </button>
-      {error && (
-        <p className="error" role="alert">
-          {error.message}
-        </p>
+      {error?.queueable ? (
+        <QueuePrompt
+          error={error}
+          what={`Stop ${description ? `“${description}”` : 'the timer'}`}
+          busy={busy}
+          blocked={blocked}
+          onQueue={onQueueStop}
+          onCancel={onDismiss}
+        />
+      ) : (
+        error && (
+          <p className="error" role="alert">
+            {error.message}
+          </p>
+        )
       )}
     </section>
   );

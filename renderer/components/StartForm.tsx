@@ -4,6 +4,7 @@ import type { AccountState, AppError, ProjectView, StartInput } from '../../prel
 import { fieldMessage } from '../hooks/useCommands';
 import { PlayIcon } from './icons';
 import { ProjectPicker } from './ProjectPicker';
+import { QueuePrompt } from './QueuePrompt';
 
 interface Props {
   accounts: AccountState[];
@@ -172,6 +173,11 @@ export function StartForm(props: Props) {
     if (blocked || !lastSent) return;
     await send({ ...lastSent, replaceRunning: true });
   };
+  // Queue the same start anyway: it is sent when the service is back, at that time.
+  const queueAnyway = async () => {
+    if (blocked || !lastSent) return;
+    await send({ ...lastSent, queueIfOffline: true });
+  };
   const cancelReplace = () => {
     setLastSent(null);
     onDismiss();
@@ -188,9 +194,12 @@ export function StartForm(props: Props) {
   const showsTrackFor = account?.capabilities.members === true && renderTrackFor !== undefined;
   const memberError = showsTrackFor ? fieldMessage(error, 'member') : null;
   const conflict = error?.kind === 'conflict' && !error.field && lastSent !== null ? error : null;
+  // Unreachable, and the service cannot take the start's time later (WebWork): ask first.
+  const queueable = error?.queueable === true && lastSent !== null ? error : null;
   const formError =
     error &&
     !conflict &&
+    !queueable &&
     !descriptionError &&
     !projectError &&
     !taskError &&
@@ -426,6 +435,16 @@ export function StartForm(props: Props) {
             </button>
           </div>
         </div>
+      )}
+      {queueable && (
+        <QueuePrompt
+          error={queueable}
+          what={`Start ${lastSent?.description ? `“${lastSent.description}”` : 'the timer'}`}
+          busy={busy}
+          blocked={blocked}
+          onQueue={() => void queueAnyway()}
+          onCancel={cancelReplace}
+        />
       )}
       {(accountError ?? formError) && (
         <p className="error" role="alert">

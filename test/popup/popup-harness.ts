@@ -55,6 +55,8 @@ const BRIDGE = `(() => {
     searchMembers: (input) => call({ type: 'members.search', input }),
     trackFor: (input) => call({ type: 'members.trackFor', input }),
     team: (input) => call({ type: 'team', input }),
+    retryAction: (input) => call({ type: 'queue.retry', input }),
+    discardAction: (input) => call({ type: 'queue.discard', input }),
     hidePopup: () => { void window.__trayTimerHide(); },
   };
   Object.defineProperty(window, 'trayTimer', { value: Object.freeze(api), enumerable: true });

@@ -1,0 +1,37 @@
+/**
+ * How the popup words the action journal: the same phrases as the core's messages and the
+ * tooltip ("will sync when online"), so the user reads one story everywhere.
+ */
+import type { AccountState, AppError, PendingActionView } from '../preload/contract';
+
+/** What a waiting action waits for (mirrors main/core/journal-actions.ts waitsFor). */
+export function waitsFor(error: AppError | null): string {
+  switch (error?.kind) {
+    case 'auth':
+    case 'keychain':
+      return 'will sync after you sign in again';
+    case 'quota':
+    case 'rate-limited':
+      return 'will sync when the request limit allows';
+    default:
+      return 'will sync when online';
+  }
+}
+
+/** The waiting start that made the (pending) running entry, newest first. */
+export function waitingStart(account: AccountState): PendingActionView | null {
+  const starts = account.pending.filter((p) => p.kind === 'start' && p.state === 'waiting');
+  return starts[starts.length - 1] ?? null;
+}
+
+/**
+ * The reason a waiting action has not gone out, unless the account's banner already says
+ * exactly that (it shows the same error right above).
+ */
+export function waitingReason(account: AccountState, action: PendingActionView): string | null {
+  const reason = action.error?.message ?? null;
+  return reason && reason !== account.error?.message ? reason : null;
+}
+
+export const retryKey = (actionId: string) => `queue.retry:${actionId}`;
+export const discardKey = (actionId: string) => `queue.discard:${actionId}`;
