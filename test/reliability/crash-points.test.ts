@@ -18,6 +18,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountState, ProviderKind, Snapshot } from '../../preload/contract';
+import type { Core } from '../../main/core/core';
 import { JOURNAL_FILE } from '../../main/journal/journal-store';
 import { bundleCrashChild, type ChildBundle } from './crash-bundle';
 import { CRASH_STEPS, type CrashJob } from './crash-job';
@@ -56,17 +57,26 @@ const account = (s: Snapshot, id: string): AccountState => {
   return a;
 };
 
-/** Runs the child on the user's command and kills it at `point`. */
-async function crashAt(world: CrashWorld, kind: ActionKind, point: CrashPoint) {
+/**
+ * Runs a child on `command` at `at` and kills it at `point`; returns the journal steps it
+ * reported. Asserts it died by SIGKILL without answering.
+ */
+async function killChild(
+  world: CrashWorld,
+  kind: ActionKind,
+  point: CrashPoint,
+  { at, command }: { at: number; command: CrashJob['command'] },
+): Promise<string[]> {
   const job: CrashJob = {
     dataDir: world.dataDir,
     accountId: world.accountId,
     secret: world.secret,
-    at: ASK_AT,
-    command: world.command(kind),
+    at,
+    command,
     crashAt: point === 'request-left' ? null : point,
   };
   let child: RunningChild | null = null;
+  const lostBefore = world.proxy?.lost.length ?? 0;
   if (point === 'request-left') {
     if (!world.proxy) throw new Error('request-left needs a remote service');
     world.proxy.loseNextAnswer(world.actionRequest(kind), async () => child?.kill());
@@ -76,12 +86,16 @@ async function crashAt(world: CrashWorld, kind: ActionKind, point: CrashPoint) {
   // Killed, not exited: and it never got to tell the user anything.
   expect({ signal: run.signal, stderr: run.stderr }).toEqual({ signal: 'SIGKILL', stderr: '' });
   expect(run.result).toBeNull();
-  if (point === 'request-left') {
-    expect(world.proxy?.lost).toHaveLength(1);
-    expect(run.lines).toEqual(['STEP before-journal-write', 'STEP journal-written']);
-  } else {
-    expect(run.lines.at(-1)).toBe(`CRASH ${point}`);
-  }
+  if (point === 'request-left') expect(world.proxy?.lost).toHaveLength(lostBefore + 1);
+  else expect(run.lines.at(-1)).toBe(`CRASH ${point}`);
+  return run.lines;
+}
+
+/** The user asks at ASK_AT; the child dies at `point`. */
+async function crashAt(world: CrashWorld, kind: ActionKind, point: CrashPoint) {
+  const lines = await killChild(world, kind, point, { at: ASK_AT, command: world.command(kind) });
+  if (point === 'request-left')
+    expect(lines).toEqual(['STEP before-journal-write', 'STEP journal-written']);
 }
 
 /** When the service was told (WebWork starts and stops at the moment it is told). */
@@ -90,6 +104,45 @@ function sentAt(world: CrashWorld, point: CrashPoint): number {
   const replayed = point === 'journal-written';
   if (askedAgain || (replayed && !world.backdates)) return RESTART_AT;
   return ASK_AT;
+}
+
+/**
+ * The service holds what the user asked for, exactly once (one entry, one accepted request), at
+ * `asked` where it backdates and at `sent` where it cannot; the app waits for nothing more.
+ */
+function expectAsDone(
+  world: CrashWorld,
+  core: Core,
+  kind: ActionKind,
+  { asked, sent }: { asked: number; sent: number },
+): void {
+  const shown = account(core.snapshot(), world.accountId);
+  expect(shown.pending).toEqual([]);
+  expect(existsSync(join(world.dataDir, JOURNAL_FILE))).toBe(false);
+  if (world.provider !== 'local') expect(world.accepted(kind)).toBe(1);
+  if (kind === 'start') {
+    const entries = world.asked();
+    expect(entries).toHaveLength(1);
+    const [entry] = entries;
+    expect(entry).toMatchObject({ project: world.project, stop: null });
+    const expected = world.backdates ? asked : sent;
+    expect(Math.abs((entry?.start ?? 0) - expected)).toBeLessThan(1000);
+    expect(shown).toMatchObject({
+      running: true,
+      entry: { description: ASKED_DESCRIPTION, pending: false },
+    });
+  } else {
+    expect(world.running()).toBeNull();
+    if (world.backdates) {
+      const earlier = world.earlier();
+      expect(earlier?.start).toBe(EARLIER_START);
+      expect(Math.abs((earlier?.stop ?? 0) - asked)).toBeLessThan(1000);
+    } else {
+      // WebWork cannot take a stop time: the tracker's time went to the Timeline.
+      expect(world.timelineMinutes()).toBe(30);
+    }
+    expect(shown.running).toBe(false);
+  }
 }
 
 describe.concurrent.each(PROVIDERS)('%s: killed during an action, then restarted', (provider) => {
@@ -119,35 +172,10 @@ describe.concurrent.each(PROVIDERS)('%s: killed during an action, then restarted
               const again = await core.execute(world.command(kind));
               expect(again.ok).toBe(true);
             }
-            const asked = point === 'before-journal-write' ? RESTART_AT : ASK_AT;
-            const shown = account(core.snapshot(), world.accountId);
-            expect(shown.pending).toEqual([]);
-            expect(existsSync(journal)).toBe(false);
-            if (world.provider !== 'local') expect(world.accepted(kind)).toBe(1);
-
-            if (kind === 'start') {
-              const entries = world.asked();
-              expect(entries).toHaveLength(1);
-              const [entry] = entries;
-              expect(entry).toMatchObject({ project: world.project, stop: null });
-              const expected = world.backdates ? asked : sentAt(world, point);
-              expect(Math.abs((entry?.start ?? 0) - expected)).toBeLessThan(1000);
-              expect(shown).toMatchObject({
-                running: true,
-                entry: { description: ASKED_DESCRIPTION, pending: false },
-              });
-            } else {
-              expect(world.running()).toBeNull();
-              if (world.backdates) {
-                const earlier = world.earlier();
-                expect(earlier?.start).toBe(EARLIER_START);
-                expect(Math.abs((earlier?.stop ?? 0) - asked)).toBeLessThan(1000);
-              } else {
-                // WebWork cannot take a stop time: the tracker's time went to the Timeline.
-                expect(world.timelineMinutes()).toBe(30);
-              }
-              expect(shown.running).toBe(false);
-            }
+            expectAsDone(world, core, kind, {
+              asked: point === 'before-journal-write' ? RESTART_AT : ASK_AT,
+              sent: sentAt(world, point),
+            });
           } finally {
             await core.close();
           }
@@ -156,6 +184,44 @@ describe.concurrent.each(PROVIDERS)('%s: killed during an action, then restarted
         }
       });
     }
+  }
+});
+
+/**
+ * Killed again while the restart replays: the action was journaled, the first run died before
+ * sending it, and the second run died after its replay reached the service (the answer lost on
+ * the way back; Local: after writing its file). The third run must recognise it, not repeat it.
+ */
+describe.concurrent.each(PROVIDERS)('%s: killed again during the replay', (provider) => {
+  const FINAL_AT = RESTART_AT + 10_000;
+  const second: CrashPoint = provider === 'local' ? 'response-received' : 'request-left';
+  for (const kind of KINDS) {
+    it(`${kind}: journal-written, then ${second} in the replay: done exactly once`, async () => {
+      const world = await createWorld(provider, { seedRunning: kind === 'stop' });
+      try {
+        world.now = ASK_AT;
+        await crashAt(world, kind, 'journal-written');
+        world.now = RESTART_AT;
+        // The second run does nothing but open (a status); the replay happens while it opens.
+        const lines = await killChild(world, kind, second, {
+          at: RESTART_AT,
+          command: { type: 'status' },
+        });
+        expect(lines).toEqual(
+          second === 'request-left' ? [] : [`STEP ${second}`, `CRASH ${second}`],
+        );
+        expect(existsSync(join(world.dataDir, JOURNAL_FILE))).toBe(true);
+        world.now = FINAL_AT;
+        const core = await world.openCore(FINAL_AT);
+        try {
+          expectAsDone(world, core, kind, { asked: ASK_AT, sent: RESTART_AT });
+        } finally {
+          await core.close();
+        }
+      } finally {
+        await world.close();
+      }
+    });
   }
 });
 
