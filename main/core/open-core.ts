@@ -106,8 +106,16 @@ class TrayTimerCore implements Core {
     // Actions left by a previous run (offline, a crash): replayed now. The CLI waits for them,
     // so `tray-timer status` after a crash shows the truth; the app shows them as pending
     // meanwhile.
-    const replays = this.#replayWaiting(() => true);
-    if (this.options.mode === 'oneshot') await replays;
+    if (this.options.mode === 'oneshot') {
+      // A CLI call does not knock on an unreachable service more often than the app would.
+      const now = this.#clock.now();
+      await this.#replayWaiting((rt) => {
+        const first = rt.waiting[0];
+        return (
+          !first?.triedAt || now - first.triedAt >= retryDelayMs(first.error, first.attempts, now)
+        );
+      });
+    } else void this.#replayWaiting(() => true);
   }
 
   #actionDeps(): ActionDeps {

@@ -70,6 +70,8 @@ export const journalActionSchema = z
     lateOk: z.boolean(),
     /** Sending it failed this many times (shown; backs off the retries). */
     attempts: z.number().int().min(0).max(1e6),
+    /** When sending it last failed (epoch ms): the CLI does not retry before the backoff. */
+    triedAt: epochMs.nullable().optional(),
     state: z.enum(['waiting', 'rejected', 'conflict', 'late']),
     /** The last failure, if any. */
     error: appErrorSchema.nullable(),

@@ -72,9 +72,9 @@ export async function replay(rt: ReplayTarget, o: ReplayOptions): Promise<Map<st
           remote = { running: read.running, entries: read.entries ?? rt.remote.entries };
         } catch (err) {
           const error = toAppError(err);
-          o.store.update(action.id, { error, attempts: action.attempts + 1 });
+          o.store.update(action.id, { error, attempts: action.attempts + 1, triedAt: o.now() });
           rt.applyError(error);
-          if (!isTransient(error)) setAside(o.store, action, error, null);
+          if (!isTransient(error)) setAside(o.store, action, error, null, o.now());
           done();
           break;
         }
@@ -150,12 +150,12 @@ export async function replay(rt: ReplayTarget, o: ReplayOptions): Promise<Map<st
     } catch (err) {
       const error = toAppError(err);
       if (isTransient(error)) {
-        o.store.update(action.id, { error, attempts: action.attempts + 1 });
+        o.store.update(action.id, { error, attempts: action.attempts + 1, triedAt: o.now() });
         rt.applyError(error);
         done();
         break;
       }
-      setAside(o.store, action, error, (remote ?? rt.remote).running);
+      setAside(o.store, action, error, (remote ?? rt.remote).running, o.now());
       done();
       // The service refused this one for good; what it runs now is unknown: read it again
       // before the next action.
@@ -170,11 +170,13 @@ function setAside(
   action: JournalAction,
   error: AppError,
   theirs: RemoteEntry | null,
+  now: number,
 ): void {
   store.update(action.id, {
     state: error.kind === 'conflict' ? 'conflict' : 'rejected',
     error,
     attempts: action.attempts + 1,
+    triedAt: now,
     ...(error.kind === 'conflict' ? { theirs } : {}),
   });
 }
