@@ -433,3 +433,84 @@ describe('Toggl: a revoked token makes the action wait for a new sign-in', () =>
     expect(toggl(reconnected)).toMatchObject({ pending: [], entry: { pending: false } });
   });
 });
+
+describe('Toggl: other ways back and other failures', () => {
+  it('waking the computer (resume) sends what waited, without waiting for the retry timer', async () => {
+    await connect('app');
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    await startOffline('Docs');
+    net.online();
+    live().power('resume');
+    await advanceUntil(clock, () => journalOnDisk(dir) === null, { maxMs: 0 });
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(postsArrived()).toHaveLength(1);
+    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
+  });
+
+  it('a 500 from Toggl keeps the start waiting (not rejected); the next refresh sends it once', async () => {
+    await connect('oneshot');
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    fake.fault('status500', 'POST /workspaces/*/time_entries', { times: 1 });
+    const started = await run(live(), {
+      type: 'start',
+      input: { accountId: 'toggl', description: 'Docs' },
+    });
+    expect(started.message).toMatch(/^Started “Docs” at \d\d:\d\d on .* — will sync/);
+    expect(onlyPending(toggl(started))).toMatchObject({
+      state: 'waiting',
+      error: { kind: 'provider', retryable: true },
+    });
+    expect(fake.entries(user.id)).toHaveLength(0);
+
+    await clock.advance(2 * MIN);
+    const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
+    expect(fake.entries(user.id)).toHaveLength(1);
+    expect(fake.runningEntry(user.id)).toMatchObject({ start: t1 });
+    expect(toggl(refreshed)).toMatchObject({ pending: [], entry: { pending: false } });
+  });
+
+  it('a garbled answer to a start Toggl applied: waits, then is recognised, not sent twice', async () => {
+    await connect('oneshot');
+    await clock.advance(MIN);
+    fake.fault('truncatedJson', 'POST /workspaces/*/time_entries', { times: 1 });
+    const started = await run(live(), {
+      type: 'start',
+      input: { accountId: 'toggl', description: 'Docs' },
+    });
+    expect(onlyPending(toggl(started)).state).toBe('waiting');
+    expect(fake.entries(user.id)).toHaveLength(1);
+
+    await clock.advance(MIN);
+    await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
+    expect(postsArrived()).toHaveLength(1);
+    expect(fake.entries(user.id)).toHaveLength(1);
+    expect(journalOnDisk(dir)).toBeNull();
+  });
+
+  it('an offline stop of an entry replaced on the web meanwhile is a conflict, not a stop of theirs', async () => {
+    await connect('oneshot');
+    await run(live(), { type: 'start', input: { accountId: 'toggl', description: 'Mine' } });
+    await clock.advance(10 * MIN);
+    net.offline();
+    await run(live(), { type: 'stop', input: { accountId: 'toggl' } });
+    await clock.advance(MIN);
+    const theirs = fake.remoteStart(user.id, { description: 'Theirs' });
+    net.online();
+    const mark = net.mark();
+    const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
+    expect(net.writesSince(mark)).toEqual([]);
+    expect(fake.runningEntry(user.id)?.id).toBe(theirs.id);
+    expect(onlyPending(toggl(refreshed))).toMatchObject({
+      kind: 'stop',
+      state: 'conflict',
+      theirs: { description: 'Theirs' },
+      error: {
+        message: expect.stringMatching(
+          /^While this waited, “Theirs” was started elsewhere since \d\d:\d\d\. Stop it too, or discard your stop\.$/,
+        ),
+      },
+    });
+  });
+});
