@@ -23,6 +23,7 @@ import type {
 } from '../../preload/contract';
 import type { Core } from '../../main/core/core';
 import { openCore } from '../../main/core/open-core';
+import type { JournalHooks } from '../../main/journal/journal-store';
 import { MemorySecretStore } from '../../main/secrets/memory-secret-store';
 import type { VirtualClock } from '../support/virtual-clock';
 
@@ -165,6 +166,8 @@ export interface CoreSetup {
   network: Network;
   mode: 'app' | 'oneshot';
   secrets?: MemorySecretStore;
+  /** Journal steps (a crash simulated by throwing at one). */
+  journalHooks?: JournalHooks;
 }
 
 export function openTestCore(o: CoreSetup): Promise<Core> {
@@ -174,6 +177,7 @@ export function openTestCore(o: CoreSetup): Promise<Core> {
     clock: o.clock,
     fetch: o.network.fetch,
     mode: o.mode,
+    ...(o.journalHooks ? { journalHooks: o.journalHooks } : {}),
   });
 }
 

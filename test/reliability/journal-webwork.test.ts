@@ -402,3 +402,111 @@ describe('WebWork: the journal survives a restart', () => {
     });
   });
 });
+
+describe('WebWork: an action left by a crash, without consent to apply it late', () => {
+  /** The app dies right after writing the start to the journal, before sending it. */
+  async function crashAfterJournalWrite(): Promise<number> {
+    await connect('oneshot');
+    await live().close();
+    let crash = true;
+    core = await openTestCore({
+      dataDir: dir,
+      clock,
+      network: net,
+      mode: 'app',
+      secrets,
+      journalHooks: {
+        onStep: (step) => {
+          if (crash && step === 'journal-written') throw new Error('simulated crash');
+        },
+      },
+    });
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    const died = await live().execute({
+      type: 'start',
+      input: { accountId: 'webwork', description: 'Docs', project: 'Website' },
+    });
+    expect(died.ok).toBe(false);
+    crash = false;
+    await live().close();
+    core = null;
+    expect(journalOnDisk(dir)).toMatchObject([{ kind: 'start', state: 'waiting' }]);
+    expect(startsArrived()).toHaveLength(0);
+    return t1;
+  }
+
+  async function reopenLate(t1: number): Promise<string> {
+    await clock.advance(10 * MIN);
+    core = await openTestCore({ dataDir: dir, clock, network: net, mode: 'oneshot', secrets });
+    const shown = accountOf(now(), 'webwork');
+    const action = onlyPending(shown);
+    expect(action).toMatchObject({
+      kind: 'start',
+      state: 'late',
+      summary: `Start “Docs — Website” at ${clockTime(t1)}`,
+      error: { message: `WebWork can only start it now, not at ${clockTime(t1)}.` },
+    });
+    // Not applied ten minutes late behind the user's back.
+    expect(startsArrived()).toHaveLength(0);
+    expect(shown).toMatchObject({ running: false });
+    expect(now().tray.tooltip).toContain(`⚠ 1 action needs you (${ON})`);
+    return action.id;
+  }
+
+  it('is set aside as late on restart; "apply now" starts it', async () => {
+    const t1 = await crashAfterJournalWrite();
+    const actionId = await reopenLate(t1);
+    const applied = await run(live(), {
+      type: 'queue.retry',
+      input: { actionId, override: true },
+    });
+    expect(applied.message).toBe(`Start “Docs — Website”: done on ${ON}.`);
+    expect(startsArrived()).toHaveLength(1);
+    expect(tracker()).toMatchObject({ description: 'Docs' });
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(ww(applied)).toMatchObject({ pending: [], entry: { description: 'Docs' } });
+  });
+
+  it('is set aside as late on restart; discard drops it and nothing is sent', async () => {
+    const t1 = await crashAfterJournalWrite();
+    const actionId = await reopenLate(t1);
+    const dropped = await run(live(), { type: 'queue.discard', input: { actionId } });
+    expect(dropped.message).toBe(`Discarded Start “Docs — Website” (${ON}).`);
+    expect(startsArrived()).toHaveLength(0);
+    expect(tracker()).toBeNull();
+    expect(journalOnDisk(dir)).toBeNull();
+  });
+});
+
+describe('WebWork: a revoked token makes a queued action wait for a new sign-in', () => {
+  it('waits "after you sign in again", then goes out once on reconnect', async () => {
+    await connect('oneshot');
+    await clock.advance(MIN);
+    fake.revokeToken(TOKEN);
+    const started = await run(live(), {
+      type: 'start',
+      input: {
+        accountId: 'webwork',
+        description: 'Docs',
+        project: 'Website',
+        queueIfOffline: true,
+      },
+    });
+    expect(started.message).toMatch(/— will sync after you sign in again\.$/);
+    expect(onlyPending(ww(started))).toMatchObject({ state: 'waiting', error: { kind: 'auth' } });
+
+    const fresh = 'ww-pat-renewed-445566778899';
+    team.ada.tokens.add(fresh);
+    const reconnected = await run(live(), {
+      type: 'accounts.add',
+      input: { provider: 'webwork', secret: fresh, options: {}, replaceAccountId: 'webwork' },
+    });
+    expect(
+      fake.requestsBy({ method: 'POST', path: '/time-tracking/start', status: 200 }),
+    ).toHaveLength(1);
+    expect(tracker()).toMatchObject({ description: 'Docs' });
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(ww(reconnected)).toMatchObject({ pending: [], entry: { pending: false } });
+  });
+});
