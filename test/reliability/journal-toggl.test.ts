@@ -514,3 +514,64 @@ describe('Toggl: other ways back and other failures', () => {
     });
   });
 });
+
+describe('Toggl: continue and discard while offline', () => {
+  it('an offline continue repeats the entry (tags, billable) at the asked time', async () => {
+    fake.addEntry(user.id, {
+      description: 'Review',
+      start: T0 - 3 * 3600_000,
+      stop: T0 - 2 * 3600_000,
+      tags: ['client'],
+      billable: true,
+    });
+    await connect('oneshot');
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    net.offline();
+    const continued = await run(live(), { type: 'continue', input: { accountId: 'toggl' } });
+    expect(continued.message).toBe(
+      `Continued “Review” at ${clockTime(t1)} on ${ON} — will sync when online.`,
+    );
+    expect(toggl(continued).entry).toMatchObject({
+      description: 'Review',
+      tags: ['client'],
+      billable: true,
+      pending: true,
+    });
+
+    await clock.advance(4 * MIN);
+    net.online();
+    const mark = net.mark();
+    await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
+    const writes = net.writesSince(mark);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.body).toMatchObject({
+      description: 'Review',
+      tags: ['client'],
+      billable: true,
+      start: utc(t1),
+    });
+    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Review', start: t1 });
+  });
+
+  it('discarding a waiting start takes its stop along; nothing is sent later', async () => {
+    await connect('oneshot');
+    await clock.advance(MIN);
+    const started = await startOffline('Docs');
+    const startId = onlyPending(toggl(started)).id;
+    await clock.advance(5 * MIN);
+    await run(live(), { type: 'stop', input: { accountId: 'toggl' } });
+    expect(journalOnDisk(dir)).toHaveLength(2);
+
+    const dropped = await run(live(), { type: 'queue.discard', input: { actionId: startId } });
+    expect(dropped.message).toBe(`Discarded Start “Docs” and the stop that went with it (${ON}).`);
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(toggl(dropped)).toMatchObject({ pending: [], running: false, entry: null });
+
+    net.online();
+    const mark = net.mark();
+    await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
+    expect(net.writesSince(mark)).toEqual([]);
+    expect(fake.entries(user.id)).toHaveLength(0);
+  });
+});
