@@ -15,6 +15,9 @@
  *  6. WebWork workday (issue 5): the same day for a member against the fake WebWork server next
  *     to a naive 10 s poller, and an Owner watching a 50-member team glance for an hour next to
  *     a naive glance (bench/webwork-workday.ts).
+ *  7. Offline action journal (issue 6): an offline hour with 10 actions and its replay, starts
+ *     whose answers were lost, per provider; the journal's cost on Local start/stop
+ *     (bench/journal-replay.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +34,12 @@ import { VirtualClock } from '../test/support/virtual-clock';
 import { runTogglWorkday, togglTable } from './toggl-workday';
 import { runTrackingTimeWorkday, trackingTimeTable } from './trackingtime-workday';
 import { runWebWorkWorkday, webworkDayTable, webworkGlanceTable } from './webwork-workday';
+import {
+  journalVerdictTable,
+  lostAnswersTable,
+  offlineHourTable,
+  runJournalBench,
+} from './journal-replay';
 import type { Verdict } from './workday-kit';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -364,6 +373,23 @@ async function main(): Promise<void> {
     ...webwork.verdicts.glance.map((v) => [v.measure, v.target, v.value, mark(v.ok), '', '']),
   ]);
 
+  const t3 = performance.now();
+  const journal = await runJournalBench(logWhen('JOURNAL_BENCH_LOG'));
+  console.log(
+    `\nOffline hour (the service unreachable 10:00–11:00, 10 actions meanwhile: 5 start/stop pairs ` +
+      `5 min apart, app mode; then until the journal is empty; ${secondsSince(t3)} s with the rest)\n`,
+  );
+  printTable(offlineHourTable(journal));
+  console.log(
+    `\nLost answers (${journal.lostAnswers[0]?.starts ?? '?'} starts 2 min apart, each accepted by the service ` +
+      `but its answer lost; one after another, replacing the running one)\n`,
+  );
+  printTable(lostAnswersTable(journal));
+  console.log(
+    `\nTray Timer against the issue 6 targets (Local: ${journal.local.runs} starts and stops in ${journal.local.tmpdir}):`,
+  );
+  printTable(journalVerdictTable(journal));
+
   const results = {
     at: new Date().toISOString(),
     machine: {
@@ -379,6 +405,7 @@ async function main(): Promise<void> {
     togglWorkday: toggl,
     trackingtimeWorkday: trackingtime,
     webworkWorkday: webwork,
+    journal,
   };
   // Formatted as Prettier would, so `npm run lint` (prettier --check .) stays clean after a run.
   const { format } = await import('prettier');
