@@ -158,11 +158,11 @@ const PROVIDERS: ProviderCase[] = [
     says: {
       status: () => ({
         kind: 'offline',
-        message: 'TrackingTime is unreachable (it answered with a web page)',
+        message: 'TrackingTime is unreachable (it answered with a web page).',
       }),
       truncated: {
         kind: 'offline',
-        message: 'TrackingTime is unreachable (its answer was cut off or not data)',
+        message: 'TrackingTime is unreachable (its answer was cut off or not data).',
       },
       wrongShape: {
         kind: 'provider',
@@ -170,7 +170,7 @@ const PROVIDERS: ProviderCase[] = [
       },
       webPage: {
         kind: 'offline',
-        message: 'TrackingTime is unreachable (it answered with a web page)',
+        message: 'TrackingTime is unreachable (it answered with a web page).',
       },
     },
   },
@@ -197,11 +197,11 @@ const PROVIDERS: ProviderCase[] = [
     says: {
       status: () => ({
         kind: 'offline',
-        message: 'WebWork is unreachable (it answered with a web page)',
+        message: 'WebWork is unreachable (it answered with a web page).',
       }),
       truncated: {
         kind: 'offline',
-        message: 'WebWork is unreachable (its answer was cut off or not data)',
+        message: 'WebWork is unreachable (its answer was cut off or not data).',
       },
       wrongShape: {
         kind: 'provider',
@@ -209,7 +209,7 @@ const PROVIDERS: ProviderCase[] = [
       },
       webPage: {
         kind: 'offline',
-        message: 'WebWork is unreachable (it answered with a web page)',
+        message: 'WebWork is unreachable (it answered with a web page).',
       },
     },
   },

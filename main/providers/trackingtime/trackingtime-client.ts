@@ -16,8 +16,8 @@ export const AUTH_MESSAGE =
   'Sign-in needed: TrackingTime refused the password (app password revoked?)';
 export const CONFLICT_MESSAGE =
   'A timer is already running on TrackingTime: stop it and start this one?';
-export const HTML_MESSAGE = 'TrackingTime is unreachable (it answered with a web page)';
-export const GARBLED_MESSAGE = 'TrackingTime is unreachable (its answer was cut off or not data)';
+export const HTML_MESSAGE = 'TrackingTime is unreachable (it answered with a web page).';
+export const GARBLED_MESSAGE = 'TrackingTime is unreachable (its answer was cut off or not data).';
 
 /**
  * POST parameters go as a JSON body; TrackingTime also takes form fields (and the fake accepts

@@ -112,7 +112,7 @@ describe('connect', () => {
     const err = await failure(connect({}));
     expect(err.error).toEqual({
       kind: 'offline',
-      message: 'TrackingTime is unreachable (it answered with a web page)',
+      message: 'TrackingTime is unreachable (it answered with a web page).',
     });
   });
 });

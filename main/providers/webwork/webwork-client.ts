@@ -15,8 +15,8 @@ import type { WebWorkBudget } from './webwork-budget';
 export const PROJECT_URL = 'https://github.com/tray-timer/tray-timer';
 export const AUTH_MESSAGE =
   'Sign-in needed: WebWork token expired or revoked — paste a new one (WebWork → Settings › REST API › Create Token).';
-export const HTML_MESSAGE = 'WebWork is unreachable (it answered with a web page)';
-export const GARBLED_MESSAGE = 'WebWork is unreachable (its answer was cut off or not data)';
+export const HTML_MESSAGE = 'WebWork is unreachable (it answered with a web page).';
+export const GARBLED_MESSAGE = 'WebWork is unreachable (its answer was cut off or not data).';
 export const ROLE_MESSAGE = 'WebWork allows this only to workspace owners and executive managers';
 
 /** Our names for WebWork's request fields, so a 422 lands next to the right control. */
