@@ -1,7 +1,7 @@
 import { KeytarSecretStore } from './keytar-secret-store';
 import type { KeytarSecretStoreOptions } from './keytar-secret-store';
 import { MemorySecretStore } from './memory-secret-store';
-import type { SecretStore, SecretStoreStatus } from './secret-store';
+import { SecretStoreError, type SecretStore, type SecretStoreStatus } from './secret-store';
 
 export interface CreateSecretStoreOptions extends KeytarSecretStoreOptions {
   /**
@@ -38,6 +38,17 @@ export class SessionFallbackSecretStore extends MemorySecretStore {
 
   override async status(): Promise<SecretStoreStatus> {
     return { kind: 'session', available: true, reason: this.reason };
+  }
+
+  /**
+   * A secret given in this session, else the reason there is none: an account connected in an
+   * earlier run lost nothing but the keychain, and "connect again" alone would hide why it will
+   * be asked for again after every restart.
+   */
+  override async get(accountId: string): Promise<string | null> {
+    const secret = await super.get(accountId);
+    if (secret === null) throw new SecretStoreError(this.reason, 'unavailable');
+    return secret;
   }
 }
 

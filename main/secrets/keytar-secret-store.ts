@@ -129,10 +129,7 @@ export class KeytarSecretStore implements SecretStore {
    */
   async status(): Promise<SecretStoreStatus> {
     try {
-      const keytar = await this.#api();
-      await keytar.getPassword(this.#service, PROBE_ACCOUNT);
-      await keytar.setPassword(this.#service, PROBE_ACCOUNT, `probe-${Date.now()}`);
-      await keytar.deletePassword(this.#service, PROBE_ACCOUNT);
+      await this.#probe();
       return { kind: 'keychain', available: true };
     } catch (error) {
       const failure = toSecretStoreError(error, 'checking that it works');
@@ -140,14 +137,34 @@ export class KeytarSecretStore implements SecretStore {
     }
   }
 
+  async #probe(): Promise<void> {
+    const keytar = await this.#api();
+    try {
+      await keytar.getPassword(this.#service, PROBE_ACCOUNT);
+      await keytar.setPassword(this.#service, PROBE_ACCOUNT, `probe-${Date.now()}`);
+      await keytar.deletePassword(this.#service, PROBE_ACCOUNT);
+    } catch (error) {
+      throw toSecretStoreError(error, 'checking that it works');
+    }
+  }
+
+  /**
+   * The account's secret, or null when the keychain works and has none. keytar answers null for
+   * a LOCKED collection too (see the class comment): telling the user "your secret is gone,
+   * connect again" would be wrong (and reconnecting fails the same way), so a null is checked
+   * with the probe, which names the real problem ("The keychain is locked…").
+   */
   async get(accountId: string): Promise<string | null> {
     checkAccountId(accountId);
     const keytar = await this.#api();
+    let secret: string | null;
     try {
-      return await keytar.getPassword(this.#service, accountId);
+      secret = await keytar.getPassword(this.#service, accountId);
     } catch (error) {
       throw toSecretStoreError(error, 'reading a secret');
     }
+    if (secret === null) await this.#probe();
+    return secret;
   }
 
   async set(accountId: string, secret: string): Promise<void> {
