@@ -36,10 +36,15 @@ import {
 
 type CrashPoint = (typeof CRASH_STEPS)[number] | 'request-left';
 
-/** In the order an action lives through them; Local sends no request. */
+/**
+ * In the order an action lives through them; Local sends no request. ('journal-cleared', after
+ * the last step, is left out: the journal is already empty, so a restart has nothing to do.)
+ */
 function pointsFor(provider: ProviderKind): CrashPoint[] {
-  const [beforeWrite, written, ...rest] = CRASH_STEPS;
-  return provider === 'local' ? [...CRASH_STEPS] : [beforeWrite, written, 'request-left', ...rest];
+  const [beforeWrite, written, response, beforeClear] = CRASH_STEPS;
+  return provider === 'local'
+    ? [beforeWrite, written, response, beforeClear]
+    : [beforeWrite, written, 'request-left', response, beforeClear];
 }
 
 const PROVIDERS: readonly ProviderKind[] = ['local', 'toggl', 'trackingtime', 'webwork'];
@@ -155,9 +160,7 @@ describe.concurrent.each(PROVIDERS)('%s: killed during an action, then restarted
           await crashAt(world, kind, point);
           const journal = join(world.dataDir, JOURNAL_FILE);
           // What the disk holds at the moment of death.
-          expect(existsSync(journal)).toBe(
-            point !== 'before-journal-write' && point !== 'journal-cleared',
-          );
+          expect(existsSync(journal)).toBe(point !== 'before-journal-write');
 
           world.now = RESTART_AT;
           const core = await world.openCore(RESTART_AT);
