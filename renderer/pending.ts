@@ -25,12 +25,13 @@ export function waitingStart(account: AccountState): PendingActionView | null {
 }
 
 /**
- * The reason a waiting action has not gone out, unless the account's banner already says
- * exactly that (it shows the same error right above).
+ * The reason a waiting action has not gone out, unless the account's banner already says it
+ * (the same kind of trouble, shown right above with when the account last synced).
  */
 export function waitingReason(account: AccountState, action: PendingActionView): string | null {
-  const reason = action.error?.message ?? null;
-  return reason && reason !== account.error?.message ? reason : null;
+  const error = action.error;
+  if (!error) return null;
+  return account.error?.kind === error.kind ? null : error.message;
 }
 
 export const retryKey = (actionId: string) => `queue.retry:${actionId}`;

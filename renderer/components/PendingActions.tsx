@@ -70,23 +70,32 @@ function PendingRow(props: Props & { action: PendingActionView; service: string 
       aria-labelledby={summaryId}
       data-state={action.state}
     >
-      <p className="pending-head">
-        <span className="pending-state">{STATE_WORDS[action.state]}</span>
-        <span id={summaryId} className="pending-summary">
-          {action.summary}
-        </span>
-      </p>
-      {action.state === 'waiting' && <WaitingDetail account={account} action={action} />}
-      {action.state === 'conflict' && (
-        <dl className="sides">
-          <dt>Yours</dt>
-          <dd>{action.summary}</dd>
-          <dt>On {service} now</dt>
-          <dd>{action.theirs ? theirsText(action.theirs) : 'Nothing runs'}</dd>
-        </dl>
+      {action.state === 'conflict' ? (
+        // Both sides, one above the other: what the user asked and what the service runs now.
+        <>
+          <p className="pending-head">
+            <span className="pending-state">{STATE_WORDS.conflict}</span>
+          </p>
+          <dl className="sides">
+            <dt>Yours</dt>
+            <dd id={summaryId}>{action.summary}</dd>
+            <dt>On {service} now</dt>
+            <dd>{action.theirs ? theirsText(action.theirs) : 'Nothing runs'}</dd>
+          </dl>
+        </>
+      ) : (
+        <p className="pending-head">
+          <span className="pending-state">{STATE_WORDS[action.state]}</span>
+          <span id={summaryId} className="pending-summary">
+            {action.summary}
+          </span>
+        </p>
       )}
+      {action.state === 'waiting' && <WaitingDetail account={account} action={action} />}
       {action.state !== 'waiting' && action.error && (
-        <p className="error pending-error">{action.error.message}</p>
+        <p className={action.state === 'rejected' ? 'error pending-error' : 'pending-error'}>
+          {action.error.message}
+        </p>
       )}
       {choices && (
         <div className="row end">
