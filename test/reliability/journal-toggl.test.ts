@@ -575,3 +575,65 @@ describe('Toggl: continue and discard while offline', () => {
     expect(fake.entries(user.id)).toHaveLength(0);
   });
 });
+
+describe('Toggl: switching entries offline and the hourly limit', () => {
+  it('an offline start over a running entry ends that entry at the asked time, not at sync', async () => {
+    await connect('oneshot');
+    const first = await run(live(), {
+      type: 'start',
+      input: { accountId: 'toggl', description: 'Mail' },
+    });
+    const mailId = Number(toggl(first).entry?.id);
+    await clock.advance(10 * MIN);
+    const t1 = clock.now();
+    const switched = await startOffline('Docs');
+    expect(switched.message).toBe(
+      `Started “Docs” at ${clockTime(t1)} on ${ON} — will sync when online.`,
+    );
+    // What the user sees at once: Mail ended at t1, Docs runs (both unconfirmed).
+    expect(toggl(switched).entry).toMatchObject({ description: 'Docs', pending: true });
+
+    await clock.advance(10 * MIN);
+    net.online();
+    const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
+    expect(postsArrived()).toHaveLength(2);
+    expect(fake.entry(mailId)).toMatchObject({ start: T0, stop: t1 });
+    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
+    expect(toggl(refreshed)).toMatchObject({ pending: [], todaySeconds: 20 * 60 });
+  });
+
+  it('a start refused by the hourly limit waits for the reset and goes out then (app mode)', async () => {
+    // One request an hour into the workspace bucket: "Mail" spends it.
+    fake.configure({ quota: { org: 1 } });
+    await connect('app');
+    await clock.advance(MIN);
+    const mailAt = clock.now();
+    await run(live(), { type: 'start', input: { accountId: 'toggl', description: 'Mail' } });
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    const started = await run(live(), {
+      type: 'start',
+      input: { accountId: 'toggl', description: 'Docs' },
+    });
+    expect(started.message).toBe(
+      `Started “Docs” at ${clockTime(t1)} on ${ON} — will sync when the request limit allows.`,
+    );
+    expect(onlyPending(toggl(started))).toMatchObject({
+      state: 'waiting',
+      error: { kind: 'quota' },
+    });
+    expect(fake.entries(user.id)).toHaveLength(1);
+
+    const took = await advanceUntil(clock, () => journalOnDisk(dir) === null, {
+      maxMs: 70 * MIN,
+      stepMs: MIN,
+    });
+    // Not before the bucket frees (Mail's request leaves the window an hour after it was made),
+    // and without knocking again meanwhile: one 402 in all.
+    expect(clock.now()).toBeGreaterThanOrEqual(mailAt + 60 * MIN);
+    expect(took).toBeLessThanOrEqual(62 * MIN);
+    expect(fake.counts.quota402).toBe(1);
+    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
+    expect(fake.entries(user.id).find((e) => e.description === 'Mail')?.stop).toBe(t1);
+  });
+});

@@ -444,3 +444,30 @@ describe('TrackingTime: a revoked app password makes the action wait for a new s
     expect(tt(reconnected)).toMatchObject({ pending: [], entry: { pending: false } });
   });
 });
+
+describe('TrackingTime: switching timers offline', () => {
+  it('an offline start over a running timer ends it at the asked time, not at sync', async () => {
+    await connect('oneshot');
+    await run(live(), { type: 'start', input: { accountId: 'trackingtime', description: 'Mail' } });
+    const mail = fake.runningEvent(user.id);
+    await clock.advance(10 * MIN);
+    const t1 = clock.now();
+    const switched = await startOffline('Docs');
+    expect(tt(switched).entry).toMatchObject({ description: 'Docs', pending: true });
+
+    await clock.advance(10 * MIN);
+    net.online();
+    const mark = net.mark();
+    const refreshed = await refresh();
+    const writes = net.writesSince(mark);
+    expect(writes.map(kindOf)).toEqual(['track']);
+    expect(writes[0]?.body).toMatchObject({
+      task_name: 'Docs',
+      date: madrid(t1),
+      stop_running_task: true,
+    });
+    expect(fake.event(mail?.id ?? 0)).toMatchObject({ start: T0, end: t1 });
+    expect(fake.runningEvent(user.id)).toMatchObject({ start: t1 });
+    expect(tt(refreshed)).toMatchObject({ pending: [], todaySeconds: 20 * 60 });
+  });
+});
