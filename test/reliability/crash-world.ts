@@ -32,7 +32,11 @@ export const RESTART_AT = ASK_AT + 20_000;
 export const EARLIER_START = ASK_AT - 30 * 60_000;
 export const ASKED_DESCRIPTION = 'Write docs';
 
-export type ActionKind = 'start' | 'stop';
+/** switch: a start while "Earlier" runs, replacing it (replaceRunning). */
+export type ActionKind = 'start' | 'stop' | 'switch';
+/** The request kind an action sends (a switch is a start that replaces). */
+type RequestKind = 'start' | 'stop';
+const requestKind = (kind: ActionKind): RequestKind => (kind === 'stop' ? 'stop' : 'start');
 
 /** An entry as the service holds it. */
 export interface ServiceEntry {
@@ -79,8 +83,8 @@ interface Remote {
   options: Record<string, string>;
   backdates: boolean;
   project: string;
-  actionRequest(kind: ActionKind): RequestMatch;
-  accepted(kind: ActionKind): number;
+  actionRequest(kind: RequestKind): RequestMatch;
+  accepted(kind: RequestKind): number;
   entries(): ServiceEntry[];
   running(): ServiceEntry | null;
   timelineMinutes(): number | null;
@@ -308,16 +312,24 @@ export async function createWorld(
     set now(v: number) {
       state.now = v;
     },
-    actionRequest: (kind) => remote?.actionRequest(kind) ?? (() => false),
-    accepted: (kind) => remote?.accepted(kind) ?? 0,
+    actionRequest: (kind) => remote?.actionRequest(requestKind(kind)) ?? (() => false),
+    accepted: (kind) => remote?.accepted(requestKind(kind)) ?? 0,
     asked: () => entries().filter((e) => e.description === ASKED_DESCRIPTION),
     earlier: () => entries().find((e) => e.description === 'Earlier') ?? null,
     running,
     timelineMinutes: () => remote?.timelineMinutes() ?? null,
     command: (kind) =>
-      kind === 'start'
-        ? { type: 'start', input: { accountId, description: ASKED_DESCRIPTION, project } }
-        : { type: 'stop', input: { accountId } },
+      kind === 'stop'
+        ? { type: 'stop', input: { accountId } }
+        : {
+            type: 'start',
+            input: {
+              accountId,
+              description: ASKED_DESCRIPTION,
+              project,
+              ...(kind === 'switch' ? { replaceRunning: true } : {}),
+            },
+          },
     openCore: (at) => openIn(dataDir, accountId, secret, at),
     close: async () => {
       await proxy?.close();
