@@ -904,6 +904,12 @@ export function journalVerdictTable(report: JournalReport): string[][] {
       mark(reads <= t.replayReads && writes <= t.replayRequestsPerAction * r.actions),
     ];
   });
+  const lostRows = report.lostAnswers.map((r) => [
+    `lost answers, ${PROVIDER_NAMES[r.provider]}: writes per start`,
+    `≤ ${t.replayRequestsPerAction}`,
+    `${r.requests.writes} / ${r.starts}`,
+    mark(r.requests.writes <= t.replayRequestsPerAction * r.starts),
+  ]);
   const { local } = report;
   return [
     ['measure', 'target', 'value', ''],
@@ -916,6 +922,7 @@ export function journalVerdictTable(report: JournalReport): string[][] {
       mark(keptPct >= t.askedTimesKeptPct),
     ],
     ...replayRows,
+    ...lostRows,
     [
       'Local start p50 / p95',
       `p95 ≤ ${t.localP95Ms} ms`,

@@ -377,7 +377,7 @@ async function main(): Promise<void> {
   const journal = await runJournalBench(logWhen('JOURNAL_BENCH_LOG'));
   console.log(
     `\nOffline hour (the service unreachable 10:00–11:00, 10 actions meanwhile: 5 start/stop pairs ` +
-      `5 min apart, app mode; then until the journal is empty; ${secondsSince(t3)} s with the rest)\n`,
+      `5 min apart, app mode; then until the journal is empty; ${secondsSince(t3)} s for this whole section)\n`,
   );
   printTable(offlineHourTable(journal));
   console.log(
