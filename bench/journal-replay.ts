@@ -12,18 +12,21 @@
  *     empty (by method; reads vs writes; the replay's own reads), the virtual time from "back"
  *     to "journal empty", entries on the fake, asked start/stop times kept to the second
  *     (WebWork takes no time: n/a), duplicates and lost actions.
- *  2. Lost answers, per provider: 10 starts two minutes apart whose request reaches the fake
- *     but whose answer never comes back (the fetch awaits the real answer, reads it, then throws
- *     TypeError('fetch failed'), as undici does when a connection dies after the request was
- *     written). Measured: entries on the fake (must be 10, one each), duplicates, requests.
+ *  2. Lost answers, per provider: 10 starts two minutes apart, one replacing the other, each
+ *     accepted by the fake but its answer lost (the fetch awaits the real 2xx answer, reads it,
+ *     then throws TypeError('fetch failed'), as undici does when a connection dies after the
+ *     request was written; a refusal still gets through). Measured: entries on the fake (must
+ *     be 10, one each), duplicates, lost, requests (402/429 answers apart), time to empty.
  *  3. The journal's own cost on the Local provider: wall time of core.execute start and stop
  *     (each writes journal.json with fsync, then removes it durably) in the machine's tmp
- *     folder, and of a bare JournalStore append + settle.
+ *     folder, the fsync calls each makes, a bare JournalStore append + settle, and one atomic
+ *     fsync'd write as the disk's floor (a loaded machine or a slow disk shows up there).
  *
  * What sent a request is known exactly: timers are tagged where they are set (the journal's
  * retry timer is set by the core's scheduleRetry; every other timer is the scheduler's), the
  * tag follows the async work through AsyncLocalStorage, and a request made while the replay
- * function is on the async stack is the replay's.
+ * function is on the async stack is the replay's. (Both read stack frames: renaming
+ * scheduleRetry or main/journal/replay.ts shows up here as 0 retries or 0 replay requests.)
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
