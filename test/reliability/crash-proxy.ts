@@ -18,6 +18,11 @@ export interface LosingProxy {
    * (the test kills the app there) and the answer is dropped with the connection.
    */
   loseNextAnswer(match: RequestMatch, beforeLoss: () => Promise<void>): void;
+  /**
+   * Holds the answers of matching requests for `ms` before forwarding them (two processes racing
+   * on one journal both get to read the service before either one's action lands).
+   */
+  delayAnswers(match: RequestMatch, ms: number): void;
   /** Answers lost so far, as `METHOD /path`. */
   readonly lost: readonly string[];
   close(): Promise<void>;
@@ -61,6 +66,7 @@ export async function startLosingProxy(targetOrigin: string): Promise<LosingProx
   const target = new URL(targetOrigin);
   const lost: string[] = [];
   let trap: { match: RequestMatch; beforeLoss: () => Promise<void> } | null = null;
+  let hold: { match: RequestMatch; ms: number } | null = null;
   const server: LoopbackServer = await startLoopbackServer(async (req, res) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
@@ -75,6 +81,7 @@ export async function startLosingProxy(targetOrigin: string): Promise<LosingProx
       res.socket?.destroy();
       return;
     }
+    if (hold?.match(method, path)) await new Promise((r) => setTimeout(r, hold?.ms));
     const headers = { ...answer.headers };
     // The body was read whole: it goes back with its length, not in the service's chunks.
     delete headers['transfer-encoding'];
@@ -88,6 +95,9 @@ export async function startLosingProxy(targetOrigin: string): Promise<LosingProx
     lost,
     loseNextAnswer(match, beforeLoss) {
       trap = { match, beforeLoss };
+    },
+    delayAnswers(match, ms) {
+      hold = { match, ms };
     },
     close: () => server.close(),
   };
