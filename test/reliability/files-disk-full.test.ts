@@ -277,4 +277,42 @@ describe('opening on a full disk', () => {
     );
     expect(seen(later.snapshot(), 'toggl').error).toBeNull();
   });
+
+  // BUG (main/journal/journal-store.ts read()): with a damaged record it moves journal.json aside
+  // FIRST, then writes the kept actions; on a full disk that write throws, so journal.json is
+  // gone, no notice is shown, the account shows "Could not save journal.json" and after space
+  // is freed the queued start is LOST (only the .corrupt copy holds it). Flip to `it` once the
+  // file is copied aside (or put back) and a failed rewrite still returns the kept actions.
+  it.fails(
+    'a journal with one damaged record on a full disk: the readable action is not lost',
+    async () => {
+      const core = await world.open();
+      world.fake.fault('reset');
+      await ok(core, { type: 'start', input: { accountId: 'toggl', description: 'Offline' } });
+      await ok(core, { type: 'stop', input: { accountId: 'toggl' } });
+      await core.close();
+      const path = join(world.dir, 'journal.json');
+      const file = JSON.parse(readFileSync(path, 'utf8')) as { actions: Record<string, unknown>[] };
+      expect(file.actions).toHaveLength(2);
+      const startId = file.actions[0]?.id;
+      const stop = file.actions[1];
+      if (stop) stop.at = 'five past';
+      writeFileSync(path, JSON.stringify(file));
+      fillDisk(0);
+
+      const full = await world.open();
+      const onFull = account(full.snapshot(), 'toggl');
+      expect(onFull.pending.map((p) => p.id)).toEqual([startId]);
+      expect(seen(full.snapshot(), 'local')).toEqual(SEEDED_LOCAL);
+      await full.close();
+
+      // Space again, a restart: the start the user asked for is still queued, and is sent once.
+      freeDisk();
+      world.fake.clearFaults();
+      const later = await world.open();
+      expect(account(later.snapshot(), 'toggl').pending.map((p) => p.id)).toEqual([startId]);
+      const refreshed = await ok(later, { type: 'refresh', input: { accountId: 'toggl' } });
+      expect(seen(refreshed.snapshot, 'toggl').running).toBe('Offline');
+    },
+  );
 });
