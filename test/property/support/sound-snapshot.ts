@@ -70,6 +70,12 @@ export function snapshotProblem(raw: unknown, serverSaid = ''): string | null {
       if (a.error.resetAt !== undefined) time(`${where}.error.resetAt`, a.error.resetAt);
     }
     if (a.running !== (a.entry !== null)) problems.push(`${where}.running disagrees with entry`);
+    // Journal actions waiting or set aside, as the pending list shows them.
+    a.pending.forEach((p, i) => {
+      time(`${where}.pending[${i}].at`, p.at);
+      text(`${where}.pending[${i}].summary`, p.summary);
+      if (p.theirs) entry(`${where}.pending[${i}].theirs`, p.theirs);
+    });
   }
   for (const n of s.notices) text(`notice ${n.id}`, n.message);
   return problems.length ? problems.join('; ') : null;
