@@ -27,6 +27,11 @@ export class AccountRuntime implements ReplayTarget {
   #remoteEntries: RemoteEntry[] = [];
   /** This account's journal actions not confirmed yet (oldest first). */
   pending: JournalAction[] = [];
+  /**
+   * A send failed in a way that leaves unknown whether it arrived, and the action was not kept
+   * (the user declined to queue it): the next action reads the service before sending.
+   */
+  uncertain = false;
   /** Actions on their first trip to the service right now (not "will sync" unless it fails). */
   readonly sending = new Set<string>();
   projects: Project[] = [];

@@ -79,8 +79,11 @@ export async function act(
   rt.sending.add(action.id);
   rt.reloadPending();
   let settled: Map<string, Settled>;
+  // After a failed send the request may have arrived anyway: read the service before this one.
+  const direct = rt.uncertain ? undefined : action.id;
+  rt.uncertain = false;
   try {
-    settled = await replayAccount(rt, deps, action.id);
+    settled = await replayAccount(rt, deps, direct);
   } finally {
     rt.sending.delete(action.id);
   }
@@ -90,6 +93,7 @@ export async function act(
     if (!after.lateOk) {
       // The service cannot take the asked time: ask before queueing (WebWork).
       drop(rt, deps, after);
+      rt.uncertain = true;
       throw new CoreError(lateQueueError(rt, after));
     }
     return { kind: 'queued', action: after };
@@ -126,7 +130,11 @@ export function waitsFor(error: AppError | null): string {
     case 'quota':
     case 'rate-limited':
       return 'will sync when the request limit allows';
-    default:
+    case 'offline':
+    case undefined:
       return 'will sync when online';
+    default:
+      // A passing problem of the service itself (HTTP 5xx, a garbled answer).
+      return 'will sync when the service answers again';
   }
 }

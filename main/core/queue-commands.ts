@@ -38,6 +38,12 @@ export async function retryAction(
     // "Apply anyway" to a late action is the user's consent to "now".
     ...(input.override ? { lateOk: true } : {}),
   });
+  // Later actions set aside as conflicts were judged against a state this retry may change
+  // (a stop of the entry this start creates): they are judged again.
+  const later = deps.store
+    .actions(rt.config.id)
+    .filter((a) => a.state === 'conflict' && a.queuedAt >= action.queuedAt && a.id !== action.id);
+  for (const a of later) deps.store.update(a.id, { state: 'waiting', error: null, theirs: null });
   rt.reloadPending();
   await replayAccount(rt, deps);
   const after = deps.store.find(action.id);

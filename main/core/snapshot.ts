@@ -152,7 +152,13 @@ function trayView(
     // A day total is labelled as such: it is not how long this entry has run.
     const time = `${e.elapsedKind === 'today' ? 'today ' : ''}${formatHoursMinutes(e.elapsedSeconds)}`;
     const whose = a.actingFor ? `, ${a.actingFor.name}'s tracker` : '';
-    const pending = 'pending' in e && e.pending ? ' — will sync when online' : '';
+    const offline = a.error === null || a.error.kind === 'offline';
+    const pending =
+      'pending' in e && e.pending
+        ? offline
+          ? ' — will sync when online'
+          : ' — not synced yet'
+        : '';
     return `▶ ${time} ${describeEntry(e)} (${accountLabel(a)}${whose})${pending}`;
   });
   // While an account shows a member's tracker, your own on that account is not read: the tray

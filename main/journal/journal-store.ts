@@ -139,6 +139,11 @@ export class JournalStore {
     if (file.actions.length !== before) this.#write(file);
   }
 
+  /** Was this entry created by one of our journal starts (not by someone elsewhere)? */
+  isOwnEntry(entryId: string): boolean {
+    return Object.values(this.read().landed).includes(entryId);
+  }
+
   /** A reference as the service knows it: `action:<id>` of a confirmed start → its entry id. */
   resolve(ref: string | null): string | null {
     if (ref === null || !ref.startsWith(ACTION_PREFIX)) return ref;

@@ -110,7 +110,7 @@ export async function replay(rt: ReplayTarget, o: ReplayOptions): Promise<Map<st
         o.store.update(action.id, {
           state: 'conflict',
           theirs: decision.theirs,
-          error: conflictError(action, decision.theirs),
+          error: conflictError(action, decision.theirs, o.store.isOwnEntry(decision.theirs.id)),
         });
         done();
         continue;
@@ -119,6 +119,15 @@ export async function replay(rt: ReplayTarget, o: ReplayOptions): Promise<Map<st
     }
     const backdate = provider.capabilities.backdate;
     try {
+      // "Apply anyway" over an entry that began after the asked time: that entry is ended now,
+      // not at the asked time, so none of its tracked time is lost (the two may overlap).
+      const theirs = (remote ?? rt.remote).running;
+      const newer = action.override && theirs?.start != null && theirs.start > action.at;
+      if (newer && action.work) {
+        const stopped = await provider.stop(o.now());
+        rt.applyAction({ running: null, touched: stopped ? [stopped] : [] });
+        remote = { running: null, entries: [...(remote?.entries ?? rt.remote.entries)] };
+      }
       if (action.work) {
         const { replaceRunning, ...work } = action.work;
         const result = await provider.start({
@@ -139,7 +148,8 @@ export async function replay(rt: ReplayTarget, o: ReplayOptions): Promise<Map<st
         settled.set(action.id, { kind: 'started', result });
       } else {
         const startedAt = (remote ?? rt.remote).running?.start ?? 0;
-        const entry = await provider.stop(backdate ? Math.max(action.at, startedAt) : o.now());
+        const at = backdate && !newer ? Math.max(action.at, startedAt) : o.now();
+        const entry = await provider.stop(at);
         o.store.step('response-received', action);
         rt.applyAction({ running: null, touched: entry ? [entry] : [] });
         remote = { running: null, entries: [...(remote?.entries ?? rt.remote.entries)] };
@@ -181,14 +191,18 @@ function setAside(
   });
 }
 
-function conflictError(action: JournalAction, theirs: RemoteEntry): AppError {
+function conflictError(action: JournalAction, theirs: RemoteEntry, own: boolean): AppError {
   const what = `“${describeEntry(theirs)}”`;
   const since = theirs.start !== null ? ` since ${hhmm(theirs.start)}` : '';
+  // One of the user's own later actions (already sent) is not "elsewhere".
+  const how = own
+    ? `${what}, which you started after it, runs${since}`
+    : `While this waited, ${what} was started elsewhere${since}`;
   return {
     kind: 'conflict',
     message:
       action.kind === 'start'
-        ? `While this waited, ${what} was started elsewhere${since}. Apply yours (it stops ${what}) or discard it.`
-        : `While this waited, ${what} was started elsewhere${since}. Stop it too, or discard your stop.`,
+        ? `${how}. Apply yours (it stops ${what}) or discard it.`
+        : `${how}. Stop it too, or discard your stop.`,
   };
 }

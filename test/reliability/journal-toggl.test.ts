@@ -280,9 +280,40 @@ describe('Toggl: a start made elsewhere while the action waited is a conflict', 
     expect(retried.message).toBe(`Start “Mine”: done on ${ON}.`);
     expect(postsArrived()).toHaveLength(1);
     expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Mine', start: t1 });
-    expect(fake.entry(theirsId)?.stop).not.toBeNull();
+    // Theirs began after the asked time: it ends now, keeping all of its time.
+    expect(fake.entry(theirsId)?.stop).toBe(clock.now());
+    expect(Number(fake.entry(theirsId)?.stop) - Number(fake.entry(theirsId)?.start)).toBe(2 * MIN);
     expect(journalOnDisk(dir)).toBeNull();
     expect(toggl(retried)).toMatchObject({ pending: [], entry: { description: 'Mine' } });
+  });
+
+  it('a conflicting offline start+stop: "apply anyway" on the start, and its stop is judged again and sent', async () => {
+    await connect('oneshot');
+    await clock.advance(MIN);
+    const t1 = clock.now();
+    await startOffline('Mine');
+    await clock.advance(5 * MIN);
+    const t2 = clock.now();
+    await run(live(), { type: 'stop', input: { accountId: 'toggl' } });
+    await clock.advance(MIN);
+    const theirs = fake.remoteStart(user.id, { description: 'Theirs' });
+    await clock.advance(MIN);
+    net.online();
+    const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
+    const [start, stop] = toggl(refreshed).pending;
+    expect([start?.state, stop?.state]).toEqual(['conflict', 'conflict']);
+
+    const retried = await run(live(), {
+      type: 'queue.retry',
+      input: { actionId: start?.id ?? '', override: true },
+    });
+    // What the user asked for: Mine 09:01–09:06; Theirs keeps its time and was ended now.
+    const mine = fake.entries(user.id).find((e) => e.description === 'Mine');
+    expect(mine).toMatchObject({ start: t1, stop: t2 });
+    expect(fake.entry(theirs.id)?.stop).toBe(clock.now());
+    expect(fake.runningEntry(user.id)).toBeNull();
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(toggl(retried)).toMatchObject({ pending: [], running: false });
   });
 
   it('discard drops mine and leaves theirs running', async () => {
@@ -366,6 +397,29 @@ describe('Toggl: an action the service refuses for good is set aside; the rest g
     expect(journalOnDisk(dir)).toBeNull();
     expect(toggl(dropped).pending).toEqual([]);
     expect(dropped.snapshot.tray.tooltip).not.toContain('needs you');
+  });
+});
+
+describe('Toggl: retrying a rejected start while a later start of ours runs', () => {
+  it("names that entry as the user's own, not as started elsewhere", async () => {
+    const site = fake.addProject({ workspaceId: user.workspaceId, name: 'Site' });
+    await connect('oneshot');
+    await clock.advance(MIN);
+    await startOffline('Docs', { project: 'Site' });
+    await clock.advance(5 * MIN);
+    await run(live(), { type: 'start', input: { accountId: 'toggl', description: 'Mail' } });
+    fake.remoteEditProject(site.id, { workspaceId: user.workspaceId + 999_999 });
+    net.online();
+    const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
+    const rejected = onlyPending(toggl(refreshed));
+    expect(rejected.state).toBe('rejected');
+
+    const again = await refused(live(), { type: 'queue.retry', input: { actionId: rejected.id } });
+    expect(again.error).toMatchObject({
+      kind: 'conflict',
+      message: `“Mail”, which you started after it, runs since ${clockTime(T0 + 6 * MIN)}. Apply yours (it stops “Mail”) or discard it.`,
+    });
+    expect(fake.runningEntry(user.id)?.description).toBe('Mail');
   });
 });
 
@@ -462,6 +516,9 @@ describe('Toggl: other ways back and other failures', () => {
       state: 'waiting',
       error: { kind: 'provider', retryable: true },
     });
+    // Online, but Toggl itself failed: not "when online".
+    expect(started.message).toMatch(/— will sync when the service answers again\.$/);
+    expect(started.snapshot.tray.tooltip).toMatch(/^▶ 0:00 Docs \(.*\) — not synced yet$/m);
     expect(fake.entries(user.id)).toHaveLength(0);
 
     await clock.advance(2 * MIN);

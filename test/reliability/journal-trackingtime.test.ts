@@ -288,7 +288,7 @@ describe('TrackingTime: a timer started elsewhere while the action waited is a c
     return { t1, theirsId: theirs.id, actionId: action.id };
   }
 
-  it('"apply anyway" tracks mine with stop_running_task and its own date', async () => {
+  it('"apply anyway" ends theirs now (none of its time lost), then tracks mine at its own date', async () => {
     const { t1, theirsId, actionId } = await conflictSetUp();
     const mark = net.mark();
     const retried = await run(live(), {
@@ -297,9 +297,12 @@ describe('TrackingTime: a timer started elsewhere while the action waited is a c
     });
     expect(retried.message).toBe(`Start “Mine”: done on ${ON}.`);
     const writes = net.writesSince(mark);
-    expect(writes.map(kindOf)).toEqual(['track']);
-    expect(writes[0]?.body).toMatchObject({ date: madrid(t1), stop_running_task: true });
-    expect(fake.event(theirsId)?.end).not.toBeNull();
+    expect(writes.map(kindOf)).toEqual(['stop', 'track']);
+    expect(writes[0]?.body).toMatchObject({ date: madrid(clock.now()) });
+    expect(writes[1]?.body).toMatchObject({ date: madrid(t1), stop_running_task: true });
+    const theirs = fake.event(theirsId);
+    expect(theirs?.end).not.toBeNull();
+    expect(Number(theirs?.end) - Number(theirs?.start)).toBeGreaterThan(0);
     expect(fake.runningEvent(user.id)).toMatchObject({ start: t1 });
     expect(journalOnDisk(dir)).toBeNull();
     expect(tt(retried)).toMatchObject({ pending: [], entry: { description: 'Mine' } });

@@ -240,6 +240,29 @@ describe('WebWork: the answer to a start is lost on the way back', () => {
     });
   });
 
+  it('an answer lost on a start the user declined to queue: "Queue it anyway" finds the tracker, no conflict', async () => {
+    await connect('oneshot');
+    await clock.advance(MIN);
+    net.loseAnswer((r) => r.method === 'POST' && START.test(r.path));
+    const input = { accountId: 'webwork', description: 'Docs', project: 'Website' };
+    const asked = await refused(live(), { type: 'start', input });
+    expect(asked.error.queueable).toBe(true);
+    expect(journalOnDisk(dir)).toBeNull();
+    // The request did arrive: WebWork tracks "Docs".
+    expect(tracker()).toMatchObject({ description: 'Docs' });
+
+    net.online();
+    const queued = await run(live(), { type: 'start', input: { ...input, queueIfOffline: true } });
+    // Read first (the last send was uncertain), recognised as its own, not started twice.
+    expect(queued.message).toBe(`Started “Docs — Website” on ${ON}.`);
+    expect(startsArrived()).toHaveLength(1);
+    expect(ww(queued)).toMatchObject({
+      pending: [],
+      entry: { description: 'Docs', pending: false },
+    });
+    expect(journalOnDisk(dir)).toBeNull();
+  });
+
   it('a stop whose answer was lost is not sent again', async () => {
     await connect('oneshot');
     await run(live(), {
