@@ -210,6 +210,35 @@ const offline: typeof fetch = async () => {
 };
 
 describe('data files, property-based', () => {
+  it('the undamaged samples open with the Toggl journal actions pending', async () => {
+    const dir = scratchDir('tray-timer-prop-intact-');
+    try {
+      cpSync(sampleDir, dir, { recursive: true });
+      const clock = new VirtualClock(T0 + 3600_000);
+      const core = await openCore({
+        dataDir: dir,
+        secrets,
+        clock,
+        mode: 'oneshot',
+        fetch: offline,
+      });
+      try {
+        const status = await core.execute({ type: 'status' });
+        expect(snapshotProblem(status.snapshot)).toBeNull();
+        const toggl = status.snapshot?.accounts.find((a) => a.id === 'toggl');
+        expect(toggl?.pending.map((p) => [p.kind, p.state])).toEqual([
+          ['start', 'waiting'],
+          ['stop', 'waiting'],
+        ]);
+        expect(status.snapshot?.notices).toEqual([]);
+      } finally {
+        await core.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it(
     'a damaged data file: the app opens, stays sound, keeps the bytes and says so',
     async () => {
