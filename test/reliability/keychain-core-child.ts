@@ -27,6 +27,8 @@ export interface AccountSeen {
   id: string;
   running: string | null;
   error: { kind: string; message: string } | null;
+  /** Journal actions waiting for this account: their summary and state. */
+  pending: string[];
 }
 
 export type StepReport =
@@ -54,6 +56,7 @@ function seenOf(snapshot: Snapshot): SnapshotSeen {
       id: a.id,
       running: a.running ? (a.entry?.description ?? '') : null,
       error: a.error ? { kind: a.error.kind, message: a.error.message } : null,
+      pending: a.pending.map((p) => `${p.state}: ${p.summary}`),
     })),
     notices: snapshot.notices.map((n) => n.message),
   };

@@ -48,6 +48,7 @@ type Condition =
 
 let token: string;
 let fake: FakeToggl;
+let userId: number;
 let keyringHome: string;
 let dataDir: string;
 
@@ -58,7 +59,7 @@ beforeAll(async () => {
 beforeEach(async () => {
   token = randomBytes(16).toString('hex');
   fake = await startFakeToggl();
-  fake.addUser({ token, email: 'ada@example.com', workspaceName: 'Acme' });
+  userId = fake.addUser({ token, email: 'ada@example.com', workspaceName: 'Acme' }).id;
   keyringHome = mkdtempSync(join(tmpdir(), 'tray-timer-kc-home-'));
   dataDir = mkdtempSync(join(tmpdir(), 'tray-timer-kc-data-'));
 });
@@ -144,6 +145,7 @@ async function play(condition: Condition, steps: Step[]): Promise<StepReport[]> 
   const line = stdout.trim().split('\n').at(-1) ?? '';
   expect(stdout + stderr).not.toContain(token);
   const reports = JSON.parse(line) as StepReport[];
+  if (process.env.H3_DEBUG) console.log(JSON.stringify(reports, null, 1));
   expect(reports).toHaveLength(steps.length);
   expect(filesContainingAny(dataDir, tokenForms())).toEqual([]);
   return reports;
@@ -226,7 +228,7 @@ function requireKeychainTools(): void {
 }
 
 describe.skipIf(!canRun)('keychain faults through the real core', () => {
-  it('the secret deleted behind our back: sign-in needed for Toggl, Local works, Reconnect fixes it', async () => {
+  it('the secret deleted behind our back: sign-in needed for Toggl, Local works, Reconnect sends what waited, once', async () => {
     const r = await play('unlocked', [
       { do: 'open' }, // 0
       addToggl(), // 1
@@ -236,14 +238,13 @@ describe.skipIf(!canRun)('keychain faults through the real core', () => {
       exec({ type: 'refresh', input: { accountId: 'toggl' } }), // 5
       exec({ type: 'start', input: { accountId: 'local', description: 'Still works' } }), // 6
       exec({ type: 'start', input: { accountId: 'toggl', description: 'Call' } }), // 7
-      cli('start --account toggl Call'), // 8
-      cli('status --json'), // 9
-      { do: 'close' }, // 10
-      { do: 'open' }, // 11: a restart
-      exec({ type: 'refresh', input: { accountId: 'toggl' } }), // 12
-      addToggl(true), // 13: Reconnect
-      exec({ type: 'start', input: { accountId: 'toggl', description: 'Call' } }), // 14
-      LOOKUP, // 15
+      cli('status --json'), // 8
+      { do: 'close' }, // 9
+      { do: 'open' }, // 10: a restart
+      exec({ type: 'refresh', input: { accountId: 'toggl' } }), // 11
+      addToggl(true), // 12: Reconnect
+      exec({ type: 'refresh', input: { accountId: 'toggl' } }), // 13
+      LOOKUP, // 14
     ]);
     expect(execReport(r[1]).ok).toBe(true);
     expect(shReport(r[2]).out).toBe('[secret]');
@@ -253,26 +254,44 @@ describe.skipIf(!canRun)('keychain faults through the real core', () => {
     expect(accountIn(r[5], 'local').error).toBeNull();
     expect(execReport(r[6]).ok).toBe(true);
     expect(accountIn(r[6], 'local').running).toBe('Still works');
-    expect(execReport(r[7])).toMatchObject({
-      ok: false,
+    // The start is kept in the journal, waiting for the sign-in, and the user is told so.
+    expect(execReport(r[7]).message).toMatch(
+      new RegExp(
+        `^Started “Call” at \\d\\d:\\d\\d on Toggl Track: ${LABEL} — will sync after you sign in again\\.$`,
+      ),
+    );
+    expect(accountIn(r[7], 'toggl')).toMatchObject({
+      running: 'Call',
       error: { kind: 'auth', message: SIGN_IN_GONE },
+      pending: [expect.stringMatching(/^waiting: Start “Call” at /)],
     });
     expect(accountIn(r[7], 'local').running).toBe('Still works');
+    // The CLI (its own process and core, same folder and keyring) shows it too, no crash.
+    const status = shReport(r[8]);
+    expect(status.code).toBe(0);
+    const toggl = (
+      JSON.parse(status.out) as {
+        accounts: { id: string; entry: { description: string } | null }[];
+      }
+    ).accounts.find((a) => a.id === 'toggl');
+    expect(toggl?.entry?.description).toBe('Call');
 
-    // The CLI says the same and how to reconnect, keeping the account's id.
-    const start = shReport(r[8]);
-    expect(start.code).toBe(1);
-    expect(start.out).toBe(
-      `tray-timer: ${SIGN_IN_GONE}\nSign in again with "tray-timer accounts add toggl --reconnect toggl --secret-stdin".`,
-    );
-    expect(shReport(r[9]).code).toBe(0);
-
-    expect(accountIn(r[12], 'toggl').error).toEqual({ kind: 'auth', message: SIGN_IN_GONE });
-    expect(accountIn(r[12], 'local').running).toBe('Still works');
-    expect(execReport(r[13])).toMatchObject({ ok: true });
-    expect(execReport(r[13]).message).toMatch(/^Reconnected Toggl Track: /);
-    expect(accountIn(r[14], 'toggl')).toEqual({ id: 'toggl', running: 'Call', error: null });
-    expect(shReport(r[15]).out).toBe('[secret]');
+    // After a restart, still waiting, still saying why.
+    expect(accountIn(r[11], 'toggl')).toMatchObject({
+      error: { kind: 'auth', message: SIGN_IN_GONE },
+      pending: [expect.stringMatching(/^waiting: Start “Call”/)],
+    });
+    expect(accountIn(r[11], 'local').running).toBe('Still works');
+    // Reconnect: the waiting start goes out, once.
+    expect(execReport(r[12]).message).toMatch(/^Reconnected Toggl Track: /);
+    expect(accountIn(r[13], 'toggl')).toEqual({
+      id: 'toggl',
+      running: 'Call',
+      error: null,
+      pending: [],
+    });
+    expect(shReport(r[14]).out).toBe('[secret]');
+    expect(fake.entries(userId).filter((e) => e.description === 'Call')).toHaveLength(1);
     // No request ever went out without the token.
     expect(fake.requests.every((q) => q.authorized)).toBe(true);
   });
@@ -295,13 +314,21 @@ describe.skipIf(!canRun)('keychain faults through the real core', () => {
     expect(lockedError?.kind).toBe('auth');
     expect(lockedError?.message).toMatch(LOCKED);
     expect(accountIn(locked[4], 'local').running).toBe('Offline work');
-    expect(execReport(locked[5])).toMatchObject({ ok: false, error: { kind: 'auth' } });
-    expect(execReport(locked[5]).error?.message).toMatch(LOCKED);
+    // The stop waits in the journal for the keychain, and the user is told so.
+    const stoppedAt = Date.now();
+    expect(execReport(locked[5]).message).toMatch(
+      /^Stopped “Call” at \d\d:\d\d on Toggl Track: .* — will sync after you sign in again\.$/,
+    );
+    expect(accountIn(locked[5], 'toggl')).toMatchObject({
+      running: null,
+      pending: [expect.stringMatching(/^waiting: Stop “Call” at /)],
+    });
+    expect(accountIn(locked[5], 'toggl').error?.message).toMatch(LOCKED);
     expect(execReport(locked[6])).toMatchObject({ ok: false, error: { kind: 'auth' } });
     expect(execReport(locked[6]).error?.message).toMatch(/The keychain is locked/);
     expect(locked[7]).toMatchObject({ do: 'status', status: { available: false } });
-    // Toggl was never asked to stop: the entry still runs there.
-    expect(fake.requests.some((q) => q.method === 'PATCH')).toBe(false);
+    // Toggl was not asked to stop yet: the entry still runs there.
+    expect(fake.requests.filter((q) => q.method !== 'GET').map((q) => q.method)).toEqual(['POST']);
 
     // Next start: the daemon comes up without the password, the keyring stays locked.
     const atStart = await play('locked-at-start', [
@@ -319,6 +346,9 @@ describe.skipIf(!canRun)('keychain faults through the real core', () => {
         `^Sign-in needed for ${LABEL}: Secrets are kept in memory only and forgotten when Tray Timer quits: The keychain is locked`,
       ),
     );
+    expect(accountIn(atStart[1], 'toggl').pending).toEqual([
+      expect.stringMatching(/^waiting: Stop “Call” at /),
+    ]);
     expect(execReport(atStart[2]).ok).toBe(true);
 
     // Unlocked again (the user logs in): the same token works, nothing had to be re-entered.
@@ -326,7 +356,21 @@ describe.skipIf(!canRun)('keychain faults through the real core', () => {
       { do: 'open' },
       exec({ type: 'refresh', input: { accountId: 'toggl' } }),
     ]);
-    expect(accountIn(unlocked[1], 'toggl')).toEqual({ id: 'toggl', running: 'Call', error: null });
+    // …and the stop that waited goes out once, with the time the user asked for.
+    expect(accountIn(unlocked[1], 'toggl')).toEqual({
+      id: 'toggl',
+      running: null,
+      error: null,
+      pending: [],
+    });
+    const call = fake.entries(userId).filter((e) => e.description === 'Call');
+    expect(call).toHaveLength(1);
+    expect(Math.abs((call[0]?.stop ?? 0) - stoppedAt)).toBeLessThan(5_000);
+    // One stop went out (a PUT with the asked time), after the one start.
+    expect(fake.requests.filter((q) => q.method !== 'GET').map((q) => q.method)).toEqual([
+      'POST',
+      'PUT',
+    ]);
     expect(fake.requests.every((q) => q.authorized)).toBe(true);
   });
 
@@ -364,7 +408,7 @@ describe.skipIf(!canRun)('keychain faults through the real core', () => {
         exec({ type: 'start', input: { accountId: 'local', description: 'Still works' } }), // 2
         exec({ type: 'start', input: { accountId: 'toggl', description: 'Call 2' } }), // 3
         addToggl(true), // 4: reconnect in this session
-        exec({ type: 'start', input: { accountId: 'toggl', description: 'Call 2' } }), // 5
+        exec({ type: 'refresh', input: { accountId: 'toggl' } }), // 5
         { do: 'close' }, // 6
         { do: 'open' }, // 7: the next start, still no keychain
         exec({ type: 'refresh', input: { accountId: 'toggl' } }), // 8
@@ -382,11 +426,22 @@ describe.skipIf(!canRun)('keychain faults through the real core', () => {
         id: 'local',
         running: 'Still works',
         error: null,
+        pending: [],
       });
-      expect(execReport(r[3])).toMatchObject({ ok: false, error: { kind: 'keychain' } });
-      // Reconnecting works for this session only, and says so.
+      // The start waits in the journal, saying for what.
+      expect(execReport(r[3]).message).toMatch(/— will sync after you sign in again\.$/);
+      expect(accountIn(r[3], 'toggl').pending).toEqual([
+        expect.stringMatching(/^waiting: Start “Call 2” at /),
+      ]);
+      // Reconnecting works for this session only, says so, and sends what waited, once.
       expect(execReport(r[4]).message).toMatch(/secret kept for this session only: no keychain/);
-      expect(accountIn(r[5], 'toggl').running).toBe('Call 2');
+      expect(accountIn(r[5], 'toggl')).toEqual({
+        id: 'toggl',
+        running: 'Call 2',
+        error: null,
+        pending: [],
+      });
+      expect(fake.entries(userId).filter((e) => e.description === 'Call 2')).toHaveLength(1);
       // Not written anywhere: after a restart it is asked for again (play() also searched every
       // file of the data folder for the token).
       expect(accountIn(r[8], 'toggl').error?.message).toMatch(expected);
