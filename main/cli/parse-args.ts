@@ -9,13 +9,15 @@ import type { z } from 'zod';
 import {
   accountIdSchema,
   addAccountInputSchema,
-  accountRefSchema,
   continueInputSchema,
   memberRefSchema,
   PROVIDER_KINDS,
   providerKindSchema,
+  queueActionInputSchema,
   startInputSchema,
+  stopInputSchema,
   teamInputSchema,
+  toggleInputSchema,
 } from '../../preload/contract';
 import type { AddAccountInput, Command } from '../../preload/contract';
 import { describeZodError } from '../control/protocol';
@@ -34,6 +36,8 @@ export type OutputKind =
   | 'team-json'
   | 'accounts-text'
   | 'accounts-json'
+  | 'queue-text'
+  | 'queue-json'
   | 'message';
 
 export interface Invocation {
@@ -75,6 +79,9 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   'options.email': '--email',
   member: '--member',
   replaceAccountId: '--reconnect',
+  queueIfOffline: '--queue-if-offline',
+  actionId: 'ID',
+  override: '--anyway',
 };
 
 /** The flag for a field an error names (the core's, a provider's, or a zod path), if any. */
@@ -98,6 +105,21 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, rootFlag?: st
 function accountOption(): Option {
   return new Option('--account <id>', 'account id (default: the default account)');
 }
+
+/**
+ * For a service that cannot record the action's time later (WebWork): queue it anyway when the
+ * service is unreachable. Toggl and TrackingTime queue without asking (they take the time).
+ */
+function queueIfOfflineOption(): Option {
+  return new Option(
+    '--queue-if-offline',
+    'if the service is unreachable and cannot take the time later (WebWork), queue it anyway: it happens when the service is back',
+  );
+}
+
+/** `{ queueIfOffline: true }` when the flag was given, else nothing (the schema's default). */
+const queueFlag = (opts: { queueIfOffline?: boolean }) =>
+  opts.queueIfOffline ? { queueIfOffline: true } : {};
 
 function memberOption(doing: string): Option {
   return new Option(
@@ -136,6 +158,8 @@ export function buildProgram(
         'Data folder: $TRAY_TIMER_HOME, else the platform default (~/.config/tray-timer on Linux).',
         'Example (waybar/polybar/tmux): tray-timer status',
         'Managers (WebWork): tray-timer team; tray-timer start --member bob@example.com',
+        'Offline: starts and stops wait in the journal and are sent when the service is back;',
+        '  "tray-timer queue" lists what waits or needs you (retry / discard).',
       ].join('\n'),
     );
 
@@ -213,6 +237,7 @@ export function buildProgram(
       'if a timer already runs on the service (TrackingTime, WebWork), stop it and start this one',
     )
     .addOption(memberOption('start the tracker of'))
+    .addOption(queueIfOfflineOption())
     .action(
       (
         words: string[],
@@ -224,6 +249,7 @@ export function buildProgram(
           billable?: boolean;
           replace?: boolean;
           member?: string;
+          queueIfOffline?: boolean;
         },
       ) => {
         const description = words.join(' ').trim();
@@ -236,6 +262,7 @@ export function buildProgram(
           ...(opts.billable !== undefined ? { billable: opts.billable } : {}),
           ...(opts.replace ? { replaceRunning: true } : {}),
           ...(opts.member !== undefined ? { member: nonEmpty('--member', opts.member) } : {}),
+          ...queueFlag(opts),
         });
         onInvocation({ command: { type: 'start', input }, output: 'message' });
       },
@@ -246,10 +273,12 @@ export function buildProgram(
     .description('stop the running timer')
     .addOption(accountOption())
     .addOption(memberOption('stop the tracker of'))
-    .action((opts: { account?: string; member?: string }) => {
-      const input = parseWith(memberRefSchema, {
+    .addOption(queueIfOfflineOption())
+    .action((opts: { account?: string; member?: string; queueIfOffline?: boolean }) => {
+      const input = parseWith(stopInputSchema, {
         ...accountRef(opts),
         ...(opts.member !== undefined ? { member: nonEmpty('--member', opts.member) } : {}),
+        ...queueFlag(opts),
       });
       onInvocation({ command: { type: 'stop', input }, output: 'message' });
     });
@@ -258,22 +287,76 @@ export function buildProgram(
     .command('toggle')
     .description('stop if running, else continue the most recent entry')
     .addOption(accountOption())
-    .action((opts: { account?: string }) => {
-      onInvocation({
-        command: { type: 'toggle', input: parseWith(accountRefSchema, accountRef(opts)) },
-        output: 'message',
-      });
+    .addOption(queueIfOfflineOption())
+    .action((opts: { account?: string; queueIfOffline?: boolean }) => {
+      const input = parseWith(toggleInputSchema, { ...accountRef(opts), ...queueFlag(opts) });
+      onInvocation({ command: { type: 'toggle', input }, output: 'message' });
     });
 
   program
     .command('continue')
     .description('start again the most recent entry')
     .addOption(accountOption())
-    .action((opts: { account?: string }) => {
+    .addOption(queueIfOfflineOption())
+    .action((opts: { account?: string; queueIfOffline?: boolean }) => {
+      const input = parseWith(continueInputSchema, { ...accountRef(opts), ...queueFlag(opts) });
+      onInvocation({ command: { type: 'continue', input }, output: 'message' });
+    });
+
+  const queue = program
+    .command('queue')
+    .description(
+      'list the starts and stops not confirmed by their service yet: waiting to be sent, or set aside for you (refused, a conflict, too late)',
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'States: waiting (sent when the service is reachable), rejected (the service refused it),',
+        'conflict (something else was started meanwhile), late (the service can only do it now).',
+        '',
+        'Examples:',
+        '  tray-timer queue',
+        '  tray-timer queue retry 3f2a9c1e-…            (send a rejected action again)',
+        '  tray-timer queue retry 3f2a9c1e-… --anyway   (a conflict: apply yours; late: do it now)',
+        '  tray-timer queue discard 3f2a9c1e-…',
+      ].join('\n'),
+    );
+
+  queue
+    .command('list', { isDefault: true })
+    .description('list the actions of every account (the default)')
+    .option('--json', 'print one JSON object (stable shape)')
+    .action((opts: { json?: boolean }) => {
       onInvocation({
-        command: { type: 'continue', input: parseWith(continueInputSchema, accountRef(opts)) },
-        output: 'message',
+        command: { type: 'status' },
+        output: opts.json ? 'queue-json' : 'queue-text',
       });
+    });
+
+  queue
+    .command('retry')
+    .description('send a set-aside action again')
+    .argument('<id>', 'the action id (see "tray-timer queue")')
+    .option(
+      '--anyway',
+      'a conflict: apply yours, stopping what runs on the service; late: do it now rather than at its time',
+    )
+    .action((id: string, opts: { anyway?: boolean }) => {
+      const input = parseWith(queueActionInputSchema, {
+        actionId: id.trim(),
+        ...(opts.anyway ? { override: true } : {}),
+      });
+      onInvocation({ command: { type: 'queue.retry', input }, output: 'message' });
+    });
+
+  queue
+    .command('discard')
+    .description('drop an action: it is never sent (a discarded start takes its stop along)')
+    .argument('<id>', 'the action id (see "tray-timer queue")')
+    .action((id: string) => {
+      const { actionId } = parseWith(queueActionInputSchema, { actionId: id.trim() });
+      onInvocation({ command: { type: 'queue.discard', input: { actionId } }, output: 'message' });
     });
 
   const accounts = program.command('accounts').description('list, add or remove accounts');

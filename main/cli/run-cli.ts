@@ -30,6 +30,8 @@ import {
   accountsText,
   memberStatusJson,
   memberStatusLine,
+  queueJson,
+  queueText,
   statusJson,
   statusText,
   teamJson,
@@ -91,6 +93,20 @@ function hint(
     const teams = (snapshot?.accounts ?? []).filter((a) => a.capabilities.members);
     if (teams.length > 0)
       return `Name the account with ${teams.map((a) => `--account ${a.id}`).join(' or ')}.`;
+  }
+  if (error.queueable) return 'Run again with --queue-if-offline to queue it.';
+  if (
+    command.type === 'queue.retry' &&
+    (error.kind === 'conflict' || error.kind === 'unsupported')
+  ) {
+    // Set aside again: a conflict, or a service that can only do it now (late).
+    const id = command.input.actionId;
+    return `Run "tray-timer queue retry ${id} --anyway" to apply it as it is, or "tray-timer queue discard ${id}".`;
+  }
+  if (command.type === 'queue.retry' || command.type === 'queue.discard') {
+    if (error.kind === 'not-found') return 'Run "tray-timer queue" to see what is queued.';
+    if (command.type === 'queue.retry')
+      return `Fix the cause and retry, or drop it with "tray-timer queue discard ${command.input.actionId}".`;
   }
   if (command.type === 'accounts.add' && error.kind === 'validation') {
     if (error.field === 'options.workspace')
@@ -182,6 +198,12 @@ function print(
     case 'accounts-json':
       deps.stdout.write(`${JSON.stringify({ accounts: accountsFrom(result.data, snapshot) })}\n`);
       return EXIT_OK;
+    case 'queue-text':
+      deps.stdout.write(`${queueText(snapshot)}\n`);
+      return EXIT_OK;
+    case 'queue-json':
+      deps.stdout.write(`${JSON.stringify(queueJson(snapshot, now))}\n`);
+      return EXIT_OK;
     case 'message':
       deps.stdout.write(`${result.message ?? fallbackMessage(command)}\n`);
       return EXIT_OK;
@@ -198,6 +220,10 @@ function fallbackMessage(command: Command): string {
       return 'Toggled.';
     case 'continue':
       return 'Continued.';
+    case 'queue.retry':
+      return 'Sent again.';
+    case 'queue.discard':
+      return 'Discarded.';
     case 'accounts.add':
       return `Added the ${PROVIDER_NAMES[command.input.provider]} account.`;
     case 'accounts.remove':

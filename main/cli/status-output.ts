@@ -9,6 +9,10 @@
  *   ▶ 0:05 Review — Website (Toggl Track: Work) ! Offline running, but the account has a problem
  *   ▶ today 3:12 Writing docs (WebWork: ada@example.com · Acme)   no start time known: the day's total
  *   ▶ 0:25 Bricks — Website (WebWork: ada@example.com · Acme, Bob Builder)   acting for a member
+ *   ▶ 0:03 Docs (Toggl Track: Work) — will sync when online   started offline, not sent yet
+ * Under an account, its journal actions not confirmed yet (absent when there are none):
+ *     ↻ Start “Docs” at 10:04 — will sync when online
+ *     ⚠ Start “Homepage” at 10:12 — refused: Invalid project_id (tray-timer queue)
  * Times are hours:minutes (status bars refresh every second; a seconds field would make the bar
  * jitter and is what the popup's clock is for). WebWork trackers started outside Tray Timer have
  * no start time: their figure is today's total, and the line says "today" so nobody reads it as
@@ -25,6 +29,7 @@ import type {
   AppError,
   EntryView,
   MemberStatus,
+  PendingActionView,
   Snapshot,
   TeamGlance,
 } from '../../preload/contract';
@@ -52,8 +57,29 @@ const entryJsonSchema = z.object({
   elapsedKind: z.enum(['session', 'today']),
 });
 
+/** An account's running entry in `status --json`: the entry, and whether it is only queued. */
+const statusEntryJsonSchema = entryJsonSchema.extend({
+  /** Started offline and not confirmed by the service yet (it is in the action journal). */
+  pending: z.boolean(),
+});
+
 /** An account's or a member's problem: the kind for scripts, the message for people. */
 const errorJsonSchema = z.object({ kind: z.string(), message: z.string() });
+
+/** A journal action not confirmed by its service yet (status --json and queue --json). */
+export const pendingJsonSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['start', 'stop']),
+  /** "Start “Docs” at 10:04" */
+  summary: z.string(),
+  /** The time the user asked for (ISO 8601). */
+  at: z.string(),
+  state: z.enum(['waiting', 'rejected', 'conflict', 'late']),
+  /** Why it is waiting or was set aside. */
+  error: errorJsonSchema.nullable(),
+  /** In a conflict: what runs on the service now (null: nothing, or not a conflict). */
+  theirs: entryJsonSchema.nullable(),
+});
 
 /** The `status --json` shape promised in the issue (a public contract: add, never change). */
 export const statusJsonSchema = z.object({
@@ -63,7 +89,7 @@ export const statusJsonSchema = z.object({
       provider: providerKindSchema,
       label: z.string(),
       running: z.boolean(),
-      entry: entryJsonSchema.nullable(),
+      entry: statusEntryJsonSchema.nullable(),
       error: errorJsonSchema.nullable(),
       // Additions (allowed by the contract): handy for status bars.
       isDefault: z.boolean(),
@@ -72,6 +98,8 @@ export const statusJsonSchema = z.object({
       actingFor: z
         .object({ id: z.string(), name: z.string(), email: z.string().nullable() })
         .nullable(),
+      /** Journal actions not confirmed by the service yet, oldest first. */
+      pending: z.array(pendingJsonSchema),
     }),
   ),
 });
@@ -125,13 +153,47 @@ export function elapsedLabel(entry: EntryView, snapshotAt: string, nowMs: number
   return entry.elapsedKind === 'today' ? `today ${time}` : time;
 }
 
+/**
+ * What a waiting action waits for, in the core's words (main/core/journal-actions.ts waitsFor;
+ * copied: this module must not load the core, `status` runs on every status-bar tick).
+ */
+export function waitsFor(error: Pick<AppError, 'kind'> | null): string {
+  switch (error?.kind) {
+    case 'auth':
+    case 'keychain':
+      return 'will sync after you sign in again';
+    case 'quota':
+    case 'rate-limited':
+      return 'will sync when the request limit allows';
+    default:
+      return 'will sync when online';
+  }
+}
+
+const STATE_WORDS: Record<Exclude<PendingActionView['state'], 'waiting'>, string> = {
+  rejected: 'refused',
+  conflict: 'conflict',
+  late: 'needs your OK',
+};
+
+/** One journal action, as `status` prints it under its account. */
+export function pendingLine(action: PendingActionView): string {
+  if (action.state === 'waiting') return `↻ ${action.summary} — ${waitsFor(action.error)}`;
+  const why = action.error ? `: ${action.error.message.split('\n')[0]}` : '';
+  return `⚠ ${action.summary} — ${STATE_WORDS[action.state]}${why} (tray-timer queue)`;
+}
+
 export function statusLine(account: AccountState, snapshotAt: string, nowMs: number): string {
   // Acting for a member: the line says whose tracker it is, as the tooltip does.
   const where = account.actingFor
     ? `${accountName(account)}, ${account.actingFor.name}`
     : accountName(account);
   if (account.running && account.entry) {
-    const line = `▶ ${elapsedLabel(account.entry, snapshotAt, nowMs)} ${describeEntry(account.entry)} (${where})`;
+    let line = `▶ ${elapsedLabel(account.entry, snapshotAt, nowMs)} ${describeEntry(account.entry)} (${where})`;
+    if (account.entry.pending) {
+      const start = account.pending.filter((p) => p.kind === 'start' && p.state === 'waiting');
+      line += ` — ${waitsFor(start[start.length - 1]?.error ?? null)}`;
+    }
     return account.error ? `${line} ! ${shortError(account.error)}` : line;
   }
   if (account.error) return `! ${shortError(account.error)} (${where})`;
@@ -141,8 +203,14 @@ export function statusLine(account: AccountState, snapshotAt: string, nowMs: num
     : `■ Not tracking · today ${today} (${where})`;
 }
 
+/** Each account's line, then (indented) its journal actions not confirmed yet. */
 export function statusText(snapshot: Snapshot, nowMs: number): string {
-  return snapshot.accounts.map((a) => statusLine(a, snapshot.at, nowMs)).join('\n');
+  return snapshot.accounts
+    .flatMap((a) => [
+      statusLine(a, snapshot.at, nowMs),
+      ...a.pending.map((p) => `    ${pendingLine(p)}`),
+    ])
+    .join('\n');
 }
 
 /** An entry as the --json outputs print it, elapsed counted to the time of printing. */
@@ -161,6 +229,22 @@ function entryJson(
   };
 }
 
+function pendingJson(
+  p: PendingActionView,
+  snapshotAt: string,
+  nowMs: number,
+): z.infer<typeof pendingJsonSchema> {
+  return {
+    id: p.id,
+    kind: p.kind,
+    summary: p.summary,
+    at: p.at,
+    state: p.state,
+    error: p.error ? errorJson(p.error) : null,
+    theirs: p.theirs ? entryJson(p.theirs, snapshotAt, nowMs) : null,
+  };
+}
+
 /** Kind and message only: the public shape has no resetAt or other AppError fields. */
 function errorJson(error: Pick<AppError, 'kind' | 'message'>): z.infer<typeof errorJsonSchema> {
   return { kind: error.kind, message: error.message };
@@ -173,15 +257,96 @@ export function statusJson(snapshot: Snapshot, nowMs: number): StatusJson {
       provider: a.provider,
       label: a.label,
       running: a.running,
-      entry: a.running && a.entry ? entryJson(a.entry, snapshot.at, nowMs) : null,
+      entry:
+        a.running && a.entry
+          ? { ...entryJson(a.entry, snapshot.at, nowMs), pending: a.entry.pending }
+          : null,
       error: a.error ? errorJson(a.error) : null,
       isDefault: a.isDefault,
       todaySeconds: a.todaySeconds,
       actingFor: a.actingFor
         ? { id: a.actingFor.id, name: a.actingFor.name, email: a.actingFor.email }
         : null,
+      pending: a.pending.map((p) => pendingJson(p, snapshot.at, nowMs)),
     })),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The action journal: `tray-timer queue`.
+// ---------------------------------------------------------------------------------------------
+
+/** `tray-timer queue --json`: every account's journal actions, oldest first per account. */
+export const queueJsonSchema = z.object({
+  actions: z.array(
+    pendingJsonSchema.extend({
+      accountId: z.string(),
+      /** As the status line names it: "Toggl Track: Work". */
+      account: z.string(),
+    }),
+  ),
+});
+export type QueueJson = z.infer<typeof queueJsonSchema>;
+
+export function queueJson(snapshot: Snapshot, nowMs: number): QueueJson {
+  return {
+    actions: snapshot.accounts.flatMap((a) =>
+      a.pending.map((p) => ({
+        ...pendingJson(p, snapshot.at, nowMs),
+        accountId: a.id,
+        account: accountName(a),
+      })),
+    ),
+  };
+}
+
+/**
+ * `tray-timer queue`: one row per action (id, state, account, what), the reason indented under
+ * it, and what to type about the ones that need the user:
+ *   ID                                    STATE     ACCOUNT            ACTION
+ *   0b6d…                                 waiting   Toggl Track: Work  Start “Docs” at 10:04
+ *       Toggl Track is unreachable: the connection was reset. — will sync when online
+ */
+export function queueText(snapshot: Snapshot): string {
+  const rows = snapshot.accounts.flatMap((a) => a.pending.map((p) => ({ a, p })));
+  if (rows.length === 0) return 'Nothing waits: every start and stop was confirmed by its service.';
+  const header = ['ID', 'STATE', 'ACCOUNT', 'ACTION'];
+  const cells = rows.map(({ a, p }) => [p.id, p.state, accountName(a), p.summary]);
+  const widths = header.map((_, i) =>
+    Math.max(...[header, ...cells].map((r) => (r[i] ?? '').length)),
+  );
+  const line = (r: string[]) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  const out = [line(header)];
+  rows.forEach(({ p }, i) => {
+    out.push(line(cells[i] ?? []));
+    const why = p.error?.message.split('\n')[0];
+    if (p.state === 'waiting') out.push(`    ${why ? `${why} — ` : ''}${waitsFor(p.error)}`);
+    else if (why) out.push(`    ${why}`);
+    if (p.state === 'conflict' && p.theirs) {
+      const since = p.theirs.startedAt ? formatClockTime(p.theirs.startedAt) : null;
+      out.push(
+        `    On the service now: ${describeEntry(p.theirs)}${since ? ` since ${since}` : ''}`,
+      );
+    }
+  });
+  const stuck = rows.filter(({ p }) => p.state !== 'waiting');
+  if (stuck.length < rows.length) {
+    out.push('');
+    out.push(
+      'Waiting actions go out with the next command once the service answers (the app retries on its own); "tray-timer queue retry ID" tries one now.',
+    );
+  }
+  if (stuck.length > 0) {
+    out.push('');
+    out.push(
+      `${plural(stuck.length, 'action needs', 'actions need')} you: "tray-timer queue retry ID" (add --anyway for a conflict or a late one) or "tray-timer queue discard ID".`,
+    );
+  }
+  return out.join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
