@@ -6,6 +6,7 @@
  * (realistic ones read from the fake WebWork) never throw anything but a ProviderError with a
  * readable error value, and whatever is accepted makes a sound snapshot.
  */
+import { rmSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
@@ -21,6 +22,7 @@ import {
 } from '../../main/providers/webwork/webwork-api';
 import { readCurrentData } from '../../main/providers/webwork/current-data';
 import { userAgent, WebWorkClient } from '../../main/providers/webwork/webwork-client';
+import { WebWorkProvider } from '../../main/providers/webwork/webwork-provider';
 import { startFakeWebWork } from '../fakes/webwork-server';
 import { seedAcme } from '../../main/providers/webwork/webwork-test-setup';
 import { VirtualClock } from '../support/virtual-clock';
@@ -32,12 +34,20 @@ import {
   hostileValue,
   mutate,
   mutationArb,
+  plausibleDate,
   PROPERTY_TIMEOUT_MS,
   RUNS,
+  scratchDir,
 } from './support/hostile-json';
 import { startMutatingProxy, type MutatingProxy } from './support/mutating-proxy';
-import { fetchSamples, scriptedFetch } from './support/samples';
-import { parseOrProviderError } from './support/sound-snapshot';
+import {
+  fetchSamples,
+  routedFetch,
+  scriptedFetch,
+  snapshotOf,
+  type RouteSample,
+} from './support/samples';
+import { parseOrProviderError, snapshotProblem } from './support/sound-snapshot';
 
 const TOKEN = 'ww-prop-token-7d0c55e1a2b3';
 
@@ -84,6 +94,7 @@ const CALLS: Record<string, z.ZodType> = {
 const CALL_NAMES = Object.keys(CALLS);
 
 let samples: Record<string, unknown> = {};
+let seeded: SeededWw;
 let proxy: MutatingProxy;
 
 beforeAll(async () => {
@@ -124,6 +135,7 @@ beforeAll(async () => {
     data: { start_time: expect.any(String) },
   });
   expect(samples['current tracker']).toMatchObject({ success: true });
+  seeded = s;
   await s.close();
   proxy = await startMutatingProxy();
 });
@@ -235,6 +247,114 @@ describe('WebWork parsers, property-based', () => {
         ),
         { numRuns: RUNS },
       );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    'the provider with hostile start and stop times and day totals keeps a sound snapshot',
+    async () => {
+      let started = 0;
+      const start = samples['start'] as { success: boolean; data: Record<string, unknown> };
+      const stop = samples['stop'] as { success: boolean; data: Record<string, unknown> | null };
+      const current = samples['current tracker'] as {
+        success: boolean;
+        data: Record<string, unknown>;
+      };
+      const time = fc.oneof(
+        plausibleDate.map((d) => d.toISOString()),
+        plausibleDate.map((d) => d.toISOString().slice(0, 19).replace('T', ' ')),
+        hostileString,
+      );
+      const total = fc.oneof(fc.integer({ min: -10_000, max: 1e9 }), hostileString);
+      await fc.assert(
+        fc.asyncProperty(
+          time,
+          time,
+          total,
+          total,
+          async (startTime, stoppedAt, minutes, seconds) => {
+            const said = [startTime, stoppedAt, String(minutes), String(seconds)];
+            const routes: RouteSample[] = [
+              {
+                method: 'GET',
+                pattern: /\/time-tracking\/current-data/,
+                status: 200,
+                body: {
+                  ...current,
+                  data: { ...current.data, total_minutes: minutes, total_seconds: seconds },
+                },
+              },
+              { method: 'GET', pattern: /\/contracts/, status: 200, body: samples['contracts'] },
+              { method: 'GET', pattern: /\/projects/, status: 200, body: samples['projects'] },
+              { method: 'GET', pattern: /\/tasks/, status: 200, body: samples['tasks'] },
+              { method: 'GET', pattern: /\/members/, status: 200, body: samples['members'] },
+              {
+                method: 'POST',
+                pattern: /\/time-tracking\/start/,
+                status: 200,
+                body: { ...start, data: { ...start.data, start_time: startTime } },
+              },
+              {
+                method: 'POST',
+                pattern: /\/time-tracking\/stop/,
+                status: 200,
+                body: { ...stop, data: { ...(stop.data ?? {}), stopped_at: stoppedAt } },
+              },
+            ];
+            const cacheDir = scratchDir('tray-timer-prop-ww-');
+            try {
+              const provider = new WebWorkProvider(
+                {
+                  workspaceId: seeded.workspaceId,
+                  workspaceName: 'Acme',
+                  userId: seeded.adaId,
+                  email: 'ada@example.com',
+                  name: 'Ada Lovelace',
+                  role: 'Owner',
+                },
+                'http://127.0.0.1:9/api/v2',
+                {
+                  cacheDir,
+                  getSecret: async () => TOKEN,
+                  fetch: routedFetch(routes, [], said),
+                  clock: { now: () => T0, setTimer: () => ({ cancel: () => {} }) },
+                  onProblem: () => {},
+                  appVersion: 'prop',
+                },
+              );
+              const steps: [string, () => Promise<unknown>][] = [
+                ['sync', () => provider.sync('user')],
+                [
+                  'start',
+                  () =>
+                    provider.start({
+                      description: 'Write',
+                      projectId: String(seeded.siteId),
+                      taskId: null,
+                      at: T0,
+                    }),
+                ],
+                ['stop', () => provider.stop(T0 + 60_000)],
+              ];
+              for (const [what, step] of steps) {
+                await parseOrProviderError(step, said.join('\n'));
+                const state = provider.restore();
+                if (!state) continue;
+                if (what === 'start' && state.running) started += 1;
+                const snapshot = snapshotOf('webwork', state, T0 + 120_000);
+                const problem = snapshotProblem(snapshot, said.join('\n'));
+                if (problem) throw new Error(`after ${what}: ${problem}`);
+              }
+            } finally {
+              rmSync(cacheDir, { recursive: true, force: true });
+            }
+          },
+        ),
+        { numRuns: RUNS },
+      );
+      // The hostile times are met by a start that went through, not only by refusals.
+      expect(started).toBeGreaterThan(RUNS / 2);
     },
     PROPERTY_TIMEOUT_MS,
   );
