@@ -39,7 +39,10 @@ const STATE_WORDS: Record<PendingActionView['state'], string> = {
  */
 export function PendingActions(props: Props) {
   const { account, several } = props;
-  if (account.pending.length === 0) return null;
+  // A waiting action that never failed is on its way right now (or about to be sent after a
+  // restart): listing it as "will sync when online" would flash for every online start.
+  const rows = account.pending.filter((p) => p.state !== 'waiting' || p.error !== null);
+  if (rows.length === 0) return null;
   const headingId = `pending-${account.id}`;
   const service = PROVIDER_NAMES[account.provider];
   return (
@@ -48,7 +51,7 @@ export function PendingActions(props: Props) {
         Not synced yet{several ? ` · ${account.label}` : ''}
       </h2>
       <ul className="pending-list">
-        {account.pending.map((action) => (
+        {rows.map((action) => (
           <PendingRow key={action.id} {...props} action={action} service={service} />
         ))}
       </ul>

@@ -321,4 +321,46 @@ describe('popup: WebWork asks before queueing (it cannot take a start time later
         .filter((r) => r.status === 200),
     ).toHaveLength(1);
   });
+
+  it('Stop while WebWork is unreachable: the question sits in the running card; Queue anyway stops it here at once, Recent marks the entry "not synced yet", and WebWork stops it when back', async () => {
+    const w = await webworkWorld();
+    const { p, page, fake, ada, acme } = w;
+    await startInPopup(page, 'Wiring', 'Website');
+    const card = page.getByRole('region', { name: 'Wiring' });
+    await card.waitFor();
+    expect(fake.tracker(ada.id, acme.id)).not.toBeNull();
+    goOffline(fake);
+
+    await card.getByRole('button', { name: /^Stop Wiring on Studio/ }).click();
+    const prompt = card.getByRole('group', { name: 'Stop “Wiring” was not queued' });
+    await prompt.waitFor();
+    await expect(prompt.getByRole('alert').textContent()).resolves.toMatch(
+      /WebWork can only stop a timer at the moment it is told/,
+    );
+    // By keyboard: the question has the focus, Enter queues.
+    await page.keyboard.press('Enter');
+    await page.getByText('Not tracking').waitFor();
+    expect(p.commands.filter((c) => c.type === 'stop')).toEqual([
+      { type: 'stop', input: { accountId: 'webwork' } },
+      { type: 'stop', input: { accountId: 'webwork', queueIfOffline: true } },
+    ]);
+    const row = page.locator('.recent-item').filter({ hasText: 'Wiring' });
+    await expect(row.locator('.pending-mark').textContent()).resolves.toBe('↻ not synced yet');
+    const list = pendingList(page);
+    await expect(list.getByRole('listitem').textContent()).resolves.toMatch(
+      /^WaitingStop “Wiring — Website” at \d\d:\d\dWill sync when online/,
+    );
+    // Still running at WebWork: nothing got through.
+    expect(fake.tracker(ada.id, acme.id)).not.toBeNull();
+
+    await backOnline(w);
+    await list.waitFor({ state: 'detached' });
+    await row.locator('.pending-mark').waitFor({ state: 'detached' });
+    expect(fake.tracker(ada.id, acme.id)).toBeNull();
+    expect(
+      fake
+        .requestsBy({ method: 'POST', path: '/time-tracking/stop' })
+        .filter((r) => r.status === 200),
+    ).toHaveLength(1);
+  });
 });
