@@ -10,7 +10,7 @@ export const SERVICE = 'Toggl Track';
 
 const isoTime = z
   .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a date')
+  .refine((s) => /^[1-9]\d{3}-\d\d-\d\dT/.test(s) && !Number.isNaN(Date.parse(s)), 'not a date')
   .transform((s) => Date.parse(s));
 
 const optionalText = z.string().nullable().optional();
