@@ -33,7 +33,9 @@ type Reason = SecretStoreError['reason'];
 const KNOWN_FAILURES: ReadonlyArray<{ pattern: RegExp; reason: Reason; message: string }> = [
   {
     pattern:
-      /org\.freedesktop\.secrets was not provided|ServiceUnknown|no such (secret )?service|secret service.*not (available|running)/i,
+      // "…was not provided by any .service files" also names the unique bus name (":1.0") of a
+      // daemon that went away after libsecret connected to it.
+      /org\.freedesktop\.secrets was not provided|was not provided by any \.service files|ServiceUnknown|no such (secret )?service|secret service.*not (available|running)/i,
     reason: 'unavailable',
     message:
       "No Secret Service is running (install gnome-keyring or KeePassXC's Secret Service, then restart Tray Timer)",
