@@ -166,7 +166,7 @@ export function buildProgram(
   program
     .command('status')
     .description(
-      "show what each account is tracking (one line per account), or one member's tracker",
+      "show what each account is tracking (one line per account; actions not synced yet indented under it), or one member's tracker",
     )
     .option('--json', 'print one JSON object (stable shape)')
     .addOption(memberOption('show the tracker of'))
@@ -317,7 +317,7 @@ export function buildProgram(
         '',
         'Examples:',
         '  tray-timer queue',
-        '  tray-timer queue retry 3f2a9c1e-…            (send a rejected action again)',
+        '  tray-timer queue retry 3f2a9c1e-…            (send it now / a rejected one again)',
         '  tray-timer queue retry 3f2a9c1e-… --anyway   (a conflict: apply yours; late: do it now)',
         '  tray-timer queue discard 3f2a9c1e-…',
       ].join('\n'),
@@ -336,7 +336,9 @@ export function buildProgram(
 
   queue
     .command('retry')
-    .description('send a set-aside action again')
+    .description(
+      'send an action now: a waiting one (without waiting for the next try), or one set aside once you fixed the cause',
+    )
     .argument('<id>', 'the action id (see "tray-timer queue")')
     .option(
       '--anyway',
