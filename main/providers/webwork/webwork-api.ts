@@ -110,7 +110,7 @@ export type CurrentData = z.infer<typeof currentDataSchema>;
 /** `POST /time-tracking/start` data (seed 002). */
 export const startDataSchema = z
   .object({
-    start_time: z.string(),
+    start_time: z.string().transform((s) => (/^\s*[1-9]\d{3}-\d\d-\d\d/.test(s) ? s : '')),
     contract_id: id.nullable().optional(),
     project_id: id.nullable().optional(),
     task_id: id.nullable().optional(),
@@ -121,7 +121,13 @@ export const startDataSchema = z
 
 /** `POST /time-tracking/stop` data (both doc variants carry `stopped_at`). */
 export const stopDataSchema = z
-  .object({ stopped_at: z.string().nullable().optional() })
+  .object({
+    stopped_at: z
+      .string()
+      .nullable()
+      .optional()
+      .transform((s) => (s && /^\s*[1-9]\d{3}-\d\d-\d\d/.test(s) ? s : null)),
+  })
   .passthrough()
   .nullable()
   .optional();
