@@ -363,4 +363,47 @@ describe('popup: WebWork asks before queueing (it cannot take a start time later
         .filter((r) => r.status === 200),
     ).toHaveLength(1);
   });
+
+  it('late (WebWork could only do it now, e.g. replayed after a crash): "Apply now" retries with override, "Discard" discards — both by keyboard', async () => {
+    const w = await webworkWorld();
+    const { p, page } = w;
+    // A late action only comes from a replay after a crash (the journal says "not queued
+    // anyway"); delivered here the way main pushes a snapshot, to see the row and its wiring.
+    const snapshot = p.core.snapshot();
+    const late = {
+      id: 'late-1',
+      kind: 'start' as const,
+      summary: 'Start “Bricks” at 09:12',
+      at: '2026-11-27T09:12:00+00:00',
+      state: 'late' as const,
+      error: {
+        kind: 'unsupported' as const,
+        message: 'WebWork can only start it now, not at 09:12.',
+      },
+      theirs: null,
+    };
+    // A newer version than anything the page has, as main's next push would be.
+    const withLate = {
+      ...snapshot,
+      version: snapshot.version + 1000,
+      accounts: snapshot.accounts.map((a) => (a.id === 'webwork' ? { ...a, pending: [late] } : a)),
+    };
+    await p.push(withLate);
+    const row = pendingList(page).getByRole('listitem', { name: late.summary });
+    await expect(row.textContent()).resolves.toBe(
+      'Needs your OKStart “Bricks” at 09:12WebWork can only start it now, not at 09:12.DiscardApply now',
+    );
+    await row.getByRole('button', { name: `Apply now: ${late.summary}` }).focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => p.commands.filter((c) => c.type.startsWith('queue.')))
+      .toEqual([{ type: 'queue.retry', input: { actionId: 'late-1', override: true } }]);
+
+    await p.push({ ...withLate, version: withLate.version + 1000 });
+    await row.getByRole('button', { name: `Discard: ${late.summary}` }).focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => p.commands.filter((c) => c.type.startsWith('queue.')).at(-1))
+      .toEqual({ type: 'queue.discard', input: { actionId: 'late-1' } });
+  });
 });
