@@ -37,6 +37,9 @@ export class AccountRuntime implements ReplayTarget {
   projects: Project[] = [];
   error: AppError | null;
   lastSyncedAt: number | null = null;
+  /** Reads that failed in a row, and when the last one did (polls back off from it). */
+  failures = 0;
+  lastFailureAt: number | null = null;
 
   #seq = 0;
   #lastActionSeq = 0;
@@ -121,6 +124,8 @@ export class AccountRuntime implements ReplayTarget {
     } catch (err) {
       if (seq < this.#lastActionSeq) return;
       this.error = toAppError(err);
+      this.failures += 1;
+      this.lastFailureAt = this.now();
     }
   }
 
@@ -136,6 +141,7 @@ export class AccountRuntime implements ReplayTarget {
     this.#remoteEntries = mergeEntries(entries, result.running ? [result.running] : []);
     if (result.projects) this.projects = result.projects;
     this.error = null;
+    this.failures = 0;
     this.lastSyncedAt = this.now();
   }
 

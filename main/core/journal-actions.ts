@@ -11,6 +11,7 @@ import type { JournalAction, StartWork } from '../journal/journal-schema';
 import type { JournalStore } from '../journal/journal-store';
 import { hhmm } from '../journal/pending-view';
 import { replay, type Settled } from '../journal/replay';
+import { withReplayLock } from '../journal/replay-lock';
 import { RECENT_WINDOW_MS, type AccountRuntime } from './account-runtime';
 import { CoreError } from './errors';
 
@@ -38,17 +39,26 @@ export function replayAccount(
   deps: ActionDeps,
   directId?: string,
 ): Promise<Map<string, Settled>> {
-  return rt.serial(async () => {
-    const settled = await replay(rt, {
-      store: deps.store,
-      now: deps.now,
-      since: deps.now() - RECENT_WINDOW_MS,
-      ...(directId !== undefined ? { directId } : {}),
-    });
-    rt.reloadPending();
-    if (rt.waiting.length > 0) deps.onWaiting(rt);
-    return settled;
+  // One replay at a time per account in this process, and per data folder across processes.
+  return rt.serial(() =>
+    withReplayLock(deps.store.replayLockPath(rt.config.id), () => replayLocked(rt, deps, directId)),
+  );
+}
+
+async function replayLocked(
+  rt: AccountRuntime,
+  deps: ActionDeps,
+  directId: string | undefined,
+): Promise<Map<string, Settled>> {
+  const settled = await replay(rt, {
+    store: deps.store,
+    now: deps.now,
+    since: deps.now() - RECENT_WINDOW_MS,
+    ...(directId !== undefined ? { directId } : {}),
   });
+  rt.reloadPending();
+  if (rt.waiting.length > 0) deps.onWaiting(rt);
+  return settled;
 }
 
 export async function act(

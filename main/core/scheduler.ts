@@ -15,6 +15,11 @@ import type { RefreshReason } from '../providers/provider';
 import type { PowerEvent } from './core';
 import { nextLocalMidnight } from './today';
 
+/** How long polls wait after `failures` failed reads in a row. */
+export function failureBackoffMs(failures: number): number {
+  return Math.min(300_000, 30_000 * 2 ** Math.min(Math.max(0, failures - 1), 10));
+}
+
 /** Lands a tick just after the minute boundary rather than a hair before it. */
 const TICK_SLACK_MS = 50;
 
@@ -147,7 +152,13 @@ export class Scheduler {
       this.#polls.delete(account);
       return;
     }
-    const due = now + Math.max(1000, delay);
+    // While reads fail (offline, a failing service) the next one waits longer each time:
+    // 30 s, 1 min, 2 min … 5 min, whatever the provider's own rhythm would allow.
+    const backoff =
+      account.failures > 0 && account.lastFailureAt !== null
+        ? account.lastFailureAt + failureBackoffMs(account.failures) - now
+        : 0;
+    const due = now + Math.max(1000, delay, backoff);
     if (existing && Math.abs(existing.due - due) < 1000) return;
     existing?.timer.cancel();
     const timer = this.o.clock.setTimer(due - now, () => {

@@ -97,10 +97,13 @@ export const journalEnvelopeSchema = z.object({
    * later action still refers to `action:<id>`.
    */
   landed: z.record(z.string(), z.string()).default({}),
+  /** Confirmed journal starts: the entry id → when its action was queued (epoch ms). */
+  landedQueuedAt: z.record(z.string(), epochMs).default({}),
 });
 
 export interface JournalFile {
   version: typeof JOURNAL_VERSION;
   actions: JournalAction[];
   landed: Record<string, string>;
+  landedQueuedAt: Record<string, number>;
 }

@@ -7,6 +7,7 @@
 import { closeSync, fsyncSync, openSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { moveAside, readJsonFile, StorageError, writeJsonAtomic } from '../storage/atomic-file';
+import { withFileLockSync } from './replay-lock';
 import {
   ACTION_PREFIX,
   JOURNAL_VERSION,
@@ -31,10 +32,16 @@ export interface JournalHooks {
 
 export const JOURNAL_FILE = 'journal.json';
 
-const empty = (): JournalFile => ({ version: JOURNAL_VERSION, actions: [], landed: {} });
+const empty = (): JournalFile => ({
+  version: JOURNAL_VERSION,
+  actions: [],
+  landed: {},
+  landedQueuedAt: {},
+});
 
 export class JournalStore {
   readonly path: string;
+  readonly #dataDir: string;
 
   constructor(
     dataDir: string,
@@ -44,6 +51,20 @@ export class JournalStore {
     private readonly now: () => number = Date.now,
   ) {
     this.path = join(dataDir, JOURNAL_FILE);
+    this.#dataDir = dataDir;
+  }
+
+  /** Held while a replay sends an account's actions (see replay-lock.ts). */
+  replayLockPath(accountId: string): string {
+    return join(this.#dataDir, `.journal-${accountId}.lock`);
+  }
+
+  /** A read-modify-write of the file, never interleaved with another process's. */
+  #change(fn: (file: JournalFile) => boolean): void {
+    withFileLockSync(join(this.#dataDir, '.journal.lock'), () => {
+      const file = this.read();
+      if (fn(file)) this.#write(file);
+    });
   }
 
   step(step: JournalStep, action: JournalAction): void {
@@ -66,7 +87,12 @@ export class JournalStore {
       if (parsed.success) actions.push(parsed.data);
       else damaged += 1;
     }
-    const file: JournalFile = { version: JOURNAL_VERSION, actions, landed: read.value.landed };
+    const file: JournalFile = {
+      version: JOURNAL_VERSION,
+      actions,
+      landed: read.value.landed,
+      landedQueuedAt: read.value.landedQueuedAt,
+    };
     if (damaged > 0) {
       // Keep the original for the user to inspect, and go on with what is still readable.
       const movedTo = moveAside(this.path, new Date(this.now()));
@@ -97,19 +123,21 @@ export class JournalStore {
   append(action: JournalAction): void {
     const valid = journalActionSchema.parse(action);
     this.step('before-journal-write', valid);
-    const file = this.read();
-    file.actions.push(valid);
-    this.#write(file);
+    this.#change((file) => {
+      file.actions.push(valid);
+      return true;
+    });
     this.step('journal-written', valid);
   }
 
   update(id: string, patch: Partial<Omit<JournalAction, 'id' | 'accountId' | 'kind'>>): void {
-    const file = this.read();
-    const at = file.actions.findIndex((a) => a.id === id);
-    const current = file.actions[at];
-    if (!current) return;
-    file.actions[at] = journalActionSchema.parse({ ...current, ...patch });
-    this.#write(file);
+    this.#change((file) => {
+      const at = file.actions.findIndex((a) => a.id === id);
+      const current = file.actions[at];
+      if (!current) return false;
+      file.actions[at] = journalActionSchema.parse({ ...current, ...patch });
+      return true;
+    });
   }
 
   /**
@@ -118,30 +146,36 @@ export class JournalStore {
    */
   settle(action: JournalAction, createdEntryId: string | null): void {
     this.step('before-journal-clear', action);
-    const file = this.read();
-    file.actions = file.actions.filter((a) => a.id !== action.id);
-    if (createdEntryId !== null) {
-      file.landed[action.id] = createdEntryId;
-      const ref = ACTION_PREFIX + action.id;
-      file.actions = file.actions.map((a) =>
-        a.expectRunning === ref ? { ...a, expectRunning: createdEntryId } : a,
-      );
-    }
-    this.#write(file);
+    this.#change((file) => {
+      file.actions = file.actions.filter((a) => a.id !== action.id);
+      if (createdEntryId !== null) {
+        file.landed[action.id] = createdEntryId;
+        file.landedQueuedAt[createdEntryId] = action.queuedAt;
+        const ref = ACTION_PREFIX + action.id;
+        file.actions = file.actions.map((a) =>
+          a.expectRunning === ref ? { ...a, expectRunning: createdEntryId } : a,
+        );
+      }
+      return true;
+    });
     this.step('journal-cleared', action);
   }
 
   /** Drops actions for good (the user discarded them, or the account was removed). */
   remove(ids: readonly string[]): void {
-    const file = this.read();
-    const before = file.actions.length;
-    file.actions = file.actions.filter((a) => !ids.includes(a.id));
-    if (file.actions.length !== before) this.#write(file);
+    this.#change((file) => {
+      const before = file.actions.length;
+      file.actions = file.actions.filter((a) => !ids.includes(a.id));
+      return file.actions.length !== before;
+    });
   }
 
-  /** Was this entry created by one of our journal starts (not by someone elsewhere)? */
-  isOwnEntry(entryId: string): boolean {
-    return Object.values(this.read().landed).includes(entryId);
+  /**
+   * When the journal start that created this entry was queued; null: not created by the
+   * journal (started elsewhere, or so long ago the journal has emptied since).
+   */
+  ownQueuedAt(entryId: string): number | null {
+    return this.read().landedQueuedAt[entryId] ?? null;
   }
 
   /** A reference as the service knows it: `action:<id>` of a confirmed start → its entry id. */

@@ -67,7 +67,8 @@ export async function replay(rt: ReplayTarget, o: ReplayOptions): Promise<Map<st
     } else {
       if (remote === null) {
         try {
-          const read = await provider.sync('user', o.since);
+          // A poll's read: the running entry and whatever lists are due, not every list.
+          const read = await provider.sync('poll', o.since);
           rt.applySync(read);
           remote = { running: read.running, entries: read.entries ?? rt.remote.entries };
         } catch (err) {
@@ -81,6 +82,7 @@ export async function replay(rt: ReplayTarget, o: ReplayOptions): Promise<Map<st
       }
       decision = verdict(action, remote, {
         resolve: (ref) => o.store.resolve(ref),
+        ownQueuedAt: (id) => o.store.ownQueuedAt(id),
         backdate: provider.capabilities.backdate,
         now: o.now(),
       });
@@ -110,7 +112,11 @@ export async function replay(rt: ReplayTarget, o: ReplayOptions): Promise<Map<st
         o.store.update(action.id, {
           state: 'conflict',
           theirs: decision.theirs,
-          error: conflictError(action, decision.theirs, o.store.isOwnEntry(decision.theirs.id)),
+          error: conflictError(
+            action,
+            decision.theirs,
+            o.store.ownQueuedAt(decision.theirs.id) !== null,
+          ),
         });
         done();
         continue;

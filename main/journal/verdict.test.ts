@@ -161,3 +161,20 @@ describe('services that cannot take the asked time (WebWork)', () => {
     ).toBe('send');
   });
 });
+
+describe('entries the user started through the journal', () => {
+  it('one queued before this action (another process, the same moment) is followed, not a conflict', () => {
+    const alpha = entry({ id: 'alpha', description: 'Alpha' });
+    const c = ctx({ ownQueuedAt: (id) => (id === 'alpha' ? T - 1000 : null) });
+    expect(verdict(action(), { running: alpha, entries: [] }, c)).toEqual({
+      kind: 'send',
+      replaceRunning: true,
+    });
+  });
+
+  it('one queued after it (a retry of an older action) is a conflict', () => {
+    const mail = entry({ id: 'mail', description: 'Mail' });
+    const c = ctx({ ownQueuedAt: (id) => (id === 'mail' ? T + 5 * MIN : null) });
+    expect(verdict(action(), { running: mail, entries: [] }, c).kind).toBe('conflict');
+  });
+});

@@ -40,6 +40,8 @@ export function sameWork(e: RemoteEntry, work: StartWork): boolean {
 export interface VerdictContext {
   /** `action:<id>` of a confirmed start → the service's entry id; others unchanged. */
   resolve(ref: string | null): string | null;
+  /** When the journal start that created an entry was queued (null: not ours). */
+  ownQueuedAt?(entryId: string): number | null;
   /** The service records the asked time (capabilities.backdate). */
   backdate: boolean;
   now: number;
@@ -59,6 +61,10 @@ export function verdict(action: JournalAction, remote: RemoteView, ctx: VerdictC
   const expected = ctx.resolve(action.expectRunning);
   if (expected !== null && !expected.startsWith(ACTION_PREFIX) && running.id === expected)
     return { kind: 'send', replaceRunning: true };
+  // Started by one of the user's own actions queued before this one (another window, a CLI
+  // call at the same moment): this later action follows it, as it would have online.
+  const ours = ctx.ownQueuedAt?.(running.id) ?? null;
+  if (ours !== null && ours <= action.queuedAt) return { kind: 'send', replaceRunning: true };
   return { kind: 'conflict', theirs: running };
 }
 

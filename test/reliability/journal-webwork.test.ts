@@ -533,3 +533,27 @@ describe('WebWork: a revoked token makes a queued action wait for a new sign-in'
     expect(ww(reconnected)).toMatchObject({ pending: [], entry: { pending: false } });
   });
 });
+
+describe('WebWork: an unreachable service is polled with back-off', () => {
+  it('an hour offline costs a handful of polls, not one a second (with or without a queued action)', async () => {
+    await connect('app');
+    await clock.advance(MIN);
+    net.offline();
+    const mark = net.mark();
+    await advanceUntil(clock, () => false, { maxMs: 60 * MIN, stepMs: 30_000 });
+    const idle = net.sent.length - mark;
+    // 30 s, 1, 2, 4 min, then every 5 min: about 14 reads in the hour.
+    expect(idle).toBeGreaterThanOrEqual(5);
+    expect(idle).toBeLessThanOrEqual(20);
+
+    await startQueued('Docs');
+    const mark2 = net.mark();
+    await advanceUntil(clock, () => false, { maxMs: 60 * MIN, stepMs: 30_000 });
+    // The journal's retries (15 s … 5 min) come on top of the polls, each backing off.
+    expect(net.sent.length - mark2).toBeLessThanOrEqual(40);
+    net.online();
+    await advanceUntil(clock, () => journalOnDisk(dir) === null, { maxMs: 6 * MIN });
+    expect(journalOnDisk(dir)).toBeNull();
+    expect(startsArrived()).toHaveLength(1);
+  });
+});
