@@ -39,9 +39,11 @@ const STATE_WORDS: Record<PendingActionView['state'], string> = {
  */
 export function PendingActions(props: Props) {
   const { account, several } = props;
-  // A waiting action that never failed is on its way right now (or about to be sent after a
-  // restart): listing it as "will sync when online" would flash for every online start.
-  const rows = account.pending.filter((p) => p.state !== 'waiting' || p.error !== null);
+  // The first waiting action that never failed is on its way right now (or about to be sent
+  // after a restart): listing it as "will sync when online" would flash for every online start.
+  // Those queued behind a failing one have not failed themselves, but they do wait.
+  const first = account.pending.find((p) => p.state === 'waiting');
+  const rows = account.pending.filter((p) => p !== first || p.error !== null);
   if (rows.length === 0) return null;
   const headingId = `pending-${account.id}`;
   const service = PROVIDER_NAMES[account.provider];

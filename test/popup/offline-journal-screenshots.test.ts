@@ -101,7 +101,14 @@ describe('README screenshots of the offline action journal', () => {
         await expect(card.getByTestId('pending-note').textContent()).resolves.toBe(
           'Started 15:32 — will sync when online',
         );
-        await page.getByRole('region', { name: 'Not synced yet' }).waitFor();
+        // Both wait: the stop failed, the start queued behind it was not even tried.
+        const rows = page.getByRole('region', { name: 'Not synced yet' }).getByRole('listitem');
+        await expect(rows.allTextContents()).resolves.toEqual([
+          expect.stringMatching(
+            /^WaitingStop “Landing page copy — Website \/ Copywriting” at 15:31/,
+          ),
+          'WaitingStart “Write release notes — Tray Timer” at 15:32Will sync when online',
+        ]);
         await page.locator('.recent .pending-mark').waitFor();
         await shot(page, `journal-pending-${scheme}`);
       } finally {
