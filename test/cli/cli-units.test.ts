@@ -156,11 +156,13 @@ describe('status line', () => {
             startedAt: entry.startedAt,
             elapsedSeconds: 4980,
             elapsedKind: 'session',
+            pending: false,
           },
           error: null,
           isDefault: true,
           todaySeconds: 0,
           actingFor: null,
+          pending: [],
         },
         {
           id: 'w',
@@ -172,6 +174,7 @@ describe('status line', () => {
           isDefault: false,
           todaySeconds: 0,
           actingFor: null,
+          pending: [],
         },
       ],
     });

@@ -185,7 +185,9 @@ describe('the envelope decides', () => {
       expect(err.error.kind).toBe('offline');
       expect(err.error.message).toMatch(/^TrackingTime is unreachable \(/);
       if (kind === 'html502')
-        expect(err.error.message).toBe('TrackingTime is unreachable (it answered with a web page).');
+        expect(err.error.message).toBe(
+          'TrackingTime is unreachable (it answered with a web page).',
+        );
     },
   );
 });
