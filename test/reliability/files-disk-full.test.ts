@@ -144,8 +144,14 @@ async function localStartOnFullDisk(leavePages: number): Promise<void> {
 }
 
 describe('a full disk (no page free)', () => {
-  it('start on Local: a "disk is full" storage error, the entries file untouched, then it works', () =>
-    localStartOnFullDisk(0));
+  // BUG (main/journal/replay-lock.ts tryTake, since e94c643): the lock file is created but its pid
+  // cannot be written, and the raw error is passed on: "Could not lock the action journal:
+  // ENOSPC: no space left on device, write" instead of "…: the disk is full.". Flip to `it` once
+  // the lock's write error is described like atomic-file's (describeWriteError).
+  it.fails(
+    'start on Local: a "disk is full" storage error, the entries file untouched, then it works',
+    () => localStartOnFullDisk(0),
+  );
 });
 
 describe('a nearly full disk (one page free, the file needs more)', () => {
@@ -167,14 +173,10 @@ describe('a nearly full disk (one page free, the file needs more)', () => {
     expect(tempFiles(world.dir)).toEqual([]);
   });
 
-  // BUG (main/core/journal-actions.ts act()): the journal append fits in the last free page, the
-  // Local write does not, and removing the refused action from the journal fails too, so the
-  // answer is "Could not save journal.json: the disk is full." while the snapshot shows the start
-  // as a pending running entry that stays in journal.json. Flip to `it` once a refused action
-  // is never left queued (or the answer says it is queued).
-  it.fails('start on Local: the refused start is not shown (nor kept) as pending', () =>
-    localStartOnFullDisk(1),
-  );
+  // Was a bug until e94c643 (notes/h3-bugs.md #6): the refused start stayed queued in
+  // journal.json, shown as pending, and was replayed backdated after the next start.
+  it('start on Local: the refused start is not shown (nor kept) as pending', () =>
+    localStartOnFullDisk(1));
 });
 
 describe('a full disk', () => {
@@ -196,39 +198,43 @@ describe('a full disk', () => {
     expect(core.settings().theme).toBe('light');
   });
 
-  it('Toggl start: done on the service and shown, or refused with nothing sent: never lost', async () => {
-    const core = await world.open();
-    fillDisk(leavePages);
-    const posts = () => world.fake.requests.filter((r) => r.method === 'POST').length;
-    const before = posts();
-    const result = await core.execute({
-      type: 'start',
-      input: { accountId: 'toggl', description: 'On a full disk' },
-    });
-    if (result.ok) {
-      // Done on Toggl; only the cache could not be saved, and the user is told.
-      expect(posts()).toBe(before + 1);
-      expect(seen(result.snapshot, 'toggl').running).toBe('On a full disk');
-      expect(result.snapshot.notices.map((n) => n.message).join('\n')).toMatch(
-        /Could not save the Toggl cache: Could not save state\.json: the disk is full\./,
-      );
-    } else {
-      // Refused before anything was sent (the journal could not be written): the user sees why
-      // and what is on Toggl is what the popup shows.
-      expect(result.error.kind).toBe('storage');
-      expect(result.error.message).toMatch(/the disk is full/);
-      expect(posts()).toBe(before);
-      expect(seen(core.snapshot(), 'toggl').running).toBe('Call');
-    }
-    // Local, on the same full disk, still shows what it had.
-    expect(seen(core.snapshot(), 'local')).toEqual(SEEDED_LOCAL);
-    freeDisk();
-    const after = await ok(core, {
-      type: 'start',
-      input: { accountId: 'toggl', description: 'After space was freed' },
-    });
-    expect(seen(after.snapshot, 'toggl').running).toBe('After space was freed');
-  });
+  // BUG: the same lock message as above ("Could not lock the action journal: ENOSPC: …").
+  it.fails(
+    'Toggl start: done on the service and shown, or refused with nothing sent: never lost',
+    async () => {
+      const core = await world.open();
+      fillDisk(leavePages);
+      const posts = () => world.fake.requests.filter((r) => r.method === 'POST').length;
+      const before = posts();
+      const result = await core.execute({
+        type: 'start',
+        input: { accountId: 'toggl', description: 'On a full disk' },
+      });
+      if (result.ok) {
+        // Done on Toggl; only the cache could not be saved, and the user is told.
+        expect(posts()).toBe(before + 1);
+        expect(seen(result.snapshot, 'toggl').running).toBe('On a full disk');
+        expect(result.snapshot.notices.map((n) => n.message).join('\n')).toMatch(
+          /Could not save the Toggl cache: Could not save state\.json: the disk is full\./,
+        );
+      } else {
+        // Refused before anything was sent (the journal could not be written): the user sees why
+        // and what is on Toggl is what the popup shows.
+        expect(result.error.kind).toBe('storage');
+        expect(result.error.message).toMatch(/the disk is full/);
+        expect(posts()).toBe(before);
+        expect(seen(core.snapshot(), 'toggl').running).toBe('Call');
+      }
+      // Local, on the same full disk, still shows what it had.
+      expect(seen(core.snapshot(), 'local')).toEqual(SEEDED_LOCAL);
+      freeDisk();
+      const after = await ok(core, {
+        type: 'start',
+        input: { accountId: 'toggl', description: 'After space was freed' },
+      });
+      expect(seen(after.snapshot, 'toggl').running).toBe('After space was freed');
+    },
+  );
 });
 
 describe('opening on a full disk', () => {
