@@ -34,7 +34,11 @@ export function ensureDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
-function describeWriteError(path: string, err: unknown): StorageError {
+/**
+ * A failed write as a sentence the user understands ("Could not save journal.json: the disk is
+ * full."); for every writer of the data folder (lock files included), not only atomic writes.
+ */
+export function describeWriteError(path: string, err: unknown): StorageError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const what =
     code === 'ENOSPC'
