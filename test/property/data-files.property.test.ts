@@ -46,6 +46,7 @@ import {
   PROPERTY_TIMEOUT_MS,
   RUNS,
   scratchDir,
+  writeText,
 } from './support/hostile-json';
 import { errorProblem, snapshotProblem } from './support/sound-snapshot';
 
@@ -249,8 +250,7 @@ describe('data files, property-based', () => {
           try {
             cpSync(sampleDir, dir, { recursive: true });
             const path = join(dir, file);
-            const damaged = changeBody(readFileSync(path, 'utf8'), change);
-            writeFileSync(path, damaged);
+            const damaged = writeText(path, changeBody(readFileSync(path, 'utf8'), change));
             const clock = new VirtualClock(T0 + 3600_000);
             const core = await openCore({
               dataDir: dir,

@@ -5,7 +5,7 @@
  * random sequences of append, update, settle and remove keep the file valid and in the order a
  * simple model predicts, with the file gone exactly when nothing waits.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,7 @@ import {
   PROPERTY_TIMEOUT_MS,
   RUNS,
   scratchDir,
+  writeText,
 } from './support/hostile-json';
 
 const epoch = fc.integer({ min: 0, max: 8.64e15 });
@@ -149,7 +150,7 @@ describe('action journal, property-based', () => {
             const dir = scratchDir('tray-timer-prop-journal-');
             try {
               const original = JSON.stringify(journal, null, 2);
-              const text =
+              const intended =
                 damage.where === 'text'
                   ? changeBody(original, damage.change)
                   : damage.where === 'file'
@@ -159,7 +160,7 @@ describe('action journal, property-based', () => {
                         ...journal,
                         actions: damage.ms.reduce<unknown>((v, m) => mutate(v, m), journal.actions),
                       });
-              writeFileSync(join(dir, JOURNAL_FILE), text);
+              const text = writeText(join(dir, JOURNAL_FILE), intended);
               const problems: string[] = [];
               const store = new JournalStore(dir, (m) => problems.push(m), {}, ticking());
               const read = store.read();
@@ -227,10 +228,10 @@ describe('action journal, property-based', () => {
               })
               .map((v) => JSON.stringify(v)),
           ),
-          (text) => {
+          (intended) => {
             const dir = scratchDir('tray-timer-prop-journal-');
             try {
-              writeFileSync(join(dir, JOURNAL_FILE), text);
+              const text = writeText(join(dir, JOURNAL_FILE), intended);
               const store = new JournalStore(dir, () => {}, {}, ticking());
               const read = store.read();
               for (const a of read.actions)

@@ -4,7 +4,7 @@
  * given the wrong type, a huge number, a date that is not one, deep nesting, the text cut off).
  * A mutation is plain data (which node, which change), so fast-check can shrink it and print it.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -33,6 +33,15 @@ export const E2E_RUNS = Math.max(1, Math.round(RUNS * (2 / 3)));
  * two cores, and a property that is cut off says nothing.
  */
 export const PROPERTY_TIMEOUT_MS = 180_000;
+
+/**
+ * Writes `text` as UTF-8 and returns what the file now says: a lone surrogate ("\ud800") is
+ * written as U+FFFD, so the text to look for on disk afterwards is this one.
+ */
+export function writeText(path: string, text: string): string {
+  writeFileSync(path, text);
+  return readFileSync(path, 'utf8');
+}
 
 /** A scratch folder in memory where the machine has one: runs write (and fsync) many files. */
 export function scratchDir(prefix: string): string {
