@@ -106,7 +106,9 @@ export async function act(
       rt.uncertain = true;
       throw new CoreError(lateQueueError(rt, after));
     }
-    return { kind: 'queued', action: after };
+    // Never tried itself (an earlier action failed first): it waits for the same thing.
+    const why = after.error ?? rt.waiting.find((a) => a.error)?.error ?? rt.error;
+    return { kind: 'queued', action: { ...after, error: why } };
   }
   // Refused, on the spot: the user is here, so they get the error now and nothing stays queued.
   drop(rt, deps, after);
@@ -126,7 +128,7 @@ function lateQueueError(rt: AccountRuntime, action: JournalAction): AppError {
     kind: action.error?.kind ?? 'offline',
     message:
       `${why}${service} can only ${action.kind} a timer at the moment it is told, so this would ` +
-      `happen when ${service} is back, not at ${hhmm(action.at)}. Queue it anyway, or cancel.`,
+      `happen ${action.error?.kind === 'auth' ? 'after you sign in again' : `when ${service} is back`}, not at ${hhmm(action.at)}. Queue it anyway, or cancel.`,
     queueable: true,
   };
 }

@@ -16,6 +16,7 @@ import {
   type Snapshot,
 } from '../../preload/contract';
 import { createProvider, LOCAL_ACCOUNT, type CoreProviderDeps } from '../providers/create-provider';
+import { createHash } from 'node:crypto';
 import { plural } from '../../preload/format';
 import { APP_VERSION } from './app-version';
 import { connectAccount, removeAccount } from './account-commands';
@@ -157,7 +158,8 @@ class TrayTimerCore implements Core {
     try {
       const provider = createProvider(config, {
         ...this.#providerDeps(),
-        onProblem: (message) => this.#warn(`storage:${config.id}`, message),
+        // One notice per problem: a second damaged file must not hide the first.
+        onProblem: (message) => this.#warn(`storage:${config.id}:${shortHash(message)}`, message),
       });
       return new AccountRuntime(config, provider, null, now, () =>
         this.#journal.actions(config.id),
@@ -438,3 +440,5 @@ class TrayTimerCore implements Core {
     return snapshot;
   }
 }
+
+const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);

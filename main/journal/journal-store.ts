@@ -4,9 +4,9 @@
  * change so the app and the CLI see one truth. A damaged file is moved aside with a timestamp;
  * the actions in it that still validate are kept.
  */
-import { closeSync, fsyncSync, openSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, fsyncSync, openSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { moveAside, readJsonFile, StorageError, writeJsonAtomic } from '../storage/atomic-file';
+import { readJsonFile, StorageError, writeJsonAtomic } from '../storage/atomic-file';
 import { withFileLockSync } from './replay-lock';
 import {
   ACTION_PREFIX,
@@ -94,12 +94,20 @@ export class JournalStore {
       landedQueuedAt: read.value.landedQueuedAt,
     };
     if (damaged > 0) {
-      // Keep the original for the user to inspect, and go on with what is still readable.
-      const movedTo = moveAside(this.path, new Date(this.now()));
-      writeJsonAtomic(this.path, file);
-      this.onProblem(
-        `${damaged} damaged record(s) in the offline action journal were set aside (the file was copied to ${movedTo}); ${actions.length} action(s) kept.`,
-      );
+      // Keep the original for the user to inspect (a copy first: if the disk is full, the
+      // original stays where it is and nothing is lost), then go on with what is readable.
+      const copy = corruptCopyPath(this.path, new Date(this.now()));
+      try {
+        copyFileSync(this.path, copy, constants.COPYFILE_EXCL);
+        writeJsonAtomic(this.path, file);
+        this.onProblem(
+          `${damaged} damaged record(s) in the offline action journal were set aside (the file was copied to ${copy}); ${actions.length} action(s) kept.`,
+        );
+      } catch (err) {
+        this.onProblem(
+          `${damaged} damaged record(s) in the offline action journal are skipped; the file could not be rewritten (${(err as Error).message}) and was left as it is.`,
+        );
+      }
     }
     return file;
   }
@@ -203,4 +211,9 @@ function removeDurably(path: string): void {
   } catch {
     // Folders cannot be opened for fsync on Windows; the unlink stands anyway.
   }
+}
+
+/** Where a damaged file's copy goes: NAME.corrupt-<time>, like moveAside(). */
+function corruptCopyPath(path: string, now: Date): string {
+  return `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
 }

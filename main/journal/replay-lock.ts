@@ -11,7 +11,8 @@
  * Within one process, replays queue on a promise chain.
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { StorageError } from '../storage/atomic-file';
+import { dirname, join } from 'node:path';
+import { describeWriteError, StorageError } from '../storage/atomic-file';
 
 const chains = new Map<string, Promise<unknown>>();
 
@@ -49,29 +50,32 @@ export function withReplayLock<T>(
 /** One attempt: taken, or held by a live process (its pid in `holder`). */
 function tryTake(path: string): { taken: true } | { taken: false; holder: number } {
   for (;;) {
+    let fd: number;
     try {
-      const fd = openSync(path, 'wx', 0o600);
-      try {
-        writeSync(fd, String(process.pid));
-      } finally {
-        closeSync(fd);
-      }
-      return { taken: true };
+      fd = openSync(path, 'wx', 0o600);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
-        throw new StorageError(
-          `Could not lock the action journal: ${(err as Error).message}`,
-          path,
-        );
+        throw describeWriteError(journalNextTo(path), err);
+      const holder = holderPid(path);
+      if (holder !== null && isRunning(holder)) return { taken: false, holder };
+      // Left behind by a process that is gone (or half-written): take it over.
+      try {
+        unlinkSync(path);
+      } catch {
+        // Someone else took it over first; try again.
+      }
+      continue;
     }
-    const holder = holderPid(path);
-    if (holder !== null && isRunning(holder)) return { taken: false, holder };
-    // Left behind by a process that is gone (or half-written): take it over.
     try {
+      writeSync(fd, String(process.pid));
+    } catch (err) {
+      // A full disk: the lock is not ours to keep half-written.
+      closeSync(fd);
       unlinkSync(path);
-    } catch {
-      // Someone else took it over first; try again.
+      throw describeWriteError(journalNextTo(path), err);
     }
+    closeSync(fd);
+    return { taken: true };
   }
 }
 
@@ -136,3 +140,6 @@ function isRunning(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** Locks live next to journal.json; a failure to write one is told as the journal's. */
+const journalNextTo = (lockPath: string) => join(dirname(lockPath), 'journal.json');

@@ -211,10 +211,8 @@ describe('a damaged file is moved aside, reported, and nothing else is touched',
     expect(existsSync(live)).toBe(true);
   });
 
-  // BUG (main/core/open-core.ts #makeRuntime): every storage problem of an account goes to one
-  // notice id, `storage:<account>`, so the second replaces the first and the user never hears
-  // where state.json went. Flip to `it` once each file gets its own notice.
-  it.fails('two damaged cache files of one account: both are reported', async () => {
+  // Each problem has its own notice: a second damaged file does not hide the first.
+  it('two damaged cache files of one account: both are reported', async () => {
     writeFileSync(pathOf('togglState'), '');
     writeFileSync(pathOf('togglQuota'), '{');
     const core = await world.open();

@@ -144,14 +144,9 @@ async function localStartOnFullDisk(leavePages: number): Promise<void> {
 }
 
 describe('a full disk (no page free)', () => {
-  // BUG (main/journal/replay-lock.ts tryTake, since e94c643): the lock file is created but its pid
-  // cannot be written, and the raw error is passed on: "Could not lock the action journal:
-  // ENOSPC: no space left on device, write" instead of "…: the disk is full.". Flip to `it` once
-  // the lock's write error is described like atomic-file's (describeWriteError).
-  it.fails(
-    'start on Local: a "disk is full" storage error, the entries file untouched, then it works',
-    () => localStartOnFullDisk(0),
-  );
+  // The journal's lock on a full disk says so too (it once said "Could not lock …: ENOSPC").
+  it('start on Local: a "disk is full" storage error, the entries file untouched, then it works', () =>
+    localStartOnFullDisk(0));
 });
 
 describe('a nearly full disk (one page free, the file needs more)', () => {
@@ -198,43 +193,39 @@ describe('a full disk', () => {
     expect(core.settings().theme).toBe('light');
   });
 
-  // BUG: the same lock message as above ("Could not lock the action journal: ENOSPC: …").
-  it.fails(
-    'Toggl start: done on the service and shown, or refused with nothing sent: never lost',
-    async () => {
-      const core = await world.open();
-      fillDisk(leavePages);
-      const posts = () => world.fake.requests.filter((r) => r.method === 'POST').length;
-      const before = posts();
-      const result = await core.execute({
-        type: 'start',
-        input: { accountId: 'toggl', description: 'On a full disk' },
-      });
-      if (result.ok) {
-        // Done on Toggl; only the cache could not be saved, and the user is told.
-        expect(posts()).toBe(before + 1);
-        expect(seen(result.snapshot, 'toggl').running).toBe('On a full disk');
-        expect(result.snapshot.notices.map((n) => n.message).join('\n')).toMatch(
-          /Could not save the Toggl cache: Could not save state\.json: the disk is full\./,
-        );
-      } else {
-        // Refused before anything was sent (the journal could not be written): the user sees why
-        // and what is on Toggl is what the popup shows.
-        expect(result.error.kind).toBe('storage');
-        expect(result.error.message).toMatch(/the disk is full/);
-        expect(posts()).toBe(before);
-        expect(seen(core.snapshot(), 'toggl').running).toBe('Call');
-      }
-      // Local, on the same full disk, still shows what it had.
-      expect(seen(core.snapshot(), 'local')).toEqual(SEEDED_LOCAL);
-      freeDisk();
-      const after = await ok(core, {
-        type: 'start',
-        input: { accountId: 'toggl', description: 'After space was freed' },
-      });
-      expect(seen(after.snapshot, 'toggl').running).toBe('After space was freed');
-    },
-  );
+  it('Toggl start: done on the service and shown, or refused with nothing sent: never lost', async () => {
+    const core = await world.open();
+    fillDisk(leavePages);
+    const posts = () => world.fake.requests.filter((r) => r.method === 'POST').length;
+    const before = posts();
+    const result = await core.execute({
+      type: 'start',
+      input: { accountId: 'toggl', description: 'On a full disk' },
+    });
+    if (result.ok) {
+      // Done on Toggl; only the cache could not be saved, and the user is told.
+      expect(posts()).toBe(before + 1);
+      expect(seen(result.snapshot, 'toggl').running).toBe('On a full disk');
+      expect(result.snapshot.notices.map((n) => n.message).join('\n')).toMatch(
+        /Could not save the Toggl cache: Could not save state\.json: the disk is full\./,
+      );
+    } else {
+      // Refused before anything was sent (the journal could not be written): the user sees why
+      // and what is on Toggl is what the popup shows.
+      expect(result.error.kind).toBe('storage');
+      expect(result.error.message).toMatch(/the disk is full/);
+      expect(posts()).toBe(before);
+      expect(seen(core.snapshot(), 'toggl').running).toBe('Call');
+    }
+    // Local, on the same full disk, still shows what it had.
+    expect(seen(core.snapshot(), 'local')).toEqual(SEEDED_LOCAL);
+    freeDisk();
+    const after = await ok(core, {
+      type: 'start',
+      input: { accountId: 'toggl', description: 'After space was freed' },
+    });
+    expect(seen(after.snapshot, 'toggl').running).toBe('After space was freed');
+  });
 });
 
 describe('opening on a full disk', () => {
@@ -284,41 +275,34 @@ describe('opening on a full disk', () => {
     expect(seen(later.snapshot(), 'toggl').error).toBeNull();
   });
 
-  // BUG (main/journal/journal-store.ts read()): with a damaged record it moves journal.json aside
-  // FIRST, then writes the kept actions; on a full disk that write throws, so journal.json is
-  // gone, no notice is shown, the account shows "Could not save journal.json" and after space
-  // is freed the queued start is LOST (only the .corrupt copy holds it). Flip to `it` once the
-  // file is copied aside (or put back) and a failed rewrite still returns the kept actions.
-  it.fails(
-    'a journal with one damaged record on a full disk: the readable action is not lost',
-    async () => {
-      const core = await world.open();
-      world.fake.fault('reset');
-      await ok(core, { type: 'start', input: { accountId: 'toggl', description: 'Offline' } });
-      await ok(core, { type: 'stop', input: { accountId: 'toggl' } });
-      await core.close();
-      const path = join(world.dir, 'journal.json');
-      const file = JSON.parse(readFileSync(path, 'utf8')) as { actions: Record<string, unknown>[] };
-      expect(file.actions).toHaveLength(2);
-      const startId = file.actions[0]?.id;
-      const stop = file.actions[1];
-      if (stop) stop.at = 'five past';
-      writeFileSync(path, JSON.stringify(file));
-      fillDisk(0);
+  // The damaged journal is copied aside before it is rewritten, so a full disk loses nothing.
+  it('a journal with one damaged record on a full disk: the readable action is not lost', async () => {
+    const core = await world.open();
+    world.fake.fault('reset');
+    await ok(core, { type: 'start', input: { accountId: 'toggl', description: 'Offline' } });
+    await ok(core, { type: 'stop', input: { accountId: 'toggl' } });
+    await core.close();
+    const path = join(world.dir, 'journal.json');
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { actions: Record<string, unknown>[] };
+    expect(file.actions).toHaveLength(2);
+    const startId = file.actions[0]?.id;
+    const stop = file.actions[1];
+    if (stop) stop.at = 'five past';
+    writeFileSync(path, JSON.stringify(file));
+    fillDisk(0);
 
-      const full = await world.open();
-      const onFull = account(full.snapshot(), 'toggl');
-      expect(onFull.pending.map((p) => p.id)).toEqual([startId]);
-      expect(seen(full.snapshot(), 'local')).toEqual(SEEDED_LOCAL);
-      await full.close();
+    const full = await world.open();
+    const onFull = account(full.snapshot(), 'toggl');
+    expect(onFull.pending.map((p) => p.id)).toEqual([startId]);
+    expect(seen(full.snapshot(), 'local')).toEqual(SEEDED_LOCAL);
+    await full.close();
 
-      // Space again, a restart: the start the user asked for is still queued, and is sent once.
-      freeDisk();
-      world.fake.clearFaults();
-      const later = await world.open();
-      expect(account(later.snapshot(), 'toggl').pending.map((p) => p.id)).toEqual([startId]);
-      const refreshed = await ok(later, { type: 'refresh', input: { accountId: 'toggl' } });
-      expect(seen(refreshed.snapshot, 'toggl').running).toBe('Offline');
-    },
-  );
+    // Space again, a restart: the start the user asked for is still queued, and is sent once.
+    freeDisk();
+    world.fake.clearFaults();
+    const later = await world.open();
+    expect(account(later.snapshot(), 'toggl').pending.map((p) => p.id)).toEqual([startId]);
+    const refreshed = await ok(later, { type: 'refresh', input: { accountId: 'toggl' } });
+    expect(seen(refreshed.snapshot, 'toggl').running).toBe('Offline');
+  });
 });
