@@ -254,7 +254,7 @@ describe('damaged files', () => {
     const core = await open();
     const s = core.snapshot();
     expect(local(s).running).toBe(false);
-    const notice = s.notices.find((n) => n.id === 'storage:local');
+    const notice = s.notices.find((n) => n.id.startsWith('storage:local:'));
     expect(notice?.message).toMatch(
       /^Local entries file was damaged \(not valid JSON .*\)\. Nothing in it could be read; Local starts empty\. The original was moved to .*entries\.json\.corrupt-/,
     );

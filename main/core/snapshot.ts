@@ -222,9 +222,13 @@ export function presentError(error: AppError, lastSyncedAt: number | null, now: 
 
 const emptyEntry = { description: null, projectName: null, taskName: null };
 
+const MIN_ISO_MS = Date.UTC(1000, 0, 2);
+const MAX_ISO_MS = Date.UTC(9999, 11, 30);
+
 /** ISO 8601 with the local offset ("2026-11-27T09:15:00+01:00"), as the CLI contract asks. */
 export function toLocalIso(ms: number): string {
-  const d = new Date(ms);
+  // Four-digit years only (what ISO 8601 readers accept); a service's absurd time is clamped.
+  const d = new Date(Number.isFinite(ms) ? Math.min(Math.max(ms, MIN_ISO_MS), MAX_ISO_MS) : 0);
   const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
   const offsetMin = -d.getTimezoneOffset();
   const sign = offsetMin >= 0 ? '+' : '-';

@@ -18,8 +18,13 @@ import type {
   StartResult,
   SyncResult,
 } from '../provider';
+import { ProviderError } from '../provider';
 
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');
+// Only what this file writes (toISOString): loose forms such as "100" parse as odd years.
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, 'not an ISO date')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');
 
 const localEntrySchema = z.object({
   id: z.string().min(1),
@@ -108,7 +113,11 @@ export class LocalProvider implements Provider {
   async start(request: StartRequest): Promise<StartResult> {
     const file = this.#read();
     if (request.projectId !== null && !file.projects.some((p) => p.id === request.projectId)) {
-      throw new Error(`Unknown local project ${request.projectId}`);
+      throw new ProviderError({
+        kind: 'validation',
+        field: 'project',
+        message: 'That project no longer exists in Local; choose another one.',
+      });
     }
     const at = new Date(request.at).toISOString();
     const running = file.entries.find((e) => e.stop === null);

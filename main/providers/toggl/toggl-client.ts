@@ -156,18 +156,21 @@ function togglMessage(text: string): string | null {
 function resetSeconds(res: HttpResponse, said: string | null): number {
   const header = Number(res.headers.get('x-toggl-quota-resets-in'));
   if (res.headers.get('x-toggl-quota-resets-in') !== null && Number.isFinite(header) && header >= 0)
-    return header;
+    return Math.min(header, MAX_WAIT_S);
   const inText = /reset[^0-9]*(\d+)\s*s/i.exec(said ?? '');
-  if (inText?.[1]) return Number(inText[1]);
+  if (inText?.[1]) return Math.min(Number(inText[1]), MAX_WAIT_S);
   return 3600;
 }
+
+/** A reset or retry time beyond a week is a broken header, not a plan: wait a week at most. */
+const MAX_WAIT_S = 7 * 24 * 3600;
 
 function retryAfterMs(value: string | null, now: number): number | null {
   if (value === null || value.trim() === '') return null;
   const secs = Number(value);
-  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  if (Number.isFinite(secs)) return Math.min(Math.max(0, secs), MAX_WAIT_S) * 1000;
   const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
+  return Number.isNaN(date) ? null : Math.min(Math.max(0, date - now), MAX_WAIT_S * 1000);
 }
 
 /** Belt and braces: whatever the path, the token itself never reaches a message. */
