@@ -62,3 +62,24 @@ export function formatClockTime(iso: string): string | null {
 export function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/**
+ * What a journal action waiting to be sent waits for, from the error of its last try: the one
+ * wording for the core's messages, the tooltip, the popup and the CLI.
+ */
+export function waitsFor(error: { kind: string } | null): string {
+  switch (error?.kind) {
+    case 'auth':
+    case 'keychain':
+      return 'will sync after you sign in again';
+    case 'quota':
+    case 'rate-limited':
+      return 'will sync when the request limit allows';
+    case 'offline':
+    case undefined:
+      return 'will sync when online';
+    default:
+      // A passing problem of the service itself (HTTP 5xx, a garbled answer).
+      return 'will sync when the service answers again';
+  }
+}

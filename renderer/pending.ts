@@ -2,21 +2,10 @@
  * How the popup words the action journal: the same phrases as the core's messages and the
  * tooltip ("will sync when online"), so the user reads one story everywhere.
  */
-import type { AccountState, AppError, PendingActionView } from '../preload/contract';
+import type { AccountState, PendingActionView } from '../preload/contract';
+import { waitsFor } from '../preload/format';
 
-/** What a waiting action waits for (mirrors main/core/journal-actions.ts waitsFor). */
-export function waitsFor(error: AppError | null): string {
-  switch (error?.kind) {
-    case 'auth':
-    case 'keychain':
-      return 'will sync after you sign in again';
-    case 'quota':
-    case 'rate-limited':
-      return 'will sync when the request limit allows';
-    default:
-      return 'will sync when online';
-  }
-}
+export { waitsFor };
 
 /** The waiting start that made the (pending) running entry, newest first. */
 export function waitingStart(account: AccountState): PendingActionView | null {

@@ -39,6 +39,7 @@ import {
   formatHoursMinutes,
   formatClockTime,
   plural,
+  waitsFor,
 } from '../../preload/format';
 
 /**
@@ -151,23 +152,6 @@ export function shortError(error: Pick<AppError, 'kind' | 'message' | 'resetAt'>
 export function elapsedLabel(entry: EntryView, snapshotAt: string, nowMs: number): string {
   const time = formatHoursMinutes(elapsedAt(entry, snapshotAt, nowMs));
   return entry.elapsedKind === 'today' ? `today ${time}` : time;
-}
-
-/**
- * What a waiting action waits for, in the core's words (main/core/journal-actions.ts waitsFor;
- * copied: this module must not load the core, `status` runs on every status-bar tick).
- */
-export function waitsFor(error: Pick<AppError, 'kind'> | null): string {
-  switch (error?.kind) {
-    case 'auth':
-    case 'keychain':
-      return 'will sync after you sign in again';
-    case 'quota':
-    case 'rate-limited':
-      return 'will sync when the request limit allows';
-    default:
-      return 'will sync when online';
-  }
 }
 
 const STATE_WORDS: Record<Exclude<PendingActionView['state'], 'waiting'>, string> = {

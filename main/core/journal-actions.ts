@@ -7,6 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PROVIDER_NAMES, type AppError } from '../../preload/contract';
+import { waitsFor } from '../../preload/format';
+
+export { waitsFor };
 import type { JournalAction, StartWork } from '../journal/journal-schema';
 import type { JournalStore } from '../journal/journal-store';
 import { hhmm } from '../journal/pending-view';
@@ -131,22 +134,4 @@ function lateQueueError(rt: AccountRuntime, action: JournalAction): AppError {
       `happen ${action.error?.kind === 'auth' ? 'after you sign in again' : `when ${service} is back`}, not at ${hhmm(action.at)}. Queue it anyway, or cancel.`,
     queueable: true,
   };
-}
-
-/** "— will sync when online", or what it waits for. */
-export function waitsFor(error: AppError | null): string {
-  switch (error?.kind) {
-    case 'auth':
-    case 'keychain':
-      return 'will sync after you sign in again';
-    case 'quota':
-    case 'rate-limited':
-      return 'will sync when the request limit allows';
-    case 'offline':
-    case undefined:
-      return 'will sync when online';
-    default:
-      // A passing problem of the service itself (HTTP 5xx, a garbled answer).
-      return 'will sync when the service answers again';
-  }
 }
