@@ -13,6 +13,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type {
   AccountState,
   Command,
@@ -25,7 +26,7 @@ import type { Core } from '../../main/core/core';
 import { openCore } from '../../main/core/open-core';
 import type { JournalHooks } from '../../main/journal/journal-store';
 import { MemorySecretStore } from '../../main/secrets/memory-secret-store';
-import type { VirtualClock } from '../support/virtual-clock';
+import { VirtualClock } from '../support/virtual-clock';
 
 /** One request the core sent, as it went over the wire. */
 export interface WireRequest {
@@ -236,4 +237,154 @@ export async function advanceUntil(
   // In-flight replays finish in real time.
   for (let i = 0; i < 40 && !done(); i++) await settle();
   return clock.now() - start;
+}
+
+/** The moment every journal test starts at, and a minute of virtual time. */
+export const T0 = Date.parse('2026-11-27T09:00:00Z');
+export const MIN = 60_000;
+
+/** Holds the core a test opened; closed (when open) after each test. */
+export interface LiveCore {
+  /** The open core (fails the test when there is none). */
+  live(): Core;
+  /** Keeps `opening` as the open core. */
+  hold(opening: Promise<Core>): Promise<Core>;
+  /** Closes the open core, as when the app quits; a new one can be opened after. */
+  close(): Promise<void>;
+}
+
+export function liveCore(): LiveCore {
+  let core: Core | null = null;
+  const live = (): Core => {
+    if (!core) throw new Error('no core');
+    return core;
+  };
+  return {
+    live,
+    hold: async (opening) => (core = await opening),
+    close: async () => {
+      const open = core;
+      core = null;
+      await open?.close();
+    },
+  };
+}
+
+/** A fresh data folder and virtual clock per test, with the core they hold (journal-local). */
+export interface DataWorld extends LiveCore {
+  readonly dir: string;
+  readonly clock: VirtualClock;
+}
+
+/** A DataWorld with a provider's fake, the network the core reaches it over, and a keychain. */
+export interface JournalWorld<F> extends DataWorld {
+  readonly fake: F;
+  readonly net: Network;
+  readonly secrets: MemorySecretStore;
+  /** Opens a core on the world's data folder, network and keychain, and holds it. */
+  open(mode: 'app' | 'oneshot', extra?: Pick<CoreSetup, 'journalHooks'>): Promise<Core>;
+}
+
+interface Closable {
+  close(): Promise<void>;
+}
+
+/** The per-test state behind a world; set by its beforeEach. */
+interface WorldState<F> {
+  dir: string;
+  clock: VirtualClock;
+  fake?: F;
+  net?: Network;
+  secrets?: MemorySecretStore;
+}
+
+function registerWorld<F extends Closable>(
+  name: string,
+  startFake: ((now: () => number) => Promise<F>) | null,
+): { state: () => WorldState<F>; core: LiveCore } {
+  let state: WorldState<F> | null = null;
+  const core = liveCore();
+  beforeEach(async () => {
+    const clock = new VirtualClock(T0);
+    const s: WorldState<F> = { dir: tempDataDir(name), clock };
+    state = s;
+    if (startFake) {
+      s.fake = await startFake(() => clock.now());
+      s.net = await Network.create();
+      s.secrets = new MemorySecretStore();
+    }
+  });
+  afterEach(async () => {
+    await core.close();
+    await state?.fake?.close();
+    if (state) removeDir(state.dir);
+    state = null;
+  });
+  const current = (): WorldState<F> => {
+    if (!state) throw new Error('journal-kit: the world exists only inside a test');
+    return state;
+  };
+  return { state: current, core };
+}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`journal-kit: this world has no ${what}`);
+  return value;
+}
+
+/** Registers beforeEach/afterEach for a temp data folder and a clock at T0 (no network). */
+export function useDataWorld(name: string): DataWorld {
+  const { state, core } = registerWorld<Closable>(name, null);
+  return {
+    get dir() {
+      return state().dir;
+    },
+    get clock() {
+      return state().clock;
+    },
+    ...core,
+  };
+}
+
+/**
+ * Registers beforeEach/afterEach for the end-to-end journal tests: a temp data folder, a clock
+ * at T0, the provider's fake on that clock (`startFake`), a Network and a memory keychain. After
+ * each test the core is closed before the fake, then the folder is removed.
+ */
+export function useJournalWorld<F extends Closable>(
+  name: string,
+  startFake: (now: () => number) => Promise<F>,
+): JournalWorld<F> {
+  const { state, core } = registerWorld(name, startFake);
+  return {
+    get dir() {
+      return state().dir;
+    },
+    get clock() {
+      return state().clock;
+    },
+    get fake() {
+      return need(state().fake, 'fake');
+    },
+    get net() {
+      return need(state().net, 'network');
+    },
+    get secrets() {
+      return need(state().secrets, 'keychain');
+    },
+    ...core,
+    open: (mode, extra = {}) => {
+      const s = state();
+      return core.hold(
+        openTestCore({
+          dataDir: s.dir,
+          clock: s.clock,
+          network: need(s.net, 'network'),
+          mode,
+          secrets: need(s.secrets, 'keychain'),
+          ...extra,
+        }),
+      );
+    },
+  };
 }

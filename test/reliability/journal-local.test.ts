@@ -4,67 +4,52 @@
  * once applied), and a damaged journal never stops the app: it is moved aside with a notice.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../main/core/core';
 import { openCore } from '../../main/core/open-core';
 import type { JournalStep } from '../../main/journal/journal-store';
 import { MemorySecretStore } from '../../main/secrets/memory-secret-store';
-import { VirtualClock } from '../support/virtual-clock';
 import {
   accountOf,
   journalOnDisk,
   journalPath,
-  removeDir,
+  MIN,
   run,
-  tempDataDir,
+  T0,
+  useDataWorld,
   type Ok,
 } from './journal-kit';
 
-const T0 = Date.parse('2026-11-27T09:00:00Z');
-const MIN = 60_000;
-
-let dir: string;
-let clock: VirtualClock;
-let core: Core | null = null;
+const w = useDataWorld('local');
+const live = w.live;
 /** Each journal step, and whether journal.json existed at that moment. */
 let steps: { step: JournalStep; kind: string; fileExists: boolean }[];
 
 beforeEach(() => {
-  dir = tempDataDir('local');
-  clock = new VirtualClock(T0);
   steps = [];
 });
 
-afterEach(async () => {
-  await core?.close();
-  core = null;
-  removeDir(dir);
-});
-
-async function open(mode: 'app' | 'oneshot' = 'app'): Promise<Core> {
-  core = await openCore({
-    dataDir: dir,
-    secrets: new MemorySecretStore(),
-    clock,
-    mode,
-    journalHooks: {
-      onStep: (step, action) =>
-        steps.push({ step, kind: action.kind, fileExists: existsSync(journalPath(dir)) }),
-    },
-  });
-  return core;
-}
-
-function live(): Core {
-  if (!core) throw new Error('no core');
-  return core;
+/** Local needs no network: the core opens without a fetch. */
+function open(mode: 'app' | 'oneshot' = 'app'): Promise<Core> {
+  return w.hold(
+    openCore({
+      dataDir: w.dir,
+      secrets: new MemorySecretStore(),
+      clock: w.clock,
+      mode,
+      journalHooks: {
+        onStep: (step, action) =>
+          steps.push({ step, kind: action.kind, fileExists: existsSync(journalPath(w.dir)) }),
+      },
+    }),
+  );
 }
 
 const local = (r: { snapshot: Ok['snapshot'] }) => accountOf(r.snapshot, 'local');
 
 /** What <data>/local/entries.json holds: the Local account's truth. */
 function entriesOnDisk(): { description: string | null; start: string; stop: string | null }[] {
-  const file = JSON.parse(readFileSync(`${dir}/local/entries.json`, 'utf8')) as {
+  const file = JSON.parse(readFileSync(`${w.dir}/local/entries.json`, 'utf8')) as {
     entries: { description: string | null; start: string; stop: string | null }[];
   };
   return file.entries;
@@ -82,19 +67,19 @@ describe('Local: start, stop and continue go through the journal', () => {
       pending: [],
       entry: { description: 'Docs', pending: false },
     });
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(journalOnDisk(w.dir)).toBeNull();
 
-    await clock.advance(25 * MIN);
+    await w.clock.advance(25 * MIN);
     const stopped = await run(live(), { type: 'stop', input: {} });
     expect(stopped.message).toBe('Stopped “Docs” on Local.');
     expect(local(stopped)).toMatchObject({ running: false, todaySeconds: 25 * 60 });
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(journalOnDisk(w.dir)).toBeNull();
 
-    await clock.advance(5 * MIN);
+    await w.clock.advance(5 * MIN);
     const continued = await run(live(), { type: 'continue', input: {} });
     expect(continued.message).toBe('Continued “Docs” on Local.');
     expect(local(continued).entry).toMatchObject({ description: 'Docs', pending: false });
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(entriesOnDisk()).toEqual([
       expect.objectContaining({ description: 'Docs', start: iso(T0), stop: iso(T0 + 25 * MIN) }),
       expect.objectContaining({ description: 'Docs', start: iso(T0 + 30 * MIN), stop: null }),
@@ -117,20 +102,20 @@ describe('Local: start, stop and continue go through the journal', () => {
   it('toggle stops, then continues, through the journal', async () => {
     await open();
     await run(live(), { type: 'start', input: { description: 'Mail' } });
-    await clock.advance(10 * MIN);
+    await w.clock.advance(10 * MIN);
     const off = await run(live(), { type: 'toggle', input: {} });
     expect(local(off).running).toBe(false);
-    await clock.advance(MIN);
+    await w.clock.advance(MIN);
     const on = await run(live(), { type: 'toggle', input: {} });
     expect(local(on).entry).toMatchObject({ description: 'Mail' });
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(steps.filter((s) => s.step === 'journal-written')).toHaveLength(3);
   });
 });
 
 describe('Local: a damaged journal is moved aside and the app works', () => {
   it('garbage in journal.json at start-up: a notice, the file kept aside, start/stop work', async () => {
-    writeFileSync(journalPath(dir), '{"version":1,"actions":[{"id":');
+    writeFileSync(journalPath(w.dir), '{"version":1,"actions":[{"id":');
     await open();
     const snap = live().snapshot();
     const notice = snap.notices.find((n) => n.message.includes('offline action journal'));
@@ -138,32 +123,32 @@ describe('Local: a damaged journal is moved aside and the app works', () => {
     expect(notice?.message).toMatch(
       /^The offline action journal was damaged \(not valid JSON .*\); it was moved to .*journal\.json\.corrupt-.*\. Actions in it were not sent\.$/,
     );
-    const aside = readdirSync(dir).filter((f) => f.startsWith('journal.json.corrupt-'));
+    const aside = readdirSync(w.dir).filter((f) => f.startsWith('journal.json.corrupt-'));
     expect(aside).toHaveLength(1);
-    expect(readFileSync(`${dir}/${aside[0]}`, 'utf8')).toBe('{"version":1,"actions":[{"id":');
-    expect(existsSync(journalPath(dir))).toBe(false);
+    expect(readFileSync(`${w.dir}/${aside[0]}`, 'utf8')).toBe('{"version":1,"actions":[{"id":');
+    expect(existsSync(journalPath(w.dir))).toBe(false);
 
     const started = await run(live(), { type: 'start', input: { description: 'Docs' } });
     expect(local(started)).toMatchObject({ running: true, entry: { description: 'Docs' } });
-    await clock.advance(MIN);
+    await w.clock.advance(MIN);
     const stopped = await run(live(), { type: 'stop', input: {} });
     expect(local(stopped)).toMatchObject({ running: false, todaySeconds: 60 });
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(journalOnDisk(w.dir)).toBeNull();
   });
 
   it('garbage written while the app runs: the next start moves it aside and is applied', async () => {
     await open();
     await run(live(), { type: 'start', input: { description: 'Docs' } });
-    writeFileSync(journalPath(dir), '\u0000\u0000\u0000 not json');
-    await clock.advance(MIN);
+    writeFileSync(journalPath(w.dir), '\u0000\u0000\u0000 not json');
+    await w.clock.advance(MIN);
     const next = await run(live(), { type: 'start', input: { description: 'Mail' } });
     expect(next.message).toBe('Started “Mail” on Local (stopped “Docs”).');
     expect(local(next).entry).toMatchObject({ description: 'Mail', pending: false });
     expect(next.snapshot.notices.map((n) => n.message).join('\n')).toMatch(
       /offline action journal was damaged/,
     );
-    expect(readdirSync(dir).filter((f) => f.startsWith('journal.json.corrupt-'))).toHaveLength(1);
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(readdirSync(w.dir).filter((f) => f.startsWith('journal.json.corrupt-'))).toHaveLength(1);
+    expect(journalOnDisk(w.dir)).toBeNull();
   });
 
   it('one damaged record among valid ones: the rest is kept and applied at its own time', async () => {
@@ -190,7 +175,7 @@ describe('Local: a damaged journal is moved aside and the app works', () => {
       error: null,
     };
     writeFileSync(
-      journalPath(dir),
+      journalPath(w.dir),
       JSON.stringify({ version: 1, actions: [valid, { id: 'a2', kind: 'explode' }], landed: {} }),
     );
     await open('oneshot');
@@ -206,6 +191,6 @@ describe('Local: a damaged journal is moved aside and the app works', () => {
     expect(entriesOnDisk()).toEqual([
       expect.objectContaining({ description: 'Before the crash', start: iso(asked), stop: null }),
     ]);
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(journalOnDisk(w.dir)).toBeNull();
   });
 });

@@ -4,66 +4,40 @@
  * for real (journal-kit). What the user sees while offline, and what goes over the wire when the
  * connection is back: one request per action, in order, with the time the user asked for.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../main/core/core';
-import { MemorySecretStore } from '../../main/secrets/memory-secret-store';
-import { startFakeToggl, type FakeToggl, type FakeUser } from '../fakes/toggl-server';
-import { VirtualClock } from '../support/virtual-clock';
+import { startFakeToggl, type FakeUser } from '../fakes/toggl-server';
 import {
   accountOf,
   advanceUntil,
   clockTime,
   journalOnDisk,
-  Network,
+  MIN,
+  T0,
   onlyPending,
-  openTestCore,
   refused,
-  removeDir,
   run,
-  tempDataDir,
+  useJournalWorld,
   type Ok,
 } from './journal-kit';
 
 const TOKEN = '1971800d4d82861d8f2c1651fea4d212';
-const T0 = Date.parse('2026-11-27T09:00:00Z');
 const ON = 'Toggl Track: ada@example.com · Acme';
-const MIN = 60_000;
 
-let dir: string;
-let clock: VirtualClock;
-let fake: FakeToggl;
+const w = useJournalWorld('toggl', (now) => startFakeToggl({ now }));
+const live = w.live;
 let user: FakeUser;
-let net: Network;
-let secrets: MemorySecretStore;
-let core: Core | null = null;
 
-beforeEach(async () => {
-  dir = tempDataDir('toggl');
-  clock = new VirtualClock(T0);
-  fake = await startFakeToggl({ now: () => clock.now() });
-  user = fake.addUser({ token: TOKEN, email: 'ada@example.com', workspaceName: 'Acme' });
-  net = await Network.create();
-  secrets = new MemorySecretStore();
-});
-
-afterEach(async () => {
-  await core?.close();
-  core = null;
-  await fake.close();
-  removeDir(dir);
+beforeEach(() => {
+  user = w.fake.addUser({ token: TOKEN, email: 'ada@example.com', workspaceName: 'Acme' });
 });
 
 async function connect(mode: 'app' | 'oneshot'): Promise<Core> {
-  core = await openTestCore({ dataDir: dir, clock, network: net, mode, secrets });
+  const core = await w.open(mode);
   await run(core, {
     type: 'accounts.add',
-    input: { provider: 'toggl', secret: TOKEN, baseUrl: fake.baseUrl, options: {} },
+    input: { provider: 'toggl', secret: TOKEN, baseUrl: w.fake.baseUrl, options: {} },
   });
-  return core;
-}
-
-function live(): Core {
-  if (!core) throw new Error('no core');
   return core;
 }
 
@@ -75,19 +49,20 @@ const utc = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 const POST_ENTRY = () => `/api/v9/workspaces/${user.workspaceId}/time_entries`;
 /** Starts that reached the fake (its own log: what arrived, not what was tried). */
-const postsArrived = () => fake.requestsBy({ method: 'POST', path: '/workspaces/*/time_entries' });
+const postsArrived = () =>
+  w.fake.requestsBy({ method: 'POST', path: '/workspaces/*/time_entries' });
 
 /** Goes offline, lets `minutes` pass and starts `description` from the popup. */
 async function startOffline(description: string, extra: { project?: string } = {}): Promise<Ok> {
-  net.offline();
+  w.net.offline();
   return run(live(), { type: 'start', input: { accountId: 'toggl', description, ...extra } });
 }
 
 describe('Toggl: an offline start waits in the journal and goes out once, at the asked time', () => {
   it('shows it pending, then sends it with its own time on "refresh" (oneshot)', async () => {
     await connect('oneshot');
-    await clock.advance(MIN);
-    const t1 = clock.now();
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
     const started = await startOffline('Docs');
 
     expect(started.message).toBe(
@@ -104,48 +79,50 @@ describe('Toggl: an offline start waits in the journal and goes out once, at the
     });
     const line = started.snapshot.tray.tooltip.split('\n').find((l) => l.includes('Docs'));
     expect(line).toMatch(/^▶ .*Docs.* — will sync when online$/);
-    expect(journalOnDisk(dir)).toHaveLength(1);
+    expect(journalOnDisk(w.dir)).toHaveLength(1);
     expect(postsArrived()).toHaveLength(0);
 
     // Five minutes later the connection is back and the user refreshes.
-    await clock.advance(5 * MIN);
-    net.online();
-    const mark = net.mark();
+    await w.clock.advance(5 * MIN);
+    w.net.online();
+    const mark = w.net.mark();
     const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
 
-    const writes = net.writesSince(mark);
+    const writes = w.net.writesSince(mark);
     expect(writes.map((w) => `${w.method} ${w.path}`)).toEqual([`POST ${POST_ENTRY()}`]);
     expect(writes[0]?.body).toMatchObject({ description: 'Docs', start: utc(t1), duration: -1 });
     expect(postsArrived()).toHaveLength(1);
-    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
+    expect(journalOnDisk(w.dir)).toBeNull();
     const after = toggl(refreshed);
     expect(after.pending).toEqual([]);
     expect(after.entry).toMatchObject({ description: 'Docs', pending: false });
-    expect(after.entry?.id).toBe(String(fake.runningEntry(user.id)?.id));
+    expect(after.entry?.id).toBe(String(w.fake.runningEntry(user.id)?.id));
     expect(refreshed.snapshot.tray.tooltip).not.toContain('will sync');
   });
 
   it('the retry timer sends it in app mode, backing off while still offline', async () => {
     await connect('app');
-    await clock.advance(MIN);
-    const t1 = clock.now();
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
     await startOffline('Docs');
 
     // Still offline: the retries keep failing, the action keeps waiting, nothing is sent.
-    await advanceUntil(clock, () => false, { maxMs: 3 * MIN, stepMs: 15_000 });
+    await advanceUntil(w.clock, () => false, { maxMs: 3 * MIN, stepMs: 15_000 });
     expect(postsArrived()).toHaveLength(0);
-    const waiting = journalOnDisk(dir);
+    const waiting = journalOnDisk(w.dir);
     expect(waiting).toHaveLength(1);
     expect(waiting?.[0]?.state).toBe('waiting');
     // Backoff: the first try, then again after 15 s, 30 s and 1 min (the next is 2 min later).
     expect(waiting?.[0]?.attempts).toBe(4);
 
-    net.online();
-    const took = await advanceUntil(clock, () => journalOnDisk(dir) === null, { maxMs: 6 * MIN });
+    w.net.online();
+    const took = await advanceUntil(w.clock, () => journalOnDisk(w.dir) === null, {
+      maxMs: 6 * MIN,
+    });
     expect(took).toBeLessThanOrEqual(5 * MIN);
     expect(postsArrived()).toHaveLength(1);
-    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
+    expect(w.fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
     expect(toggl({ snapshot: now() })).toMatchObject({
       pending: [],
       entry: { description: 'Docs', pending: false },
@@ -156,11 +133,11 @@ describe('Toggl: an offline start waits in the journal and goes out once, at the
 describe('Toggl: offline start, then offline stop', () => {
   it('replays both in order: the start at t1, the stop at t2 (an update of the stop time)', async () => {
     await connect('oneshot');
-    await clock.advance(MIN);
-    const t1 = clock.now();
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
     await startOffline('Docs');
-    await clock.advance(7 * MIN);
-    const t2 = clock.now();
+    await w.clock.advance(7 * MIN);
+    const t2 = w.clock.now();
     const stopped = await run(live(), { type: 'stop', input: { accountId: 'toggl' } });
     expect(stopped.message).toBe(
       `Stopped “Docs” at ${clockTime(t2)} on ${ON} — will sync when online.`,
@@ -170,26 +147,26 @@ describe('Toggl: offline start, then offline stop', () => {
       ['start', 'waiting'],
       ['stop', 'waiting'],
     ]);
-    expect(journalOnDisk(dir)).toHaveLength(2);
+    expect(journalOnDisk(w.dir)).toHaveLength(2);
 
-    await clock.advance(10 * MIN);
-    net.online();
-    const mark = net.mark();
+    await w.clock.advance(10 * MIN);
+    w.net.online();
+    const mark = w.net.mark();
     const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
 
-    const writes = net.writesSince(mark);
-    const created = fake.entries(user.id)[0];
+    const writes = w.net.writesSince(mark);
+    const created = w.fake.entries(user.id)[0];
     expect(writes.map((w) => `${w.method} ${w.path}`)).toEqual([
       `POST ${POST_ENTRY()}`,
       `PUT ${POST_ENTRY()}/${created?.id}`,
     ]);
     expect(writes[0]?.body).toMatchObject({ start: utc(t1) });
     expect(writes[1]?.body).toEqual({ stop: utc(t2) });
-    expect(fake.entries(user.id)).toHaveLength(1);
+    expect(w.fake.entries(user.id)).toHaveLength(1);
     expect(created).toMatchObject({ description: 'Docs', start: t1, stop: t2 });
     expect((created?.stop ?? 0) - (created?.start ?? 0)).toBe(t2 - t1);
-    expect(fake.runningEntry(user.id)).toBeNull();
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.fake.runningEntry(user.id)).toBeNull();
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(toggl(refreshed)).toMatchObject({ running: false, pending: [], todaySeconds: 7 * 60 });
   });
 });
@@ -197,58 +174,58 @@ describe('Toggl: offline start, then offline stop', () => {
 describe('Toggl: the answer to a start is lost on the way back', () => {
   it('the replay recognises the entry the request created and does not start a second one', async () => {
     await connect('oneshot');
-    await clock.advance(MIN);
-    net.loseAnswer((r) => r.method === 'POST');
+    await w.clock.advance(MIN);
+    w.net.loseAnswer((r) => r.method === 'POST');
     const started = await run(live(), {
       type: 'start',
       input: { accountId: 'toggl', description: 'Docs' },
     });
     // The request arrived (Toggl runs it); the app could not know and keeps it waiting.
     expect(started.message).toMatch(/— will sync when online\.$/);
-    expect(fake.entries(user.id)).toHaveLength(1);
-    expect(journalOnDisk(dir)).toHaveLength(1);
+    expect(w.fake.entries(user.id)).toHaveLength(1);
+    expect(journalOnDisk(w.dir)).toHaveLength(1);
 
-    await clock.advance(3 * MIN);
+    await w.clock.advance(3 * MIN);
     const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
     expect(postsArrived()).toHaveLength(1);
-    expect(fake.entries(user.id)).toHaveLength(1);
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.fake.entries(user.id)).toHaveLength(1);
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(toggl(refreshed)).toMatchObject({
       pending: [],
-      entry: { id: String(fake.runningEntry(user.id)?.id), pending: false },
+      entry: { id: String(w.fake.runningEntry(user.id)?.id), pending: false },
     });
   });
 
   it('a stop whose answer was lost is not sent again', async () => {
     await connect('oneshot');
     await run(live(), { type: 'start', input: { accountId: 'toggl', description: 'Docs' } });
-    await clock.advance(20 * MIN);
-    net.loseAnswer((r) => r.method === 'PATCH' || r.method === 'PUT');
+    await w.clock.advance(20 * MIN);
+    w.net.loseAnswer((r) => r.method === 'PATCH' || r.method === 'PUT');
     const stopped = await run(live(), { type: 'stop', input: { accountId: 'toggl' } });
     expect(stopped.message).toMatch(/— will sync when online\.$/);
-    expect(fake.runningEntry(user.id)).toBeNull();
+    expect(w.fake.runningEntry(user.id)).toBeNull();
 
-    await clock.advance(MIN);
-    const mark = net.mark();
+    await w.clock.advance(MIN);
+    const mark = w.net.mark();
     const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
-    expect(net.writesSince(mark)).toEqual([]);
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.net.writesSince(mark)).toEqual([]);
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(toggl(refreshed)).toMatchObject({ running: false, pending: [] });
-    expect(fake.entries(user.id)).toHaveLength(1);
+    expect(w.fake.entries(user.id)).toHaveLength(1);
   });
 });
 
 describe('Toggl: a start made elsewhere while the action waited is a conflict', () => {
   async function conflictSetUp(): Promise<{ t1: number; theirsId: number; actionId: string }> {
     await connect('oneshot');
-    await clock.advance(MIN);
-    const t1 = clock.now();
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
     await startOffline('Mine');
-    await clock.advance(2 * MIN);
-    const theirs = fake.remoteStart(user.id, { description: 'Theirs' });
-    const theirsStart = clock.now();
-    await clock.advance(2 * MIN);
-    net.online();
+    await w.clock.advance(2 * MIN);
+    const theirs = w.fake.remoteStart(user.id, { description: 'Theirs' });
+    const theirsStart = w.clock.now();
+    await w.clock.advance(2 * MIN);
+    w.net.online();
     const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
 
     const shown = toggl(refreshed);
@@ -264,10 +241,10 @@ describe('Toggl: a start made elsewhere while the action waited is a conflict', 
     });
     // Nothing was overwritten: no start went out, what runs on Toggl runs on, and is shown.
     expect(postsArrived()).toHaveLength(0);
-    expect(fake.runningEntry(user.id)?.id).toBe(theirs.id);
+    expect(w.fake.runningEntry(user.id)?.id).toBe(theirs.id);
     expect(shown.entry).toMatchObject({ description: 'Theirs', pending: false });
     expect(refreshed.snapshot.tray.tooltip).toContain(`⚠ 1 action needs you (${ON})`);
-    expect(journalOnDisk(dir)?.[0]?.state).toBe('conflict');
+    expect(journalOnDisk(w.dir)?.[0]?.state).toBe('conflict');
     return { t1, theirsId: theirs.id, actionId: action.id };
   }
 
@@ -279,26 +256,28 @@ describe('Toggl: a start made elsewhere while the action waited is a conflict', 
     });
     expect(retried.message).toBe(`Start “Mine”: done on ${ON}.`);
     expect(postsArrived()).toHaveLength(1);
-    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Mine', start: t1 });
+    expect(w.fake.runningEntry(user.id)).toMatchObject({ description: 'Mine', start: t1 });
     // Theirs began after the asked time: it ends now, keeping all of its time.
-    expect(fake.entry(theirsId)?.stop).toBe(clock.now());
-    expect(Number(fake.entry(theirsId)?.stop) - Number(fake.entry(theirsId)?.start)).toBe(2 * MIN);
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.fake.entry(theirsId)?.stop).toBe(w.clock.now());
+    expect(Number(w.fake.entry(theirsId)?.stop) - Number(w.fake.entry(theirsId)?.start)).toBe(
+      2 * MIN,
+    );
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(toggl(retried)).toMatchObject({ pending: [], entry: { description: 'Mine' } });
   });
 
   it('a conflicting offline start+stop: "apply anyway" on the start, and its stop is judged again and sent', async () => {
     await connect('oneshot');
-    await clock.advance(MIN);
-    const t1 = clock.now();
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
     await startOffline('Mine');
-    await clock.advance(5 * MIN);
-    const t2 = clock.now();
+    await w.clock.advance(5 * MIN);
+    const t2 = w.clock.now();
     await run(live(), { type: 'stop', input: { accountId: 'toggl' } });
-    await clock.advance(MIN);
-    const theirs = fake.remoteStart(user.id, { description: 'Theirs' });
-    await clock.advance(MIN);
-    net.online();
+    await w.clock.advance(MIN);
+    const theirs = w.fake.remoteStart(user.id, { description: 'Theirs' });
+    await w.clock.advance(MIN);
+    w.net.online();
     const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
     const [start, stop] = toggl(refreshed).pending;
     expect([start?.state, stop?.state]).toEqual(['conflict', 'conflict']);
@@ -308,11 +287,11 @@ describe('Toggl: a start made elsewhere while the action waited is a conflict', 
       input: { actionId: start?.id ?? '', override: true },
     });
     // What the user asked for: Mine 09:01–09:06; Theirs keeps its time and was ended now.
-    const mine = fake.entries(user.id).find((e) => e.description === 'Mine');
+    const mine = w.fake.entries(user.id).find((e) => e.description === 'Mine');
     expect(mine).toMatchObject({ start: t1, stop: t2 });
-    expect(fake.entry(theirs.id)?.stop).toBe(clock.now());
-    expect(fake.runningEntry(user.id)).toBeNull();
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.fake.entry(theirs.id)?.stop).toBe(w.clock.now());
+    expect(w.fake.runningEntry(user.id)).toBeNull();
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(toggl(retried)).toMatchObject({ pending: [], running: false });
   });
 
@@ -321,8 +300,8 @@ describe('Toggl: a start made elsewhere while the action waited is a conflict', 
     const discarded = await run(live(), { type: 'queue.discard', input: { actionId } });
     expect(discarded.message).toBe(`Discarded Start “Mine” (${ON}).`);
     expect(postsArrived()).toHaveLength(0);
-    expect(fake.runningEntry(user.id)?.id).toBe(theirsId);
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.fake.runningEntry(user.id)?.id).toBe(theirsId);
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(toggl(discarded)).toMatchObject({ pending: [], entry: { description: 'Theirs' } });
     expect(discarded.snapshot.tray.tooltip).not.toContain('needs you');
   });
@@ -333,16 +312,16 @@ describe('Toggl: an action the service refuses for good is set aside; the rest g
 
   /** Queues a start on project Site offline, then `next`; Site is deleted before the replay. */
   async function poisoned(next: () => Promise<unknown>): Promise<Ok> {
-    const site = fake.addProject({ workspaceId: user.workspaceId, name: 'Site' });
+    const site = w.fake.addProject({ workspaceId: user.workspaceId, name: 'Site' });
     await connect('oneshot');
-    await clock.advance(MIN);
+    await w.clock.advance(MIN);
     await startOffline('Docs', { project: 'Site' });
-    await clock.advance(5 * MIN);
+    await w.clock.advance(5 * MIN);
     await next();
-    expect(journalOnDisk(dir)).toHaveLength(2);
+    expect(journalOnDisk(w.dir)).toHaveLength(2);
     // The project leaves the workspace (deleted on the web) before the replay.
-    fake.remoteEditProject(site.id, { workspaceId: user.workspaceId + 999_999 });
-    net.online();
+    w.fake.remoteEditProject(site.id, { workspaceId: user.workspaceId + 999_999 });
+    w.net.online();
     return run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
   }
 
@@ -360,17 +339,17 @@ describe('Toggl: an action the service refuses for good is set aside; the rest g
     });
     // "Mail" went out after it, at its own time.
     expect(postsArrived()).toHaveLength(2);
-    expect(fake.entries(user.id)).toHaveLength(1);
-    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Mail', start: t2 });
+    expect(w.fake.entries(user.id)).toHaveLength(1);
+    expect(w.fake.runningEntry(user.id)).toMatchObject({ description: 'Mail', start: t2 });
     expect(toggl(refreshed).entry).toMatchObject({ description: 'Mail', pending: false });
     expect(refreshed.snapshot.tray.tooltip).toContain(`⚠ 1 action needs you (${ON})`);
-    expect(journalOnDisk(dir)?.map((a) => a.state)).toEqual(['rejected']);
+    expect(journalOnDisk(w.dir)?.map((a) => a.state)).toEqual(['rejected']);
 
     const dropped = await run(live(), { type: 'queue.discard', input: { actionId: rejected.id } });
     expect(dropped.message).toBe(`Discarded Start “Docs — Site” (${ON}).`);
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(toggl(dropped)).toMatchObject({ pending: [], entry: { description: 'Mail' } });
-    expect(fake.runningEntry(user.id)?.description).toBe('Mail');
+    expect(w.fake.runningEntry(user.id)?.description).toBe('Mail');
   });
 
   it('retrying the rejected start fails again with the reason; discard removes it', async () => {
@@ -380,7 +359,7 @@ describe('Toggl: an action the service refuses for good is set aside; the rest g
     const rejected = onlyPending(toggl(refreshed));
     expect(rejected).toMatchObject({ state: 'rejected', error: { message: REFUSAL } });
     // The stop after it was settled (nothing runs), not left behind the rejected start.
-    expect(journalOnDisk(dir)?.map((a) => [a.kind, a.state])).toEqual([['start', 'rejected']]);
+    expect(journalOnDisk(w.dir)?.map((a) => [a.kind, a.state])).toEqual([['start', 'rejected']]);
 
     const before = postsArrived().length;
     const again = await refused(live(), {
@@ -389,12 +368,12 @@ describe('Toggl: an action the service refuses for good is set aside; the rest g
     });
     expect(again.error.message).toBe(REFUSAL);
     expect(postsArrived()).toHaveLength(before + 1);
-    expect(fake.entries(user.id)).toHaveLength(0);
+    expect(w.fake.entries(user.id)).toHaveLength(0);
     expect(onlyPending(toggl({ snapshot: now() })).state).toBe('rejected');
 
     const dropped = await run(live(), { type: 'queue.discard', input: { actionId: rejected.id } });
     expect(dropped.message).toBe(`Discarded Start “Docs — Site” (${ON}).`);
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(toggl(dropped).pending).toEqual([]);
     expect(dropped.snapshot.tray.tooltip).not.toContain('needs you');
   });
@@ -402,14 +381,14 @@ describe('Toggl: an action the service refuses for good is set aside; the rest g
 
 describe('Toggl: retrying a rejected start while a later start of ours runs', () => {
   it("names that entry as the user's own, not as started elsewhere", async () => {
-    const site = fake.addProject({ workspaceId: user.workspaceId, name: 'Site' });
+    const site = w.fake.addProject({ workspaceId: user.workspaceId, name: 'Site' });
     await connect('oneshot');
-    await clock.advance(MIN);
+    await w.clock.advance(MIN);
     await startOffline('Docs', { project: 'Site' });
-    await clock.advance(5 * MIN);
+    await w.clock.advance(5 * MIN);
     await run(live(), { type: 'start', input: { accountId: 'toggl', description: 'Mail' } });
-    fake.remoteEditProject(site.id, { workspaceId: user.workspaceId + 999_999 });
-    net.online();
+    w.fake.remoteEditProject(site.id, { workspaceId: user.workspaceId + 999_999 });
+    w.net.online();
     const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
     const rejected = onlyPending(toggl(refreshed));
     expect(rejected.state).toBe('rejected');
@@ -419,35 +398,34 @@ describe('Toggl: retrying a rejected start while a later start of ours runs', ()
       kind: 'conflict',
       message: `“Mail”, which you started after it, runs since ${clockTime(T0 + 6 * MIN)}. Apply yours (it stops “Mail”) or discard it.`,
     });
-    expect(fake.runningEntry(user.id)?.description).toBe('Mail');
+    expect(w.fake.runningEntry(user.id)?.description).toBe('Mail');
   });
 });
 
 describe('Toggl: the journal survives a restart', () => {
   it('a new core on the same data folder sends the waiting start once, at its own time', async () => {
     await connect('app');
-    await clock.advance(MIN);
-    const t1 = clock.now();
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
     await startOffline('Docs');
-    await live().close();
-    core = null;
-    expect(journalOnDisk(dir)).toHaveLength(1);
+    await w.close();
+    expect(journalOnDisk(w.dir)).toHaveLength(1);
 
-    await clock.advance(30 * MIN);
-    net.online();
-    core = await openTestCore({ dataDir: dir, clock, network: net, mode: 'oneshot', secrets });
+    await w.clock.advance(30 * MIN);
+    w.net.online();
+    await w.open('oneshot');
     expect(postsArrived()).toHaveLength(1);
-    expect(fake.entries(user.id)).toHaveLength(1);
-    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.fake.entries(user.id)).toHaveLength(1);
+    expect(w.fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(toggl({ snapshot: now() })).toMatchObject({
       pending: [],
       entry: { description: 'Docs', pending: false },
     });
 
     // And a second restart sends nothing more.
-    await live().close();
-    core = await openTestCore({ dataDir: dir, clock, network: net, mode: 'oneshot', secrets });
+    await w.close();
+    await w.open('oneshot');
     expect(postsArrived()).toHaveLength(1);
   });
 });
@@ -455,8 +433,8 @@ describe('Toggl: the journal survives a restart', () => {
 describe('Toggl: a revoked token makes the action wait for a new sign-in', () => {
   it('is not rejected; it goes out with its own time once the account is reconnected', async () => {
     await connect('oneshot');
-    await clock.advance(MIN);
-    const t1 = clock.now();
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
     user.token = 'a-new-token-after-revocation-000000';
     const started = await run(live(), {
       type: 'start',
@@ -469,9 +447,9 @@ describe('Toggl: a revoked token makes the action wait for a new sign-in', () =>
       state: 'waiting',
       error: { kind: 'auth' },
     });
-    expect(journalOnDisk(dir)?.[0]?.state).toBe('waiting');
+    expect(journalOnDisk(w.dir)?.[0]?.state).toBe('waiting');
 
-    await clock.advance(10 * MIN);
+    await w.clock.advance(10 * MIN);
     // Refreshing with the old token changes nothing: still waiting, not set aside.
     const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
     expect(onlyPending(toggl(refreshed)).state).toBe('waiting');
@@ -481,9 +459,9 @@ describe('Toggl: a revoked token makes the action wait for a new sign-in', () =>
       type: 'accounts.add',
       input: { provider: 'toggl', secret: user.token, options: {}, replaceAccountId: 'toggl' },
     });
-    expect(fake.entries(user.id)).toHaveLength(1);
-    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.fake.entries(user.id)).toHaveLength(1);
+    expect(w.fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(toggl(reconnected)).toMatchObject({ pending: [], entry: { pending: false } });
   });
 });
@@ -491,22 +469,22 @@ describe('Toggl: a revoked token makes the action wait for a new sign-in', () =>
 describe('Toggl: other ways back and other failures', () => {
   it('waking the computer (resume) sends what waited, without waiting for the retry timer', async () => {
     await connect('app');
-    await clock.advance(MIN);
-    const t1 = clock.now();
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
     await startOffline('Docs');
-    net.online();
+    w.net.online();
     live().power('resume');
-    await advanceUntil(clock, () => journalOnDisk(dir) === null, { maxMs: 0 });
-    expect(journalOnDisk(dir)).toBeNull();
+    await advanceUntil(w.clock, () => journalOnDisk(w.dir) === null, { maxMs: 0 });
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(postsArrived()).toHaveLength(1);
-    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
+    expect(w.fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
   });
 
   it('a 500 from Toggl keeps the start waiting (not rejected); the next refresh sends it once', async () => {
     await connect('oneshot');
-    await clock.advance(MIN);
-    const t1 = clock.now();
-    fake.fault('status500', 'POST /workspaces/*/time_entries', { times: 1 });
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
+    w.fake.fault('status500', 'POST /workspaces/*/time_entries', { times: 1 });
     const started = await run(live(), {
       type: 'start',
       input: { accountId: 'toggl', description: 'Docs' },
@@ -519,46 +497,46 @@ describe('Toggl: other ways back and other failures', () => {
     // Online, but Toggl itself failed: not "when online".
     expect(started.message).toMatch(/— will sync when the service answers again\.$/);
     expect(started.snapshot.tray.tooltip).toMatch(/^▶ 0:00 Docs \(.*\) — not synced yet$/m);
-    expect(fake.entries(user.id)).toHaveLength(0);
+    expect(w.fake.entries(user.id)).toHaveLength(0);
 
-    await clock.advance(2 * MIN);
+    await w.clock.advance(2 * MIN);
     const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
-    expect(fake.entries(user.id)).toHaveLength(1);
-    expect(fake.runningEntry(user.id)).toMatchObject({ start: t1 });
+    expect(w.fake.entries(user.id)).toHaveLength(1);
+    expect(w.fake.runningEntry(user.id)).toMatchObject({ start: t1 });
     expect(toggl(refreshed)).toMatchObject({ pending: [], entry: { pending: false } });
   });
 
   it('a garbled answer to a start Toggl applied: waits, then is recognised, not sent twice', async () => {
     await connect('oneshot');
-    await clock.advance(MIN);
-    fake.fault('truncatedJson', 'POST /workspaces/*/time_entries', { times: 1 });
+    await w.clock.advance(MIN);
+    w.fake.fault('truncatedJson', 'POST /workspaces/*/time_entries', { times: 1 });
     const started = await run(live(), {
       type: 'start',
       input: { accountId: 'toggl', description: 'Docs' },
     });
     expect(onlyPending(toggl(started)).state).toBe('waiting');
-    expect(fake.entries(user.id)).toHaveLength(1);
+    expect(w.fake.entries(user.id)).toHaveLength(1);
 
-    await clock.advance(MIN);
+    await w.clock.advance(MIN);
     await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
     expect(postsArrived()).toHaveLength(1);
-    expect(fake.entries(user.id)).toHaveLength(1);
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.fake.entries(user.id)).toHaveLength(1);
+    expect(journalOnDisk(w.dir)).toBeNull();
   });
 
   it('an offline stop of an entry replaced on the web meanwhile is a conflict, not a stop of theirs', async () => {
     await connect('oneshot');
     await run(live(), { type: 'start', input: { accountId: 'toggl', description: 'Mine' } });
-    await clock.advance(10 * MIN);
-    net.offline();
+    await w.clock.advance(10 * MIN);
+    w.net.offline();
     await run(live(), { type: 'stop', input: { accountId: 'toggl' } });
-    await clock.advance(MIN);
-    const theirs = fake.remoteStart(user.id, { description: 'Theirs' });
-    net.online();
-    const mark = net.mark();
+    await w.clock.advance(MIN);
+    const theirs = w.fake.remoteStart(user.id, { description: 'Theirs' });
+    w.net.online();
+    const mark = w.net.mark();
     const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
-    expect(net.writesSince(mark)).toEqual([]);
-    expect(fake.runningEntry(user.id)?.id).toBe(theirs.id);
+    expect(w.net.writesSince(mark)).toEqual([]);
+    expect(w.fake.runningEntry(user.id)?.id).toBe(theirs.id);
     expect(onlyPending(toggl(refreshed))).toMatchObject({
       kind: 'stop',
       state: 'conflict',
@@ -574,7 +552,7 @@ describe('Toggl: other ways back and other failures', () => {
 
 describe('Toggl: continue and discard while offline', () => {
   it('an offline continue repeats the entry (tags, billable) at the asked time', async () => {
-    fake.addEntry(user.id, {
+    w.fake.addEntry(user.id, {
       description: 'Review',
       start: T0 - 3 * 3600_000,
       stop: T0 - 2 * 3600_000,
@@ -582,9 +560,9 @@ describe('Toggl: continue and discard while offline', () => {
       billable: true,
     });
     await connect('oneshot');
-    await clock.advance(MIN);
-    const t1 = clock.now();
-    net.offline();
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
+    w.net.offline();
     const continued = await run(live(), { type: 'continue', input: { accountId: 'toggl' } });
     expect(continued.message).toBe(
       `Continued “Review” at ${clockTime(t1)} on ${ON} — will sync when online.`,
@@ -596,11 +574,11 @@ describe('Toggl: continue and discard while offline', () => {
       pending: true,
     });
 
-    await clock.advance(4 * MIN);
-    net.online();
-    const mark = net.mark();
+    await w.clock.advance(4 * MIN);
+    w.net.online();
+    const mark = w.net.mark();
     await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
-    const writes = net.writesSince(mark);
+    const writes = w.net.writesSince(mark);
     expect(writes).toHaveLength(1);
     expect(writes[0]?.body).toMatchObject({
       description: 'Review',
@@ -608,28 +586,28 @@ describe('Toggl: continue and discard while offline', () => {
       billable: true,
       start: utc(t1),
     });
-    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Review', start: t1 });
+    expect(w.fake.runningEntry(user.id)).toMatchObject({ description: 'Review', start: t1 });
   });
 
   it('discarding a waiting start takes its stop along; nothing is sent later', async () => {
     await connect('oneshot');
-    await clock.advance(MIN);
+    await w.clock.advance(MIN);
     const started = await startOffline('Docs');
     const startId = onlyPending(toggl(started)).id;
-    await clock.advance(5 * MIN);
+    await w.clock.advance(5 * MIN);
     await run(live(), { type: 'stop', input: { accountId: 'toggl' } });
-    expect(journalOnDisk(dir)).toHaveLength(2);
+    expect(journalOnDisk(w.dir)).toHaveLength(2);
 
     const dropped = await run(live(), { type: 'queue.discard', input: { actionId: startId } });
     expect(dropped.message).toBe(`Discarded Start “Docs” and the stop that went with it (${ON}).`);
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(toggl(dropped)).toMatchObject({ pending: [], running: false, entry: null });
 
-    net.online();
-    const mark = net.mark();
+    w.net.online();
+    const mark = w.net.mark();
     await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
-    expect(net.writesSince(mark)).toEqual([]);
-    expect(fake.entries(user.id)).toHaveLength(0);
+    expect(w.net.writesSince(mark)).toEqual([]);
+    expect(w.fake.entries(user.id)).toHaveLength(0);
   });
 });
 
@@ -641,8 +619,8 @@ describe('Toggl: switching entries offline and the hourly limit', () => {
       input: { accountId: 'toggl', description: 'Mail' },
     });
     const mailId = Number(toggl(first).entry?.id);
-    await clock.advance(10 * MIN);
-    const t1 = clock.now();
+    await w.clock.advance(10 * MIN);
+    const t1 = w.clock.now();
     const switched = await startOffline('Docs');
     expect(switched.message).toBe(
       `Started “Docs” at ${clockTime(t1)} on ${ON} — will sync when online.`,
@@ -650,24 +628,24 @@ describe('Toggl: switching entries offline and the hourly limit', () => {
     // What the user sees at once: Mail ended at t1, Docs runs (both unconfirmed).
     expect(toggl(switched).entry).toMatchObject({ description: 'Docs', pending: true });
 
-    await clock.advance(10 * MIN);
-    net.online();
+    await w.clock.advance(10 * MIN);
+    w.net.online();
     const refreshed = await run(live(), { type: 'refresh', input: { accountId: 'toggl' } });
     expect(postsArrived()).toHaveLength(2);
-    expect(fake.entry(mailId)).toMatchObject({ start: T0, stop: t1 });
-    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
+    expect(w.fake.entry(mailId)).toMatchObject({ start: T0, stop: t1 });
+    expect(w.fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
     expect(toggl(refreshed)).toMatchObject({ pending: [], todaySeconds: 20 * 60 });
   });
 
   it('a start refused by the hourly limit waits for the reset and goes out then (app mode)', async () => {
     // One request an hour into the workspace bucket: "Mail" spends it.
-    fake.configure({ quota: { org: 1 } });
+    w.fake.configure({ quota: { org: 1 } });
     await connect('app');
-    await clock.advance(MIN);
-    const mailAt = clock.now();
+    await w.clock.advance(MIN);
+    const mailAt = w.clock.now();
     await run(live(), { type: 'start', input: { accountId: 'toggl', description: 'Mail' } });
-    await clock.advance(MIN);
-    const t1 = clock.now();
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
     const started = await run(live(), {
       type: 'start',
       input: { accountId: 'toggl', description: 'Docs' },
@@ -679,18 +657,18 @@ describe('Toggl: switching entries offline and the hourly limit', () => {
       state: 'waiting',
       error: { kind: 'quota' },
     });
-    expect(fake.entries(user.id)).toHaveLength(1);
+    expect(w.fake.entries(user.id)).toHaveLength(1);
 
-    const took = await advanceUntil(clock, () => journalOnDisk(dir) === null, {
+    const took = await advanceUntil(w.clock, () => journalOnDisk(w.dir) === null, {
       maxMs: 70 * MIN,
       stepMs: MIN,
     });
     // Not before the bucket frees (Mail's request leaves the window an hour after it was made),
     // and without knocking again meanwhile: one 402 in all.
-    expect(clock.now()).toBeGreaterThanOrEqual(mailAt + 60 * MIN);
+    expect(w.clock.now()).toBeGreaterThanOrEqual(mailAt + 60 * MIN);
     expect(took).toBeLessThanOrEqual(62 * MIN);
-    expect(fake.counts.quota402).toBe(1);
-    expect(fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
-    expect(fake.entries(user.id).find((e) => e.description === 'Mail')?.stop).toBe(t1);
+    expect(w.fake.counts.quota402).toBe(1);
+    expect(w.fake.runningEntry(user.id)).toMatchObject({ description: 'Docs', start: t1 });
+    expect(w.fake.entries(user.id).find((e) => e.description === 'Mail')?.stop).toBe(t1);
   });
 });

@@ -4,80 +4,53 @@
  * time of a start and of a stop as a `date` parameter in the user's zone, so a replay sends the
  * times the user asked for, not the time the connection came back.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../main/core/core';
-import { MemorySecretStore } from '../../main/secrets/memory-secret-store';
 import {
   startFakeTrackingTime,
   type FakeAccount,
-  type FakeTrackingTime,
   type FakeUser,
 } from '../fakes/trackingtime-server';
-import { VirtualClock } from '../support/virtual-clock';
 import {
   accountOf,
   advanceUntil,
   clockTime,
   journalOnDisk,
-  Network,
+  MIN,
   onlyPending,
-  openTestCore,
   refused,
-  removeDir,
   run,
-  tempDataDir,
+  T0,
+  useJournalWorld,
   type Ok,
   type WireRequest,
 } from './journal-kit';
 
 const APP_PASSWORD = 'tt-app-7f3c9a1e55d2b8040c6e';
-const T0 = Date.parse('2026-11-27T09:00:00Z');
 const ZONE = 'Europe/Madrid';
 const ON = 'TrackingTime: ada@example.com · Acme';
-const MIN = 60_000;
 
-let dir: string;
-let clock: VirtualClock;
-let fake: FakeTrackingTime;
+const w = useJournalWorld('tt', (now) => startFakeTrackingTime({ now }));
+const live = w.live;
 let account: FakeAccount;
 let user: FakeUser;
-let net: Network;
-let secrets: MemorySecretStore;
-let core: Core | null = null;
 
-beforeEach(async () => {
-  dir = tempDataDir('tt');
-  clock = new VirtualClock(T0);
-  fake = await startFakeTrackingTime({ now: () => clock.now() });
-  account = fake.addAccount({ company: 'Acme' });
-  user = fake.addUser({
+beforeEach(() => {
+  account = w.fake.addAccount({ company: 'Acme' });
+  user = w.fake.addUser({
     email: 'ada@example.com',
     appPassword: APP_PASSWORD,
     timezone: ZONE,
     accountId: account.id,
   });
-  net = await Network.create();
-  secrets = new MemorySecretStore();
-});
-
-afterEach(async () => {
-  await core?.close();
-  core = null;
-  await fake.close();
-  removeDir(dir);
 });
 
 async function connect(mode: 'app' | 'oneshot'): Promise<Core> {
-  core = await openTestCore({ dataDir: dir, clock, network: net, mode, secrets });
+  const core = await w.open(mode);
   await run(core, {
     type: 'accounts.add',
-    input: { provider: 'trackingtime', secret: APP_PASSWORD, baseUrl: fake.baseUrl, options: {} },
+    input: { provider: 'trackingtime', secret: APP_PASSWORD, baseUrl: w.fake.baseUrl, options: {} },
   });
-  return core;
-}
-
-function live(): Core {
-  if (!core) throw new Error('no core');
   return core;
 }
 
@@ -99,12 +72,12 @@ const madrid = (ms: number): string =>
 const TRACK = /\/tasks\/track(\/\d+)?$/;
 const STOP = /\/tasks\/stop\/\d+$/;
 /** Starts that reached the fake (its own log: what arrived, not what was tried). */
-const startsArrived = () => fake.requestsBy({ method: 'POST', path: TRACK });
+const startsArrived = () => w.fake.requestsBy({ method: 'POST', path: TRACK });
 const kindOf = (w: WireRequest) =>
   TRACK.test(w.path) ? 'track' : STOP.test(w.path) ? 'stop' : w.path;
 
 function startOffline(description: string, extra: { project?: string } = {}): Promise<Ok> {
-  net.offline();
+  w.net.offline();
   return run(live(), {
     type: 'start',
     input: { accountId: 'trackingtime', description, ...extra },
@@ -116,8 +89,8 @@ const refresh = () => run(live(), { type: 'refresh', input: { accountId: 'tracki
 describe('TrackingTime: an offline start waits in the journal and goes out once, at the asked time', () => {
   it('shows it pending, then sends it with date = the asked local time on "refresh"', async () => {
     await connect('oneshot');
-    await clock.advance(MIN);
-    const t1 = clock.now();
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
     const started = await startOffline('Docs');
 
     expect(started.message).toBe(
@@ -132,15 +105,15 @@ describe('TrackingTime: an offline start waits in the journal and goes out once,
     });
     const line = started.snapshot.tray.tooltip.split('\n').find((l) => l.includes('Docs'));
     expect(line).toMatch(/^▶ .*Docs.* — will sync when online$/);
-    expect(journalOnDisk(dir)).toHaveLength(1);
+    expect(journalOnDisk(w.dir)).toHaveLength(1);
     expect(startsArrived()).toHaveLength(0);
 
-    await clock.advance(5 * MIN);
-    net.online();
-    const mark = net.mark();
+    await w.clock.advance(5 * MIN);
+    w.net.online();
+    const mark = w.net.mark();
     const refreshed = await refresh();
 
-    const writes = net.writesSince(mark);
+    const writes = w.net.writesSince(mark);
     expect(writes.map(kindOf)).toEqual(['track']);
     expect(writes[0]?.body).toMatchObject({
       task_name: 'Docs',
@@ -149,9 +122,9 @@ describe('TrackingTime: an offline start waits in the journal and goes out once,
     });
     expect(madrid(t1)).toBe('2026-11-27 10:01:00');
     expect(startsArrived()).toHaveLength(1);
-    expect(fake.events(user.id)).toHaveLength(1);
-    expect(fake.runningEvent(user.id)).toMatchObject({ start: t1, end: null });
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.fake.events(user.id)).toHaveLength(1);
+    expect(w.fake.runningEvent(user.id)).toMatchObject({ start: t1, end: null });
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(tt(refreshed)).toMatchObject({
       pending: [],
       entry: { description: 'Docs', pending: false },
@@ -161,18 +134,20 @@ describe('TrackingTime: an offline start waits in the journal and goes out once,
 
   it('the retry timer sends it in app mode once the connection is back', async () => {
     await connect('app');
-    await clock.advance(MIN);
-    const t1 = clock.now();
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
     await startOffline('Docs');
-    await advanceUntil(clock, () => false, { maxMs: 2 * MIN, stepMs: 15_000 });
+    await advanceUntil(w.clock, () => false, { maxMs: 2 * MIN, stepMs: 15_000 });
     expect(startsArrived()).toHaveLength(0);
-    expect(journalOnDisk(dir)?.[0]?.state).toBe('waiting');
+    expect(journalOnDisk(w.dir)?.[0]?.state).toBe('waiting');
 
-    net.online();
-    const took = await advanceUntil(clock, () => journalOnDisk(dir) === null, { maxMs: 6 * MIN });
+    w.net.online();
+    const took = await advanceUntil(w.clock, () => journalOnDisk(w.dir) === null, {
+      maxMs: 6 * MIN,
+    });
     expect(took).toBeLessThanOrEqual(5 * MIN);
     expect(startsArrived()).toHaveLength(1);
-    expect(fake.runningEvent(user.id)).toMatchObject({ start: t1 });
+    expect(w.fake.runningEvent(user.id)).toMatchObject({ start: t1 });
     expect(tt({ snapshot: now() })).toMatchObject({ pending: [], entry: { pending: false } });
   });
 });
@@ -180,11 +155,11 @@ describe('TrackingTime: an offline start waits in the journal and goes out once,
 describe('TrackingTime: offline start, then offline stop', () => {
   it('replays both in order: track with date = t1, stop with date = t2', async () => {
     await connect('oneshot');
-    await clock.advance(MIN);
-    const t1 = clock.now();
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
     await startOffline('Docs');
-    await clock.advance(7 * MIN);
-    const t2 = clock.now();
+    await w.clock.advance(7 * MIN);
+    const t2 = w.clock.now();
     const stopped = await run(live(), { type: 'stop', input: { accountId: 'trackingtime' } });
     expect(stopped.message).toBe(
       `Stopped “Docs” at ${clockTime(t2)} on ${ON} — will sync when online.`,
@@ -195,20 +170,20 @@ describe('TrackingTime: offline start, then offline stop', () => {
       ['stop', 'waiting'],
     ]);
 
-    await clock.advance(10 * MIN);
-    net.online();
-    const mark = net.mark();
+    await w.clock.advance(10 * MIN);
+    w.net.online();
+    const mark = w.net.mark();
     const refreshed = await refresh();
 
-    const writes = net.writesSince(mark);
+    const writes = w.net.writesSince(mark);
     expect(writes.map(kindOf)).toEqual(['track', 'stop']);
     expect(writes[0]?.body).toMatchObject({ date: madrid(t1), timezone: ZONE });
     expect(writes[1]?.body).toMatchObject({ date: madrid(t2), timezone: ZONE });
-    const events = fake.events(user.id);
+    const events = w.fake.events(user.id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ start: t1, end: t2 });
     expect((events[0]?.end ?? 0) - (events[0]?.start ?? 0)).toBe(t2 - t1);
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(tt(refreshed)).toMatchObject({ running: false, pending: [], todaySeconds: 7 * 60 });
   });
 });
@@ -216,21 +191,21 @@ describe('TrackingTime: offline start, then offline stop', () => {
 describe('TrackingTime: the answer to a start is lost on the way back', () => {
   it('the replay recognises the running event and does not track a second time', async () => {
     await connect('oneshot');
-    await clock.advance(MIN);
-    net.loseAnswer((r) => r.method === 'POST' && TRACK.test(r.path));
+    await w.clock.advance(MIN);
+    w.net.loseAnswer((r) => r.method === 'POST' && TRACK.test(r.path));
     const started = await run(live(), {
       type: 'start',
       input: { accountId: 'trackingtime', description: 'Docs' },
     });
     expect(started.message).toMatch(/— will sync when online\.$/);
-    expect(fake.events(user.id)).toHaveLength(1);
-    expect(journalOnDisk(dir)).toHaveLength(1);
+    expect(w.fake.events(user.id)).toHaveLength(1);
+    expect(journalOnDisk(w.dir)).toHaveLength(1);
 
-    await clock.advance(3 * MIN);
+    await w.clock.advance(3 * MIN);
     const refreshed = await refresh();
     expect(startsArrived()).toHaveLength(1);
-    expect(fake.events(user.id)).toHaveLength(1);
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.fake.events(user.id)).toHaveLength(1);
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(tt(refreshed)).toMatchObject({
       pending: [],
       entry: { description: 'Docs', pending: false },
@@ -240,34 +215,34 @@ describe('TrackingTime: the answer to a start is lost on the way back', () => {
   it('a stop whose answer was lost is not sent again', async () => {
     await connect('oneshot');
     await run(live(), { type: 'start', input: { accountId: 'trackingtime', description: 'Docs' } });
-    await clock.advance(20 * MIN);
-    net.loseAnswer((r) => r.method === 'POST' && STOP.test(r.path));
+    await w.clock.advance(20 * MIN);
+    w.net.loseAnswer((r) => r.method === 'POST' && STOP.test(r.path));
     const stopped = await run(live(), { type: 'stop', input: { accountId: 'trackingtime' } });
     expect(stopped.message).toMatch(/— will sync when online\.$/);
-    expect(fake.runningEvent(user.id)).toBeNull();
+    expect(w.fake.runningEvent(user.id)).toBeNull();
 
-    await clock.advance(MIN);
-    const mark = net.mark();
+    await w.clock.advance(MIN);
+    const mark = w.net.mark();
     const refreshed = await refresh();
-    expect(net.writesSince(mark)).toEqual([]);
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.net.writesSince(mark)).toEqual([]);
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(tt(refreshed)).toMatchObject({ running: false, pending: [] });
   });
 });
 
 describe('TrackingTime: a timer started elsewhere while the action waited is a conflict', () => {
   async function conflictSetUp(): Promise<{ t1: number; theirsId: number; actionId: string }> {
-    const site = fake.addProject({ accountId: account.id, name: 'Site' });
-    const review = fake.addTask({ projectId: site.id, name: 'Review', userIds: [user.id] });
+    const site = w.fake.addProject({ accountId: account.id, name: 'Site' });
+    const review = w.fake.addTask({ projectId: site.id, name: 'Review', userIds: [user.id] });
     await connect('oneshot');
-    await clock.advance(MIN);
-    const t1 = clock.now();
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
     await startOffline('Mine');
-    await clock.advance(2 * MIN);
-    const theirs = fake.remoteTrack(user.id, review.id);
-    const theirsStart = clock.now();
-    await clock.advance(2 * MIN);
-    net.online();
+    await w.clock.advance(2 * MIN);
+    const theirs = w.fake.remoteTrack(user.id, review.id);
+    const theirsStart = w.clock.now();
+    await w.clock.advance(2 * MIN);
+    w.net.online();
     const refreshed = await refresh();
 
     const shown = tt(refreshed);
@@ -282,7 +257,7 @@ describe('TrackingTime: a timer started elsewhere while the action waited is a c
       },
     });
     expect(startsArrived()).toHaveLength(0);
-    expect(fake.runningEvent(user.id)?.id).toBe(theirs.id);
+    expect(w.fake.runningEvent(user.id)?.id).toBe(theirs.id);
     expect(shown.entry).toMatchObject({ description: 'Review', pending: false });
     expect(refreshed.snapshot.tray.tooltip).toContain(`⚠ 1 action needs you (${ON})`);
     return { t1, theirsId: theirs.id, actionId: action.id };
@@ -290,21 +265,21 @@ describe('TrackingTime: a timer started elsewhere while the action waited is a c
 
   it('"apply anyway" ends theirs now (none of its time lost), then tracks mine at its own date', async () => {
     const { t1, theirsId, actionId } = await conflictSetUp();
-    const mark = net.mark();
+    const mark = w.net.mark();
     const retried = await run(live(), {
       type: 'queue.retry',
       input: { actionId, override: true },
     });
     expect(retried.message).toBe(`Start “Mine”: done on ${ON}.`);
-    const writes = net.writesSince(mark);
+    const writes = w.net.writesSince(mark);
     expect(writes.map(kindOf)).toEqual(['stop', 'track']);
-    expect(writes[0]?.body).toMatchObject({ date: madrid(clock.now()) });
+    expect(writes[0]?.body).toMatchObject({ date: madrid(w.clock.now()) });
     expect(writes[1]?.body).toMatchObject({ date: madrid(t1), stop_running_task: true });
-    const theirs = fake.event(theirsId);
+    const theirs = w.fake.event(theirsId);
     expect(theirs?.end).not.toBeNull();
     expect(Number(theirs?.end) - Number(theirs?.start)).toBeGreaterThan(0);
-    expect(fake.runningEvent(user.id)).toMatchObject({ start: t1 });
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.fake.runningEvent(user.id)).toMatchObject({ start: t1 });
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(tt(retried)).toMatchObject({ pending: [], entry: { description: 'Mine' } });
   });
 
@@ -313,8 +288,8 @@ describe('TrackingTime: a timer started elsewhere while the action waited is a c
     const discarded = await run(live(), { type: 'queue.discard', input: { actionId } });
     expect(discarded.message).toBe(`Discarded Start “Mine” (${ON}).`);
     expect(startsArrived()).toHaveLength(0);
-    expect(fake.runningEvent(user.id)?.id).toBe(theirsId);
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.fake.runningEvent(user.id)?.id).toBe(theirsId);
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(tt(discarded)).toMatchObject({ pending: [], entry: { description: 'Review' } });
   });
 });
@@ -323,16 +298,16 @@ describe('TrackingTime: an action the service refuses for good is set aside; the
   const REFUSAL = 'TrackingTime could not find that (Project not found).';
 
   async function poisoned(next: () => Promise<unknown>): Promise<Ok> {
-    const site = fake.addProject({ accountId: account.id, name: 'Site' });
+    const site = w.fake.addProject({ accountId: account.id, name: 'Site' });
     await connect('oneshot');
-    await clock.advance(MIN);
+    await w.clock.advance(MIN);
     await startOffline('Docs', { project: 'Site' });
-    await clock.advance(5 * MIN);
+    await w.clock.advance(5 * MIN);
     await next();
-    expect(journalOnDisk(dir)).toHaveLength(2);
+    expect(journalOnDisk(w.dir)).toHaveLength(2);
     // The project leaves the account (deleted on the web) before the replay.
     site.accountId = account.id + 999_999;
-    net.online();
+    w.net.online();
     return refresh();
   }
 
@@ -349,13 +324,13 @@ describe('TrackingTime: an action the service refuses for good is set aside; the
       error: { message: REFUSAL },
     });
     expect(startsArrived()).toHaveLength(2);
-    expect(fake.events(user.id)).toHaveLength(1);
-    expect(fake.runningEvent(user.id)).toMatchObject({ start: t2 });
+    expect(w.fake.events(user.id)).toHaveLength(1);
+    expect(w.fake.runningEvent(user.id)).toMatchObject({ start: t2 });
     expect(tt(refreshed).entry).toMatchObject({ description: 'Mail', pending: false });
 
     const dropped = await run(live(), { type: 'queue.discard', input: { actionId: rejected.id } });
     expect(dropped.message).toBe(`Discarded Start “Docs — Site” (${ON}).`);
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(tt(dropped)).toMatchObject({ pending: [], entry: { description: 'Mail' } });
   });
 
@@ -365,7 +340,7 @@ describe('TrackingTime: an action the service refuses for good is set aside; the
     );
     const rejected = onlyPending(tt(refreshed));
     expect(rejected).toMatchObject({ state: 'rejected', error: { message: REFUSAL } });
-    expect(journalOnDisk(dir)?.map((a) => [a.kind, a.state])).toEqual([['start', 'rejected']]);
+    expect(journalOnDisk(w.dir)?.map((a) => [a.kind, a.state])).toEqual([['start', 'rejected']]);
 
     const before = startsArrived().length;
     const again = await refused(live(), {
@@ -374,12 +349,12 @@ describe('TrackingTime: an action the service refuses for good is set aside; the
     });
     expect(again.error.message).toBe(REFUSAL);
     expect(startsArrived()).toHaveLength(before + 1);
-    expect(fake.events(user.id)).toHaveLength(0);
+    expect(w.fake.events(user.id)).toHaveLength(0);
     expect(onlyPending(tt({ snapshot: now() })).state).toBe('rejected');
 
     const dropped = await run(live(), { type: 'queue.discard', input: { actionId: rejected.id } });
     expect(dropped.message).toBe(`Discarded Start “Docs — Site” (${ON}).`);
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(tt(dropped).pending).toEqual([]);
   });
 });
@@ -387,22 +362,21 @@ describe('TrackingTime: an action the service refuses for good is set aside; the
 describe('TrackingTime: the journal survives a restart', () => {
   it('a new core on the same data folder tracks the waiting start once, at its own date', async () => {
     await connect('app');
-    await clock.advance(MIN);
-    const t1 = clock.now();
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
     await startOffline('Docs');
-    await live().close();
-    core = null;
-    expect(journalOnDisk(dir)).toHaveLength(1);
+    await w.close();
+    expect(journalOnDisk(w.dir)).toHaveLength(1);
 
-    await clock.advance(30 * MIN);
-    net.online();
-    const mark = net.mark();
-    core = await openTestCore({ dataDir: dir, clock, network: net, mode: 'oneshot', secrets });
-    expect(net.writesSince(mark).map((w) => w.body)).toMatchObject([{ date: madrid(t1) }]);
+    await w.clock.advance(30 * MIN);
+    w.net.online();
+    const mark = w.net.mark();
+    await w.open('oneshot');
+    expect(w.net.writesSince(mark).map((w) => w.body)).toMatchObject([{ date: madrid(t1) }]);
     expect(startsArrived()).toHaveLength(1);
-    expect(fake.events(user.id)).toHaveLength(1);
-    expect(fake.runningEvent(user.id)).toMatchObject({ start: t1 });
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.fake.events(user.id)).toHaveLength(1);
+    expect(w.fake.runningEvent(user.id)).toMatchObject({ start: t1 });
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(tt({ snapshot: now() })).toMatchObject({
       pending: [],
       entry: { description: 'Docs', pending: false },
@@ -413,8 +387,8 @@ describe('TrackingTime: the journal survives a restart', () => {
 describe('TrackingTime: a revoked app password makes the action wait for a new sign-in', () => {
   it('is not rejected; it goes out with its own date once the account is reconnected', async () => {
     await connect('oneshot');
-    await clock.advance(MIN);
-    const t1 = clock.now();
+    await w.clock.advance(MIN);
+    const t1 = w.clock.now();
     user.appPasswords.length = 0;
     const started = await run(live(), {
       type: 'start',
@@ -425,10 +399,10 @@ describe('TrackingTime: a revoked app password makes the action wait for a new s
     );
     expect(onlyPending(tt(started))).toMatchObject({ state: 'waiting', error: { kind: 'auth' } });
 
-    await clock.advance(10 * MIN);
+    await w.clock.advance(10 * MIN);
     const refreshed = await refresh();
     expect(onlyPending(tt(refreshed)).state).toBe('waiting');
-    expect(fake.events(user.id)).toHaveLength(0);
+    expect(w.fake.events(user.id)).toHaveLength(0);
 
     const renewed = 'tt-app-renewed-0000000000000';
     user.appPasswords.push(renewed);
@@ -441,9 +415,9 @@ describe('TrackingTime: a revoked app password makes the action wait for a new s
         replaceAccountId: 'trackingtime',
       },
     });
-    expect(fake.events(user.id)).toHaveLength(1);
-    expect(fake.runningEvent(user.id)).toMatchObject({ start: t1 });
-    expect(journalOnDisk(dir)).toBeNull();
+    expect(w.fake.events(user.id)).toHaveLength(1);
+    expect(w.fake.runningEvent(user.id)).toMatchObject({ start: t1 });
+    expect(journalOnDisk(w.dir)).toBeNull();
     expect(tt(reconnected)).toMatchObject({ pending: [], entry: { pending: false } });
   });
 });
@@ -452,25 +426,25 @@ describe('TrackingTime: switching timers offline', () => {
   it('an offline start over a running timer ends it at the asked time, not at sync', async () => {
     await connect('oneshot');
     await run(live(), { type: 'start', input: { accountId: 'trackingtime', description: 'Mail' } });
-    const mail = fake.runningEvent(user.id);
-    await clock.advance(10 * MIN);
-    const t1 = clock.now();
+    const mail = w.fake.runningEvent(user.id);
+    await w.clock.advance(10 * MIN);
+    const t1 = w.clock.now();
     const switched = await startOffline('Docs');
     expect(tt(switched).entry).toMatchObject({ description: 'Docs', pending: true });
 
-    await clock.advance(10 * MIN);
-    net.online();
-    const mark = net.mark();
+    await w.clock.advance(10 * MIN);
+    w.net.online();
+    const mark = w.net.mark();
     const refreshed = await refresh();
-    const writes = net.writesSince(mark);
+    const writes = w.net.writesSince(mark);
     expect(writes.map(kindOf)).toEqual(['track']);
     expect(writes[0]?.body).toMatchObject({
       task_name: 'Docs',
       date: madrid(t1),
       stop_running_task: true,
     });
-    expect(fake.event(mail?.id ?? 0)).toMatchObject({ start: T0, end: t1 });
-    expect(fake.runningEvent(user.id)).toMatchObject({ start: t1 });
+    expect(w.fake.event(mail?.id ?? 0)).toMatchObject({ start: T0, end: t1 });
+    expect(w.fake.runningEvent(user.id)).toMatchObject({ start: t1 });
     expect(tt(refreshed)).toMatchObject({ pending: [], todaySeconds: 20 * 60 });
   });
 });
