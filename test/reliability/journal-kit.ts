@@ -388,3 +388,14 @@ export function useJournalWorld<F extends Closable>(
     },
   };
 }
+
+type StartInput = Extract<Command, { type: 'start' }>['input'];
+
+/** Takes the network away, then starts from the popup: the start waits in the journal. */
+export function startWhileOffline(
+  w: Pick<JournalWorld<unknown>, 'net' | 'live'>,
+  input: StartInput,
+): Promise<Ok> {
+  w.net.offline();
+  return run(w.live(), { type: 'start', input });
+}

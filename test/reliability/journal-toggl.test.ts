@@ -13,10 +13,11 @@ import {
   clockTime,
   journalOnDisk,
   MIN,
-  T0,
   onlyPending,
   refused,
   run,
+  startWhileOffline,
+  T0,
   useJournalWorld,
   type Ok,
 } from './journal-kit';
@@ -53,10 +54,8 @@ const postsArrived = () =>
   w.fake.requestsBy({ method: 'POST', path: '/workspaces/*/time_entries' });
 
 /** Goes offline, lets `minutes` pass and starts `description` from the popup. */
-async function startOffline(description: string, extra: { project?: string } = {}): Promise<Ok> {
-  w.net.offline();
-  return run(live(), { type: 'start', input: { accountId: 'toggl', description, ...extra } });
-}
+const startOffline = (description: string, extra: { project?: string } = {}): Promise<Ok> =>
+  startWhileOffline(w, { accountId: 'toggl', description, ...extra });
 
 describe('Toggl: an offline start waits in the journal and goes out once, at the asked time', () => {
   it('shows it pending, then sends it with its own time on "refresh" (oneshot)', async () => {

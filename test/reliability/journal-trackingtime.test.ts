@@ -20,6 +20,7 @@ import {
   onlyPending,
   refused,
   run,
+  startWhileOffline,
   T0,
   useJournalWorld,
   type Ok,
@@ -76,13 +77,8 @@ const startsArrived = () => w.fake.requestsBy({ method: 'POST', path: TRACK });
 const kindOf = (w: WireRequest) =>
   TRACK.test(w.path) ? 'track' : STOP.test(w.path) ? 'stop' : w.path;
 
-function startOffline(description: string, extra: { project?: string } = {}): Promise<Ok> {
-  w.net.offline();
-  return run(live(), {
-    type: 'start',
-    input: { accountId: 'trackingtime', description, ...extra },
-  });
-}
+const startOffline = (description: string, extra: { project?: string } = {}): Promise<Ok> =>
+  startWhileOffline(w, { accountId: 'trackingtime', description, ...extra });
 
 const refresh = () => run(live(), { type: 'refresh', input: { accountId: 'trackingtime' } });
 

@@ -17,6 +17,7 @@ import {
   onlyPending,
   refused,
   run,
+  startWhileOffline,
   T0,
   useJournalWorld,
   type Ok,
@@ -59,11 +60,7 @@ const kindOf = (w: WireRequest) =>
 
 /** Starts `description` on Website while offline, agreeing that it may happen later. */
 function startQueued(description: string, project = 'Website'): Promise<Ok> {
-  w.net.offline();
-  return run(live(), {
-    type: 'start',
-    input: { accountId: 'webwork', description, project, queueIfOffline: true },
-  });
+  return startWhileOffline(w, { accountId: 'webwork', description, project, queueIfOffline: true });
 }
 
 const refresh = () => run(live(), { type: 'refresh', input: { accountId: 'webwork' } });
