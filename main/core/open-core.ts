@@ -155,19 +155,16 @@ class TrayTimerCore implements Core {
 
   #makeRuntime(config: AccountRuntime['config']): AccountRuntime {
     const now = () => this.#clock.now();
+    const pending = () => this.#journal.actions(config.id);
     try {
       const provider = createProvider(config, {
         ...this.#providerDeps(),
         // One notice per problem: a second damaged file must not hide the first.
         onProblem: (message) => this.#warn(`storage:${config.id}:${shortHash(message)}`, message),
       });
-      return new AccountRuntime(config, provider, null, now, () =>
-        this.#journal.actions(config.id),
-      );
+      return new AccountRuntime(config, provider, null, now, pending);
     } catch (err) {
-      return new AccountRuntime(config, null, toAppError(err), now, () =>
-        this.#journal.actions(config.id),
-      );
+      return new AccountRuntime(config, null, toAppError(err), now, pending);
     }
   }
 

@@ -4,9 +4,15 @@
  * change so the app and the CLI see one truth. A damaged file is moved aside with a timestamp;
  * the actions in it that still validate are kept.
  */
-import { closeSync, constants, copyFileSync, fsyncSync, openSync, unlinkSync } from 'node:fs';
+import { constants, copyFileSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readJsonFile, StorageError, writeJsonAtomic } from '../storage/atomic-file';
+import {
+  corruptPath,
+  fsyncDir,
+  readJsonFile,
+  StorageError,
+  writeJsonAtomic,
+} from '../storage/atomic-file';
 import { withFileLockSync } from './replay-lock';
 import {
   ACTION_PREFIX,
@@ -96,7 +102,7 @@ export class JournalStore {
     if (damaged > 0) {
       // Keep the original for the user to inspect (a copy first: if the disk is full, the
       // original stays where it is and nothing is lost), then go on with what is readable.
-      const copy = corruptCopyPath(this.path, new Date(this.now()));
+      const copy = corruptPath(this.path, new Date(this.now()));
       try {
         copyFileSync(this.path, copy, constants.COPYFILE_EXCL);
         writeJsonAtomic(this.path, file);
@@ -193,7 +199,7 @@ export class JournalStore {
   }
 }
 
-/** Deletes a file and makes the deletion durable (folder fsync where the OS allows it). */
+/** Deletes a file and makes the deletion durable. */
 function removeDurably(path: string): void {
   try {
     unlinkSync(path);
@@ -201,19 +207,5 @@ function removeDurably(path: string): void {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new StorageError(`Could not update ${JOURNAL_FILE}: ${(err as Error).message}`, path);
   }
-  try {
-    const fd = openSync(dirname(path), 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Folders cannot be opened for fsync on Windows; the unlink stands anyway.
-  }
-}
-
-/** Where a damaged file's copy goes: NAME.corrupt-<time>, like moveAside(). */
-function corruptCopyPath(path: string, now: Date): string {
-  return `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+  fsyncDir(dirname(path));
 }

@@ -12,7 +12,7 @@
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { describeWriteError, StorageError } from '../storage/atomic-file';
+import { describeWriteError, processIsAlive, StorageError } from '../storage/atomic-file';
 
 const chains = new Map<string, Promise<unknown>>();
 
@@ -131,14 +131,7 @@ function holderPid(path: string): number | null {
 }
 
 function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it runs, as another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pid === process.pid || processIsAlive(pid);
 }
 
 /** Locks live next to journal.json; a failure to write one is told as the journal's. */

@@ -86,6 +86,11 @@ export function writeFileAtomic(path: string, content: string): void {
     }
     throw describeWriteError(path, err);
   }
+  fsyncDir(dir);
+}
+
+/** Makes a rename or unlink in `dir` durable, where the OS allows it. */
+export function fsyncDir(dir: string): void {
   try {
     const dfd = openSync(dir, 'r');
     try {
@@ -107,7 +112,8 @@ const tempName = (name: string, pid: number, at: number): string => `.${name}.${
 /** A write still under way takes milliseconds; a temp file this old was left by a crash. */
 const STALE_TEMP_MS = 10 * 60_000;
 
-function processIsAlive(pid: number): boolean {
+/** Does a process with this pid run (as any user)? */
+export function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -156,10 +162,14 @@ const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\
 
 /** Moves a damaged file out of the way; returns where it went. */
 export function moveAside(path: string, now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
-  const target = `${path}.corrupt-${stamp}`;
+  const target = corruptPath(path, now);
   renameSync(path, target);
   return target;
+}
+
+/** Where a damaged file (or its copy) goes: NAME.corrupt-<time>. */
+export function corruptPath(path: string, now: Date): string {
+  return `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
 }
 
 export type ReadResult<T> =
