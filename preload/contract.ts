@@ -7,6 +7,23 @@
  * keychain and in the provider client that uses it.
  */
 import { z } from 'zod';
+import {
+  awayResolveInputSchema,
+  DEFAULT_IDLE,
+  DEFAULT_POMODORO,
+  DEFAULT_REMINDERS,
+  entryUpdateInputSchema,
+  idleSettingsSchema,
+  NO_PRESENCE,
+  pomodoroSettingsSchema,
+  presenceSettingsPatchShape,
+  presenceViewSchema,
+  reminderSettingsSchema,
+  type AwayResolveInput,
+  type EntryUpdateInput,
+} from './presence-contract';
+
+export * from './presence-contract';
 
 export const PROVIDER_KINDS = ['local', 'toggl', 'trackingtime', 'webwork'] as const;
 export const providerKindSchema = z.enum(PROVIDER_KINDS);
@@ -123,6 +140,8 @@ export const capabilitiesSchema = z.object({
   backdate: z.boolean(),
   /** Can change the start of the running entry. */
   editStart: z.boolean(),
+  /** Can change the running entry's description, project and task (an update request). */
+  editEntry: z.boolean().default(false),
   /** Entries carry tags (Toggl). */
   tags: z.boolean(),
   /** Entries carry a billable flag (Toggl; a paid-plan feature there). */
@@ -213,6 +232,8 @@ export const snapshotSchema = z.object({
   todaySeconds: z.number(),
   tray: z.object({ state: trayStateSchema, tooltip: z.string(), title: z.string() }),
   notices: z.array(noticeSchema),
+  /** The away prompt, the pomodoro phase, and how idle time is measured on this machine. */
+  presence: presenceViewSchema.default(NO_PRESENCE),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
@@ -260,7 +281,11 @@ export const accountConfigSchema = z.object({
 });
 export type AccountConfig = z.infer<typeof accountConfigSchema>;
 
-export const SETTINGS_SCHEMA_VERSION = 1;
+/**
+ * Version 2 added idle, reminders, pomodoro, launchAtLogin and notifications. An older file is
+ * migrated step by step (main/storage/settings-migrations.ts) before it is validated.
+ */
+export const SETTINGS_SCHEMA_VERSION = 2;
 export const settingsSchema = z.object({
   schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
   /** Accounts besides the built-in Local one, which always exists with id "local". */
@@ -268,6 +293,13 @@ export const settingsSchema = z.object({
   defaultAccountId: accountIdSchema.default('local'),
   hotkeys: hotkeysSchema.default(DEFAULT_HOTKEYS),
   theme: themeSchema.default('system'),
+  idle: idleSettingsSchema.default(DEFAULT_IDLE),
+  reminders: reminderSettingsSchema.default(DEFAULT_REMINDERS),
+  pomodoro: pomodoroSettingsSchema.default(DEFAULT_POMODORO),
+  /** Start Tray Timer when the user logs in (login item; Linux: an XDG autostart entry). */
+  launchAtLogin: z.boolean().default(true),
+  /** Desktop notifications (idle, reminders, pomodoro); the OS's do-not-disturb still applies. */
+  notifications: z.boolean().default(true),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -276,6 +308,7 @@ export const settingsPatchSchema = z
     defaultAccountId: accountIdSchema,
     hotkeys: hotkeysSchema.partial(),
     theme: themeSchema,
+    ...presenceSettingsPatchShape,
   })
   .partial()
   .strict();
@@ -425,6 +458,9 @@ export const commandSchema = z.discriminatedUnion('type', [
       input: queueActionInputSchema.pick({ actionId: true }).strict(),
     })
     .strict(),
+  // Presence: the answer to the away prompt, and edits to the running entry.
+  z.object({ type: z.literal('away.resolve'), input: awayResolveInputSchema }).strict(),
+  z.object({ type: z.literal('entry.update'), input: entryUpdateInputSchema }).strict(),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 export type CommandType = Command['type'];
@@ -445,6 +481,11 @@ export const settingsViewSchema = z.object({
   hotkeys: hotkeysSchema,
   theme: themeSchema,
   accounts: z.array(accountSummarySchema),
+  idle: idleSettingsSchema,
+  reminders: reminderSettingsSchema,
+  pomodoro: pomodoroSettingsSchema,
+  launchAtLogin: z.boolean(),
+  notifications: z.boolean(),
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
@@ -531,6 +572,10 @@ export interface TrayTimerApi {
   retryAction(input: QueueActionInput): Promise<CommandResult>;
   /** A journal action set aside: drop it. */
   discardAction(input: { actionId: string }): Promise<CommandResult>;
+  /** The answer to the away prompt ("You were away 10:42–11:57"). */
+  resolveAway(input: AwayResolveInput): Promise<CommandResult>;
+  /** Changes the running entry (description, project/task, start time). */
+  updateEntry(input: EntryUpdateInput): Promise<CommandResult>;
   hidePopup(): void;
 }
 
@@ -554,5 +599,7 @@ export const TRAY_TIMER_API_KEYS = [
   'team',
   'retryAction',
   'discardAction',
+  'resolveAway',
+  'updateEntry',
   'hidePopup',
 ] as const satisfies readonly (keyof TrayTimerApi)[];

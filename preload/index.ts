@@ -58,6 +58,8 @@ const api: TrayTimerApi = {
   team: (input) => command({ type: 'team', input }),
   retryAction: (input) => command({ type: 'queue.retry', input }),
   discardAction: (input) => command({ type: 'queue.discard', input }),
+  resolveAway: (input) => command({ type: 'away.resolve', input }),
+  updateEntry: (input) => command({ type: 'entry.update', input }),
   hidePopup: () => ipcRenderer.send(IPC.hidePopup),
 };
 

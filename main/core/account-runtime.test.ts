@@ -22,6 +22,7 @@ class ControlledProvider implements Provider {
     tasks: true,
     backdate: true,
     editStart: true,
+    editEntry: false,
     tags: true,
     billable: true,
     members: false,

@@ -62,7 +62,7 @@ describe('first launch', () => {
     expect(s.tray).toEqual({ state: 'idle', tooltip: 'Not tracking · today 0:00', title: '' });
     expect(s.notices).toEqual([]);
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({
-      schemaVersion: 1,
+      schemaVersion: 2,
       defaultAccountId: 'local',
       accounts: [],
     });

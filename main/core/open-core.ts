@@ -32,7 +32,8 @@ import { retryDelayMs } from '../journal/transient';
 import type { TimerHandle } from './clock';
 import { replayAccount, type ActionDeps } from './journal-actions';
 import { discardAction, retryAction } from './queue-commands';
-import { CoreError, toAppError } from './errors';
+import { CoreError, fail, toAppError } from './errors';
+import { applySettingsPatch } from './settings-patch';
 import {
   oneOffMember,
   memberStatus,
@@ -326,15 +327,7 @@ class TrayTimerCore implements Core {
       case 'settings.update': {
         const patch = settingsPatchSchema.parse(command.input);
         if (patch.defaultAccountId !== undefined) this.#account(patch.defaultAccountId);
-        const current = this.#settings.get();
-        this.#settings.update({
-          ...current,
-          ...(patch.defaultAccountId !== undefined
-            ? { defaultAccountId: patch.defaultAccountId }
-            : {}),
-          ...(patch.theme !== undefined ? { theme: patch.theme } : {}),
-          hotkeys: { ...current.hotkeys, ...patch.hotkeys },
-        });
+        this.#settings.update(applySettingsPatch(this.#settings.get(), patch));
         return { data: this.#settingsView(), message: 'Preferences saved.' };
       }
       case 'projects.search': {
@@ -365,6 +358,9 @@ class TrayTimerCore implements Core {
         };
       case 'queue.discard':
         return { message: discardAction(this.#runtimes, command.input.actionId, this.#journal) };
+      case 'away.resolve':
+      case 'entry.update':
+        return fail('unsupported', 'Not built yet.');
       case 'team':
         return {
           data: await teamGlance(
@@ -411,6 +407,11 @@ class TrayTimerCore implements Core {
       hotkeys: s.hotkeys,
       theme: s.theme,
       accounts: this.#accountSummaries(),
+      idle: s.idle,
+      reminders: s.reminders,
+      pomodoro: s.pomodoro,
+      launchAtLogin: s.launchAtLogin,
+      notifications: s.notifications,
     };
   }
 

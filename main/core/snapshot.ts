@@ -4,7 +4,11 @@
  * recompute from `startedAt`.
  */
 import {
+  NO_PRESENCE,
   PROVIDER_NAMES,
+  type PomodoroPhase,
+  type PomodoroView,
+  type PresenceView,
   type AccountState,
   type AppError,
   type EntryView,
@@ -85,6 +89,8 @@ export interface SnapshotInput {
   runtimes: readonly AccountRuntime[];
   defaultAccountId: string;
   notices: readonly Notice[];
+  /** The away prompt, pomodoro phase and idle source (the presence service's view). */
+  presence?: PresenceView;
 }
 
 export function buildSnapshot(input: SnapshotInput): Snapshot {
@@ -112,6 +118,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
       tasks: false,
       backdate: false,
       editStart: false,
+      editEntry: false,
       tags: false,
       billable: false,
       members: false,
@@ -136,15 +143,30 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
     accounts,
     defaultAccountId: input.defaultAccountId,
     todaySeconds,
-    tray: trayView(accounts, todaySeconds, input.notices),
+    tray: trayView(accounts, todaySeconds, input.notices, input.presence ?? NO_PRESENCE),
     notices: [...input.notices],
+    presence: input.presence ?? NO_PRESENCE,
   };
+}
+
+const PHASE_NAMES: Record<PomodoroPhase, string> = {
+  work: 'Focus',
+  'short-break': 'Short break',
+  'long-break': 'Long break',
+};
+
+/** "🍅 Focus · 12 min left": the pomodoro line of the tooltip. */
+export function pomodoroLine(p: PomodoroView): string {
+  const left = Math.max(0, p.remainingSeconds);
+  const inWords = left < 60 ? 'less than a minute' : formatDurationWords(Math.ceil(left / 60) * 60);
+  return `${p.phase === 'work' ? '🍅' : '☕'} ${PHASE_NAMES[p.phase]} · ${inWords} left`;
 }
 
 function trayView(
   accounts: readonly AccountState[],
   todaySeconds: number,
   notices: readonly Notice[],
+  presence: PresenceView,
 ): Snapshot['tray'] {
   const running = accounts.filter((a) => a.entry !== null);
   const lines = running.map((a) => {
@@ -182,8 +204,11 @@ function trayView(
         `⚠ ${plural(stuck, 'action needs', 'actions need')} you (${accountLabel(a)}) — open Tray Timer`,
       );
   }
+  if (presence.pomodoro) lines.push(pomodoroLine(presence.pomodoro));
+  if (presence.away) lines.push(`⚠ ${presence.away.message} — open Tray Timer to decide`);
   for (const a of accounts) if (a.error) lines.push(`⚠ ${accountLabel(a)}: ${a.error.message}`);
   const attention =
+    presence.away !== null ||
     accounts.some((a) => a.error !== null || a.pending.some((p) => p.state !== 'waiting')) ||
     notices.some((n) => n.level === 'error');
   const state: TrayState = attention ? 'attention' : running.length > 0 ? 'running' : 'idle';

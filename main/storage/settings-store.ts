@@ -11,6 +11,9 @@ import {
   acceleratorSchema,
   DEFAULT_HOTKEYS,
   HOTKEY_ACTIONS,
+  idleSettingsSchema,
+  pomodoroSettingsSchema,
+  reminderSettingsSchema,
   SETTINGS_SCHEMA_VERSION,
   settingsSchema,
   themeSchema,
@@ -19,6 +22,7 @@ import {
 } from '../../preload/contract';
 import { moveAside, removeStaleTempFiles, StorageError } from './atomic-file';
 import type { SettingsBackend, SettingsBackendFactory } from './settings-backend';
+import { migrateSettings } from './settings-migrations';
 
 export const SETTINGS_FILE = 'settings.json';
 
@@ -69,15 +73,22 @@ export class SettingsStore {
       problem = `not valid JSON (${(err as Error).message.split('\n')[0]})`;
     }
     if (problem === undefined && !fresh) {
+      const migration = migrateSettings(raw);
+      raw = migration.raw;
       const parsed = settingsSchema.safeParse(raw);
       if (parsed.success) {
         this.#settings = parsed.data;
+        // An upgraded file is written back at once, so the next start reads the current version.
+        if (migration.kind === 'migrated') return { settings: this.#settings, ...this.#tryWrite() };
         return { settings: this.#settings };
       }
-      problem = parsed.error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-        .join('; ');
+      problem =
+        migration.kind === 'newer'
+          ? `it was written by a newer Tray Timer (settings version ${migration.version}; this one knows ${SETTINGS_SCHEMA_VERSION})`
+          : parsed.error.issues
+              .slice(0, 3)
+              .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+              .join('; ');
     }
     if (problem === undefined) {
       this.#settings = defaultSettings();
@@ -182,12 +193,30 @@ export function salvageSettings(raw: unknown): { settings: Settings; summary: st
   }
   const defaultAccount = accountIdSchema.safeParse(raw.defaultAccountId);
   const theme = themeSchema.safeParse(raw.theme);
+  // Each presence group stands or falls on its own: a bad pomodoro length keeps the reminders.
+  const group = <T>(
+    schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+    value: unknown,
+    fallback: T,
+  ): T => {
+    const parsed = schema.safeParse(
+      isRecord(value) ? { ...(fallback as object), ...value } : value,
+    );
+    return parsed.success ? parsed.data : fallback;
+  };
+  const flag = (value: unknown, fallback: boolean) =>
+    typeof value === 'boolean' ? value : fallback;
   const settings = settingsSchema.parse({
     schemaVersion: SETTINGS_SCHEMA_VERSION,
     accounts,
     defaultAccountId: defaultAccount.success ? defaultAccount.data : defaults.defaultAccountId,
     hotkeys,
     theme: theme.success ? theme.data : defaults.theme,
+    idle: group(idleSettingsSchema, raw.idle, defaults.idle),
+    reminders: group(reminderSettingsSchema, raw.reminders, defaults.reminders),
+    pomodoro: group(pomodoroSettingsSchema, raw.pomodoro, defaults.pomodoro),
+    launchAtLogin: flag(raw.launchAtLogin, defaults.launchAtLogin),
+    notifications: flag(raw.notifications, defaults.notifications),
   });
   const lost = rawAccounts.length - accounts.length;
   const kept = `${accounts.length} account${accounts.length === 1 ? '' : 's'}`;

@@ -53,6 +53,7 @@ function account(over: Partial<AccountState>): AccountState {
       tasks: false,
       backdate: true,
       editStart: true,
+      editEntry: false,
       tags: false,
       billable: false,
       members: false,

@@ -57,6 +57,8 @@ const BRIDGE = `(() => {
     team: (input) => call({ type: 'team', input }),
     retryAction: (input) => call({ type: 'queue.retry', input }),
     discardAction: (input) => call({ type: 'queue.discard', input }),
+    resolveAway: (input) => call({ type: 'away.resolve', input }),
+    updateEntry: (input) => call({ type: 'entry.update', input }),
     hidePopup: () => { void window.__trayTimerHide(); },
   };
   Object.defineProperty(window, 'trayTimer', { value: Object.freeze(api), enumerable: true });

@@ -70,6 +70,11 @@ const CALLS = {
   team: { command: 'team', call: (a) => a.team({}) },
   retryAction: { command: 'queue.retry', call: (a) => a.retryAction({ actionId: 'none' }) },
   discardAction: { command: 'queue.discard', call: (a) => a.discardAction({ actionId: 'none' }) },
+  resolveAway: {
+    command: 'away.resolve',
+    call: (a) => a.resolveAway({ promptId: 'none', choice: 'keep' }),
+  },
+  updateEntry: { command: 'entry.update', call: (a) => a.updateEntry({ description: 'x' }) },
   hidePopup: { call: (a) => a.hidePopup() },
 } satisfies Record<(typeof TRAY_TIMER_API_KEYS)[number], Call>;
 

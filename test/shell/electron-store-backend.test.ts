@@ -47,7 +47,7 @@ describe.runIf(inlined && electronStoreBackend)('electronStoreBackend', () => {
     const file = path.join(dataDir, 'settings.json');
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
       theme: 'dark',
-      schemaVersion: 1,
+      schemaVersion: 2,
     });
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o077).toBe(0);
 

@@ -73,6 +73,7 @@ export class LocalProvider implements Provider {
     tasks: false,
     backdate: true,
     editStart: true,
+    editEntry: false,
     tags: false,
     billable: false,
     members: false,

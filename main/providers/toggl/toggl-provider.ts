@@ -87,6 +87,7 @@ export class TogglProvider implements Provider {
     // Starts take their `start`; a stop in the past is an update of the entry's stop time.
     backdate: true,
     editStart: false,
+    editEntry: false,
     tags: true,
     // A paid-plan feature: on Free, Toggl answers 402 and the provider reports 'unsupported'.
     billable: true,

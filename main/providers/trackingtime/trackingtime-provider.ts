@@ -73,6 +73,7 @@ export class TrackingTimeProvider implements Provider {
     // track/stop take a `date`: an offline action can be replayed at its own time.
     backdate: true,
     editStart: false,
+    editEntry: false,
     tags: false,
     billable: false,
     members: false,

@@ -139,6 +139,7 @@ export class WebWorkProvider implements Provider, TeamOps {
       // start/stop take no time: an offline action cannot be replayed at its own time.
       backdate: false,
       editStart: false,
+      editEntry: false,
       tags: false,
       billable: false,
       members: isManagerRole(this.#role),

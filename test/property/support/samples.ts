@@ -43,6 +43,7 @@ export function snapshotOf(
       tasks: true,
       backdate: false,
       editStart: false,
+      editEntry: false,
       tags: true,
       billable: true,
       members: false,
