@@ -2,9 +2,28 @@
  * The core's public face: what the Electron shell, the control socket and the CLI use. It never
  * imports electron; the shell feeds it popup visibility and power events.
  */
-import type { Command, CommandResult, Notice, Settings, Snapshot } from '../../preload/contract';
+import type {
+  Command,
+  CommandResult,
+  DesktopNotification,
+  Notice,
+  Settings,
+  Snapshot,
+} from '../../preload/contract';
 
-export type PowerEvent = 'suspend' | 'resume' | 'lock-screen' | 'unlock-screen';
+/** powerMonitor's events; 'shutdown' is the OS ending the session (the app quits next). */
+export type PowerEvent = 'suspend' | 'resume' | 'lock-screen' | 'unlock-screen' | 'shutdown';
+
+/** What the OS tells about the user's presence (the shell: Electron's powerMonitor). */
+export interface PresenceSource {
+  /** Seconds since the last keyboard or mouse input (powerMonitor.getSystemIdleTime()). */
+  idleSeconds(): number;
+  /**
+   * The desktop session: on Wayland the idle time is known to read 0, so the idle detector
+   * starts from lock and sleep events there instead of waiting to notice.
+   */
+  session: 'wayland' | 'x11' | 'other';
+}
 
 export interface Core {
   /** The current snapshot (elapsed times computed now). */
@@ -47,4 +66,14 @@ export interface CoreOptions {
   fetch?: typeof fetch;
   /** Told at each step of a journal action's life (crash tests stop the process there). */
   journalHooks?: JournalHooks;
+  /**
+   * The user's presence (idle time); the app samples it while idle detection or reminders are
+   * on. Absent (CLI, tests that do not need it): only power events are used.
+   */
+  presence?: PresenceSource;
+  /**
+   * Shows a desktop notification (the shell: Electron's Notification; a click opens the popup).
+   * Called only while `settings.notifications` is on.
+   */
+  notify?: (notification: DesktopNotification) => void;
 }

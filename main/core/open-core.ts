@@ -34,6 +34,7 @@ import { replayAccount, type ActionDeps } from './journal-actions';
 import { discardAction, retryAction } from './queue-commands';
 import { CoreError, fail, toAppError } from './errors';
 import { applySettingsPatch } from './settings-patch';
+import { updateEntry } from './entry-update';
 import {
   oneOffMember,
   memberStatus,
@@ -359,8 +360,11 @@ class TrayTimerCore implements Core {
       case 'queue.discard':
         return { message: discardAction(this.#runtimes, command.input.actionId, this.#journal) };
       case 'away.resolve':
-      case 'entry.update':
         return fail('unsupported', 'Not built yet.');
+      case 'entry.update':
+        return {
+          message: await updateEntry(this.#account(command.input.accountId), command.input, now),
+        };
       case 'team':
         return {
           data: await teamGlance(
