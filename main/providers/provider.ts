@@ -67,6 +67,17 @@ export interface StartResult {
   replaced: RemoteEntry | null;
 }
 
+/**
+ * A change to an entry (entry.update): only the fields that change are present. `null` clears
+ * description, project or task; `start` is epoch ms.
+ */
+export interface EntryPatch {
+  description?: string | null;
+  projectId?: string | null;
+  taskId?: string | null;
+  start?: number;
+}
+
 /** Why the core asks for fresh data; providers spend their request budget accordingly. */
 export type RefreshReason = 'startup' | 'poll' | 'popup' | 'resume' | 'user';
 
@@ -110,6 +121,12 @@ export interface Provider {
   start(request: StartRequest): Promise<StartResult>;
   /** Stops the running entry at `at`; returns it stopped, or null when nothing was running. */
   stop(at: number): Promise<RemoteEntry | null>;
+  /**
+   * Changes the entry `entryId` (the running one, from the popup or `tray-timer edit`) with one
+   * update request; returns the entry as the service now has it. Absent where the service has
+   * no update for it (capabilities.editEntry / editStart say which fields may change).
+   */
+  update?(entryId: string, patch: EntryPatch): Promise<RemoteEntry>;
   /** Projects with tasks (may answer from a cache the provider keeps fresh). */
   projects(): Promise<Project[]>;
   /** Providers where a project is just a name (Local) create one on first use. */

@@ -286,6 +286,59 @@ describe('fake Toggl: start, stop, update', () => {
       description: 'Wireframes',
     });
   });
+
+  it("PUT moves a running entry's start (it keeps running); future start, foreign project, unknown id refused", async () => {
+    const { fake, user, clock } = await setup();
+    const created = JSON.parse(
+      (await call(fake, startPath(user), { method: 'POST', body: startBody(user) })).text,
+    );
+    clock.advance(HOUR);
+    const entryPath = `/workspaces/${user.workspaceId}/time_entries/${created.id}`;
+    const earlier = new Date(T0 - 15 * 60_000).toISOString().replace('.000Z', 'Z');
+    const moved = await call(fake, entryPath, {
+      method: 'PUT',
+      body: { start: earlier, duration: -1 },
+    });
+    expect(moved.status).toBe(200);
+    expect(JSON.parse(moved.text)).toMatchObject({
+      start: earlier.replace('Z', '+00:00'),
+      stop: null,
+      duration: -1,
+    });
+    expect(JSON.parse((await call(fake, '/me/time_entries/current')).text)).toMatchObject({
+      id: created.id,
+      start: earlier.replace('Z', '+00:00'),
+      duration: -Math.floor((T0 - 15 * 60_000) / 1000),
+    });
+
+    const future = await call(fake, entryPath, {
+      method: 'PUT',
+      body: { start: new Date(clock.t + 60_000).toISOString() },
+    });
+    expect(future.status).toBe(400);
+    expect(JSON.parse(future.text)).toBe(
+      'Start time of a running time entry cannot be in the future',
+    );
+
+    const other = fake.addWorkspace({ userId: user.id, name: 'Other' });
+    const foreign = fake.addProject({ workspaceId: other.id, name: 'Elsewhere' });
+    const wrongWs = await call(fake, entryPath, {
+      method: 'PUT',
+      body: { project_id: foreign.id },
+    });
+    expect(wrongWs.status).toBe(400);
+    expect(JSON.parse(wrongWs.text)).toBe('Invalid project_id');
+
+    const unknown = await call(fake, `/workspaces/${user.workspaceId}/time_entries/999999`, {
+      method: 'PUT',
+      body: { description: 'x' },
+    });
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.text)).toBe('Time entry not found');
+    // Nothing refused changed the entry; every request is in the log.
+    expect(fake.entry(created.id)).toMatchObject({ start: T0 - 15 * 60_000, stop: null });
+    expect(fake.requestsBy({ method: 'PUT' }).map((r) => r.status)).toEqual([200, 400, 400, 404]);
+  });
 });
 
 describe('fake Toggl: lists', () => {

@@ -51,7 +51,8 @@
  * `maxRequestsInWindow(filter)` (most requests sent in any 60-minute window; `counted: true` for
  * quota units only).
  *
- * Chosen where the docs are silent (UNCONFIRMED): validation messages for POST/PUT; start/stop
+ * Chosen where the docs are silent (UNCONFIRMED): validation messages for POST/PUT (a PUT that
+ * moves a running entry's start past now → 400); start/stop
  * stored at whole seconds; a running entry is auto-stopped when another one starts (stop = new
  * start); GET /me/quota counts in the user bucket; 401/403 carry no quota headers and are not
  * counted; unknown routes answer Go's "404 page not found" text and are counted;
@@ -1160,6 +1161,10 @@ export async function startFakeToggl(options: FakeTogglOptions = {}): Promise<Fa
     const stopMs =
       patch.stop === undefined ? entry.stop : patch.stop === null ? null : toMs(patch.stop);
     if (stopMs !== null && stopMs < startMs) fail(400, 'Stop time must be after start time');
+    // A running entry that would start later than now (UNCONFIRMED wording; Toggl's own apps
+    // never let a running entry start in the future).
+    if (stopMs === null && startMs > wholeSeconds(ctx.now))
+      fail(400, 'Start time of a running time entry cannot be in the future');
     const taskId = patch.taskId === undefined ? entry.taskId : patch.taskId;
     const projectId = patch.projectId === undefined ? entry.projectId : patch.projectId;
     if (taskId !== null && tasks.get(taskId)?.projectId !== projectId)

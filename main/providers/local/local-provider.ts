@@ -11,6 +11,7 @@ import type { Capabilities } from '../../../preload/contract';
 import { readFileSync } from 'node:fs';
 import { readJsonFile, writeJsonAtomic } from '../../storage/atomic-file';
 import type {
+  EntryPatch,
   Project,
   Provider,
   RemoteEntry,
@@ -73,7 +74,8 @@ export class LocalProvider implements Provider {
     tasks: false,
     backdate: true,
     editStart: true,
-    editEntry: false,
+    // The running entry is a record in entries.json: any field can be rewritten in place.
+    editEntry: true,
     tags: false,
     billable: false,
     members: false,
@@ -147,6 +149,48 @@ export class LocalProvider implements Provider {
     running.stop = new Date(Math.max(at, Date.parse(running.start))).toISOString();
     this.#write(file);
     return this.#toRemote(running, file);
+  }
+
+  /** Rewrites the entry in entries.json (read, change, atomic write), like start and stop. */
+  async update(entryId: string, patch: EntryPatch): Promise<RemoteEntry> {
+    const file = this.#read();
+    const entry = file.entries.find((e) => e.id === entryId);
+    if (!entry)
+      throw new ProviderError({
+        kind: 'not-found',
+        message: 'That entry is no longer in Local; it may have been stopped or removed.',
+      });
+    if (
+      patch.projectId !== undefined &&
+      patch.projectId !== null &&
+      !file.projects.some((p) => p.id === patch.projectId)
+    ) {
+      throw new ProviderError({
+        kind: 'validation',
+        field: 'project',
+        message: 'That project no longer exists in Local; choose another one.',
+      });
+    }
+    if (patch.taskId !== undefined && patch.taskId !== null)
+      throw new ProviderError({
+        kind: 'validation',
+        field: 'task',
+        message: 'Local entries have no tasks.',
+      });
+    if (patch.start !== undefined) {
+      // A stopped entry keeps start <= stop; the core only moves the running one's start.
+      if (entry.stop !== null && patch.start > Date.parse(entry.stop))
+        throw new ProviderError({
+          kind: 'validation',
+          field: 'startedAt',
+          message: 'The start must be before the entry ended.',
+        });
+      entry.start = new Date(patch.start).toISOString();
+    }
+    if (patch.description !== undefined) entry.description = patch.description;
+    if (patch.projectId !== undefined) entry.projectId = patch.projectId;
+    this.#write(file);
+    return this.#toRemote(entry, file);
   }
 
   async projects(): Promise<Project[]> {

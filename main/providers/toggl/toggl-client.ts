@@ -33,6 +33,11 @@ export interface TogglCall<S extends z.ZodType> {
   body?: unknown;
   /** Poll, popup, startup, resume: counted as automatic in the request log. */
   auto?: boolean;
+  /**
+   * The error for a 400, from Toggl's own text (an update names the field it refused); without
+   * it a 400 is the generic "refused the request".
+   */
+  refusal?: (said: string | null) => AppError;
 }
 
 export const AUTH_MESSAGE = 'Sign-in needed: Toggl rejected the API token.';
@@ -76,7 +81,8 @@ export class TogglClient {
       budget?.succeeded(bucket, at);
       return res;
     }
-    throw scrub(new ProviderError(this.#describe(res, bucket, at)), token);
+    const refused = res.status === 400 && req.refusal ? req.refusal(togglMessage(res.text)) : null;
+    throw scrub(new ProviderError(refused ?? this.#describe(res, bucket, at)), token);
   }
 
   #describe(res: HttpResponse, bucket: 'user' | 'org', now: number): AppError {

@@ -7,10 +7,11 @@
  * refreshes stop well before the quota (see request-budget.ts).
  */
 import type { z } from 'zod';
-import type { Capabilities } from '../../../preload/contract';
+import type { AppError, Capabilities } from '../../../preload/contract';
 import type { ProviderDeps } from '../provider-module';
 import {
   ProviderError,
+  type EntryPatch,
   type Project,
   type Provider,
   type RefreshReason,
@@ -86,8 +87,9 @@ export class TogglProvider implements Provider {
     tasks: true,
     // Starts take their `start`; a stop in the past is an update of the entry's stop time.
     backdate: true,
-    editStart: false,
-    editEntry: false,
+    // One PUT /workspaces/{wid}/time_entries/{id} changes description, project, task and start.
+    editStart: true,
+    editEntry: true,
     tags: true,
     // A paid-plan feature: on Free, Toggl answers 402 and the provider reports 'unsupported'.
     billable: true,
@@ -485,6 +487,66 @@ export class TogglProvider implements Provider {
   }
 
   /**
+   * One PUT /workspaces/{wid}/time_entries/{id} with only the fields that change
+   * (providers.md §1.2); its answer is the entry's new truth.
+   *
+   * Moving the start of a RUNNING entry — what the sources say (searched 2026-11-27):
+   * - The v9 docs' PUT body (engineering.toggl.com/docs/api/time_entries#put-timeentries, also
+   *   the swagger S3): `start` "Start time in UTC … Format: 2006-01-02T15:04:05Z"; `duration`
+   *   "For running entries should be negative, preferable -1"; `stop` "can be omitted if it's
+   *   still running". Nothing says whether the server recomputes a running entry's duration
+   *   when only `start` changes.
+   * - v8 stored a running entry's duration as -start_epoch; Toggl Button sent only `start` and
+   *   its durations went wrong until it also sent `duration = -start_epoch`
+   *   (github.com/toggl/track-extension/pull/1174, 2018).
+   * - Toggl's desktop team, 2021: "Nowadays clients and the server do not have to respect this
+   *   convention and are only caring that the running time entry duration is negative or the
+   *   stop time is null" (github.com/toggl-open-source/toggldesktop/pull/4839).
+   * - Recorded v9 traffic (providers.md §1.3, S6) still shows GET /current with -start_epoch.
+   * Decision: a new start goes out with `duration: -1` (the documented "preferable" value for a
+   * running entry) so the server never keeps a duration derived from the old start; `stop` is
+   * not sent. It is the one field sent that the user did not change. Tray Timer itself never
+   * reads `duration` of a running entry (elapsed = now - start).
+   * The docs list `workspace_id` as "required" in the shared create/update body table; it is in
+   * the path, and clients that update with partial bodies leave it out, as this does.
+   */
+  async update(entryId: string, patch: EntryPatch): Promise<RemoteEntry> {
+    if (!/^\d+$/.test(entryId))
+      throw new ProviderError({
+        kind: 'not-found',
+        message: `That is not a Toggl Track entry id: ${entryId}`,
+      });
+    const id = Number(entryId);
+    const known =
+      this.#state.running?.id === id
+        ? this.#state.running
+        : this.#state.entries.find((e) => e.id === id);
+    const body: Record<string, unknown> = {};
+    // Toggl's own clients clear a description with ''; start() sends '' for none as well.
+    if (patch.description !== undefined) body['description'] = patch.description ?? '';
+    if (patch.projectId !== undefined) body['project_id'] = toTogglId(patch.projectId, 'project');
+    if (patch.taskId !== undefined) body['task_id'] = toTogglId(patch.taskId, 'task');
+    if (patch.start !== undefined) {
+      body['start'] = toUtc(patch.start);
+      if (!known || known.stop === null) body['duration'] = -1;
+    }
+    const updated = await this.#client.call({
+      method: 'PUT',
+      path: `/workspaces/${known?.workspaceId ?? this.#wid}/time_entries/${id}`,
+      schema: timeEntrySchema,
+      what: 'updated entry',
+      body,
+      refusal: refusalOf,
+    });
+    const kept = keepEntry(updated);
+    if (kept.stop === null) this.#learn(kept);
+    else if (this.#state.running?.id === kept.id) this.#learn(null);
+    this.#upsert(kept);
+    this.#cache.save(this.#state);
+    return this.#toRemote(kept);
+  }
+
+  /**
    * PATCH …/stop ends the entry at Toggl's "now"; a stop asked for earlier (replayed from the
    * journal after being offline) sets its stop time with an update instead.
    */
@@ -599,10 +661,32 @@ function toTogglId(id: string | null, what: 'project' | 'task'): number | null {
   return Number(id);
 }
 
-/** Toggl wants UTC ("2025-01-01T10:00:00Z"); whole seconds, as its own clients send. */
+/**
+ * A 400 to an update, from Toggl's text (a JSON string such as "Invalid project_id"): a
+ * validation error on the field it names, so the popup marks that field.
+ */
+function refusalOf(said: string | null): AppError {
+  const text = said ?? 'the change was not accepted';
+  const field = /task/i.test(text)
+    ? 'task'
+    : /project/i.test(text)
+      ? 'project'
+      : /start|time|duration/i.test(text)
+        ? 'startedAt'
+        : /description/i.test(text)
+          ? 'description'
+          : undefined;
+  return {
+    kind: 'validation',
+    message: `Toggl Track refused the change: ${text}.`,
+    ...(field ? { field } : {}),
+  };
+}
+
 /** A stop asked for longer ago than this is sent with its own time (an update), not as "now". */
 const BACKDATED_STOP_MS = 5_000;
 
+/** Toggl wants UTC ("2025-01-01T10:00:00Z"); whole seconds, as its own clients send. */
 function toUtc(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }

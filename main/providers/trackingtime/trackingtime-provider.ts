@@ -72,6 +72,10 @@ export class TrackingTimeProvider implements Provider {
     tasks: true,
     // track/stop take a `date`: an offline action can be replayed at its own time.
     backdate: true,
+    // No update here: providers.md §2.2 and the v4 seed document track/stop and a "sync"
+    // heartbeat (params UNCONFIRMED), no documented call that changes a RUNNING event's start,
+    // and the running entry's description IS its task's name (renaming it would rename the task
+    // for everyone). So the popup hides the edit controls and entry.update says 'unsupported'.
     editStart: false,
     editEntry: false,
     tags: false,

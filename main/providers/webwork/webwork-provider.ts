@@ -138,6 +138,9 @@ export class WebWorkProvider implements Provider, TeamOps {
       tasks: true,
       // start/stop take no time: an offline action cannot be replayed at its own time.
       backdate: false,
+      // No update: the v2 API (providers.md §3.2-3.3) has start, stop and current-data for a
+      // tracker, nothing that changes a running one's contract, task, description or start
+      // (start takes no time at all). The popup hides the edit controls.
       editStart: false,
       editEntry: false,
       tags: false,
