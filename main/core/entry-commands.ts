@@ -262,8 +262,12 @@ export async function continueEntry(
     if (!source)
       fail('not-found', `There is no recent entry to continue on ${accountLabel(rt.config)}.`);
   }
-  // Continue repeats everything that describes the work, tags and billable included.
-  const work: StartWork = {
+  return startWork(rt, deps, workOf(source), 'Continued', input.queueIfOffline ?? false);
+}
+
+/** The same work again: everything that describes an entry, tags and billable included. */
+export function workOf(source: RemoteEntry): StartWork {
+  return {
     description: source.description,
     projectId: source.projectId,
     projectName: source.projectName,
@@ -273,7 +277,6 @@ export async function continueEntry(
     ...(source.tags ? { tags: source.tags } : {}),
     ...(source.billable !== undefined ? { billable: source.billable } : {}),
   };
-  return startWork(rt, deps, work, 'Continued', input.queueIfOffline ?? false);
 }
 
 /** Stop if running; else continue the most recent entry; with no history, start a blank one. */

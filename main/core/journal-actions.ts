@@ -31,6 +31,8 @@ export interface ActionDraft {
   label: string;
   /** The user agreed that a service without backdating applies it later, at that time. */
   queueIfOffline: boolean;
+  /** The time to record (a stop at the moment the user went away); default: now. */
+  at?: number;
 }
 
 export type ActionOutcome =
@@ -64,29 +66,72 @@ async function replayLocked(
   return settled;
 }
 
-export async function act(
-  rt: AccountRuntime,
-  deps: ActionDeps,
-  draft: ActionDraft,
-): Promise<ActionOutcome> {
-  const provider = rt.provider;
-  const now = deps.now();
-  const action: JournalAction = {
+/** The journal record of a draft; what it expects running is the account's state as shown. */
+function journalAction(rt: AccountRuntime, draft: ActionDraft, now: number): JournalAction {
+  return {
     id: randomUUID(),
     accountId: rt.config.id,
     kind: draft.kind,
-    at: now,
+    at: draft.at ?? now,
     queuedAt: now,
     ...(draft.work ? { work: draft.work } : {}),
     expectRunning: rt.running?.id ?? null,
     label: draft.label,
-    lateOk: (provider?.capabilities.backdate ?? true) || draft.queueIfOffline,
+    lateOk: (rt.provider?.capabilities.backdate ?? true) || draft.queueIfOffline,
     attempts: 0,
     state: 'waiting',
     error: null,
     theirs: null,
     override: false,
   };
+}
+
+/**
+ * Several actions that belong together (an answer to the away prompt: stop at 10:42, start
+ * again at 11:57): all journaled before the first is sent, then sent in order in one replay,
+ * so a crash or a lost connection half-way leaves the rest waiting, not forgotten. Each one
+ * expects the state the previous one leaves. An action the service refuses is set aside for
+ * the user (Retry / Discard in the pending list) rather than dropped: the others may have
+ * landed already. Returns each action's outcome, in order.
+ */
+export async function actSequence(
+  rt: AccountRuntime,
+  deps: ActionDeps,
+  drafts: readonly ActionDraft[],
+): Promise<{ action: JournalAction; outcome: 'done' | 'waiting' | 'refused' }[]> {
+  const now = deps.now();
+  const actions: JournalAction[] = [];
+  for (const draft of drafts) {
+    const action = journalAction(rt, draft, now);
+    deps.store.append(action);
+    actions.push(action);
+    rt.sending.add(action.id);
+    rt.reloadPending();
+  }
+  const first = actions[0];
+  const direct = rt.uncertain || !first ? undefined : first.id;
+  rt.uncertain = false;
+  try {
+    await replayAccount(rt, deps, direct);
+  } finally {
+    for (const a of actions) rt.sending.delete(a.id);
+  }
+  return actions.map((a) => {
+    const after = deps.store.find(a.id);
+    if (!after) return { action: a, outcome: 'done' as const };
+    return {
+      action: after,
+      outcome: after.state === 'waiting' ? ('waiting' as const) : ('refused' as const),
+    };
+  });
+}
+
+export async function act(
+  rt: AccountRuntime,
+  deps: ActionDeps,
+  draft: ActionDraft,
+): Promise<ActionOutcome> {
+  const action = journalAction(rt, draft, deps.now());
   // Throws a storage error (disk full…) before anything is sent: the user is told it failed.
   deps.store.append(action);
   rt.sending.add(action.id);

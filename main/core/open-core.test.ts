@@ -458,7 +458,10 @@ describe('snapshots and wake-ups', () => {
     const seen: string[] = [];
     core.subscribe((s) => seen.push(s.tray.tooltip));
     core.power('resume');
-    expect(seen).toEqual(['▶ 8:00 Sleepy (Local)']);
+    // Awake again with the timer still running: the night is time away, asked about.
+    expect(seen.at(-1)).toBe(
+      '▶ 8:00 Sleepy (Local)\n⚠ You were away 09:00–17:00 (8 h) — open Tray Timer to decide',
+    );
   });
 
   it('sets no timer at all in oneshot mode (the CLI)', async () => {
@@ -468,9 +471,9 @@ describe('snapshots and wake-ups', () => {
   });
 });
 
-it('writes nothing but settings and local entries into the data folder', async () => {
+it('writes nothing but settings, local entries and the last-alive time into the data folder', async () => {
   const core = await open();
   await run(core, { type: 'start', input: { description: 'x', project: 'p' } });
   expect(existsSync(join(dir, 'settings.json'))).toBe(true);
-  expect(readdirSync(dir).sort()).toEqual(['local', 'settings.json']);
+  expect(readdirSync(dir).sort()).toEqual(['local', 'presence.json', 'settings.json']);
 });

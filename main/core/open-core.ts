@@ -32,9 +32,10 @@ import { retryDelayMs } from '../journal/transient';
 import type { TimerHandle } from './clock';
 import { replayAccount, type ActionDeps } from './journal-actions';
 import { discardAction, retryAction } from './queue-commands';
-import { CoreError, fail, toAppError } from './errors';
+import { CoreError, toAppError } from './errors';
 import { applySettingsPatch } from './settings-patch';
 import { updateEntry } from './entry-update';
+import { PresenceService } from './presence-service';
 import {
   oneOffMember,
   memberStatus,
@@ -59,6 +60,7 @@ class TrayTimerCore implements Core {
   readonly #notices = new Map<string, Notice>();
   readonly #listeners = new Set<(s: Snapshot) => void>();
   readonly #scheduler: Scheduler;
+  readonly #presence: PresenceService;
   readonly #journal: JournalStore;
   /** The next try of an account's waiting journal actions (app mode). */
   readonly #retries = new Map<string, TimerHandle>();
@@ -88,7 +90,24 @@ class TrayTimerCore implements Core {
         // A successful read means the service is back: send what waited.
         this.#replayWaiting((rt) => rt.error === null);
       },
-      onTick: () => this.#emit(),
+      onTick: () => {
+        this.#presence.tick();
+        this.#emit();
+      },
+    });
+    this.#presence = new PresenceService({
+      clock: this.#clock,
+      mode: options.mode,
+      dataDir: options.dataDir,
+      source: options.presence,
+      settings: () => this.#settings.get(),
+      runtimes: () => this.#runtimes,
+      actionDeps: () => this.#actionDeps(),
+      notify: options.notify,
+      emit: () => {
+        if (!this.#closed) this.#emit();
+      },
+      warn: (id, message) => this.#warn(id, message),
     });
   }
 
@@ -106,6 +125,7 @@ class TrayTimerCore implements Core {
     );
     this.#version = 1;
     this.#scheduler.start();
+    this.#presence.start();
     // Actions left by a previous run (offline, a crash): replayed now. The CLI waits for them,
     // so `tray-timer status` after a crash shows the truth; the app shows them as pending
     // meanwhile.
@@ -177,6 +197,7 @@ class TrayTimerCore implements Core {
       runtimes: this.#runtimes,
       defaultAccountId: this.#defaultAccountId(),
       notices: [...this.#notices.values()],
+      presence: this.#presence.view(this.#clock.now()),
     });
   }
 
@@ -195,6 +216,7 @@ class TrayTimerCore implements Core {
 
   power(event: PowerEvent): void {
     this.#scheduler.power(event);
+    this.#presence.power(event);
     if (event === 'resume' || event === 'unlock-screen') {
       this.#emit();
       void this.#replayWaiting(() => true);
@@ -211,6 +233,7 @@ class TrayTimerCore implements Core {
   }
 
   async close(): Promise<void> {
+    this.#presence.close();
     this.#closed = true;
     this.#scheduler.stop();
     for (const t of this.#retries.values()) t.cancel();
@@ -360,7 +383,7 @@ class TrayTimerCore implements Core {
       case 'queue.discard':
         return { message: discardAction(this.#runtimes, command.input.actionId, this.#journal) };
       case 'away.resolve':
-        return fail('unsupported', 'Not built yet.');
+        return { message: await this.#presence.resolve(command.input) };
       case 'entry.update':
         return {
           message: await updateEntry(this.#account(command.input.accountId), command.input, now),
@@ -435,6 +458,8 @@ class TrayTimerCore implements Core {
   }
 
   #emit(): Snapshot {
+    // A timer started or stopped, settings changed: pomodoro and reminders follow.
+    this.#presence.observe();
     this.#version += 1;
     const snapshot = this.snapshot();
     for (const listener of this.#listeners) listener(snapshot);

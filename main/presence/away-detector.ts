@@ -1,0 +1,248 @@
+/**
+ * When was the user away from the computer? A pure function of what the OS tells: screen lock
+ * and unlock, suspend and resume, the system idle time (sampled), and the wall clock itself.
+ *
+ * Why each signal, and why none is trusted alone:
+ *  - Idle time alone turns a night asleep into "4 minutes": after a resume it counts from the
+ *    last input *since waking*. So suspend/lock start an away span, and so does a gap in the
+ *    samples (the process was frozen: the machine slept without a suspend event reaching us).
+ *  - Events alone miss the user who just walks away; and screens auto-lock (and machines
+ *    auto-suspend) only after minutes of idleness: the away span starts at the last input
+ *    before the lock, not at the lock.
+ *  - A resume is not the user coming back (a lid closed again, a maintenance wake, a lock screen
+ *    shown after waking): the span ends at an unlock, or at the first input after the resume.
+ *  - Wayland sessions report an idle time of 0 forever. A source that reads 0 while the screen is
+ *    locked, or for ten minutes on end, is not trusted: lock, sleep and clock gaps remain.
+ */
+import type { AwayReason } from '../../preload/contract';
+
+export type PresenceEvent =
+  | { type: 'lock' | 'unlock' | 'suspend' | 'resume' | 'shutdown'; at: number }
+  /** idleSeconds null: the platform cannot tell (no source). */
+  | { type: 'sample'; at: number; idleSeconds: number | null }
+  /** The app starts; lastAliveAt: the last moment the previous run was known to be alive. */
+  | { type: 'launch'; at: number; lastAliveAt: number | null };
+
+export interface DetectorConfig {
+  /** Away at least this long before it counts. */
+  thresholdMs: number;
+  /** How often samples are taken; a longer silence means the process did not run. */
+  sampleEveryMs: number;
+  /** Wayland sessions start with the idle time untrusted until it reads something other than 0. */
+  session: 'wayland' | 'x11' | 'other';
+}
+
+export interface AwaySpan {
+  from: number;
+  to: number;
+  reason: AwayReason;
+}
+
+export interface DetectorState {
+  /** Start of the current away span; null: the user is here (as far as we know). */
+  awayFrom: number | null;
+  reason: AwayReason | null;
+  locked: boolean;
+  lockedAt: number | null;
+  asleep: boolean;
+  /** A resume or missed-suspend wake not yet followed by a sign of the user. */
+  wokeAt: number | null;
+  /** The last event of any kind (for clock gaps). */
+  lastAt: number | null;
+  /** The last idle sample: when, and the last input it implies. */
+  lastInputAt: number | null;
+  /** The first of a run of samples reading exactly 0. */
+  zeroSince: number | null;
+  /** Whether idle samples are believed. */
+  idleTrusted: boolean;
+  /** Why they are not (for Preferences). */
+  untrustedWhy: 'wayland' | 'zero-while-locked' | 'always-zero' | null;
+}
+
+/** Silence beyond the sampling period that means the process was not running (asleep). */
+export const CLOCK_GAP_MS = 60_000;
+/** Idle reading 0 this long is not a person: it is a source that cannot tell. */
+export const ALWAYS_ZERO_MS = 10 * 60_000;
+/** Idle time comes in whole seconds: two readings of one input differ by up to this much. */
+const INPUT_ROUNDING_MS = 2000;
+/** Locked this long while idle reads 0: the source cannot tell. */
+const ZERO_WHILE_LOCKED_MS = 60_000;
+
+export function initialDetectorState(config: DetectorConfig): DetectorState {
+  const wayland = config.session === 'wayland';
+  return {
+    awayFrom: null,
+    reason: null,
+    locked: false,
+    lockedAt: null,
+    asleep: false,
+    wokeAt: null,
+    lastAt: null,
+    lastInputAt: null,
+    zeroSince: null,
+    idleTrusted: !wayland,
+    untrustedWhy: wayland ? 'wayland' : null,
+  };
+}
+
+export interface StepResult {
+  state: DetectorState;
+  /** A finished away span at least as long as the threshold. */
+  away: AwaySpan | null;
+}
+
+/** Feeds one event; returns the new state and, when the user came back, the span away. */
+export function stepDetector(
+  prev: DetectorState,
+  event: PresenceEvent,
+  config: DetectorConfig,
+): StepResult {
+  const s: DetectorState = { ...prev };
+  const at = event.at;
+  // A clock set back (or events out of order): start measuring again from here.
+  if (s.lastAt !== null && at < s.lastAt) s.lastAt = at;
+  const silent = s.lastAt === null ? 0 : at - s.lastAt - config.sampleEveryMs;
+  if (event.type !== 'launch' && !s.asleep && s.lastAt !== null && silent > CLOCK_GAP_MS) {
+    // The process did not run: the machine slept and no suspend event reached us.
+    goAway(s, lastKnownPresence(s, s.lastAt), 'sleep');
+    s.wokeAt = at;
+  }
+  s.lastAt = at;
+
+  switch (event.type) {
+    case 'launch': {
+      if (event.lastAliveAt !== null && at - event.lastAliveAt >= config.thresholdMs) {
+        // The previous run ended (shutdown, quit, crash) with a timer possibly running; whoever
+        // starts the app now is here.
+        return finish(s, { from: event.lastAliveAt, to: at, reason: 'shutdown' }, config);
+      }
+      return { state: s, away: null };
+    }
+    case 'lock':
+      s.locked = true;
+      s.lockedAt = at;
+      goAway(s, lastKnownPresence(s, at), 'lock');
+      return { state: s, away: null };
+    case 'suspend':
+    case 'shutdown':
+      s.asleep = true;
+      s.wokeAt = null;
+      goAway(s, lastKnownPresence(s, at), event.type === 'suspend' ? 'sleep' : 'shutdown');
+      return { state: s, away: null };
+    case 'resume':
+      s.asleep = false;
+      s.wokeAt = at;
+      return { state: s, away: null };
+    case 'unlock':
+      s.locked = false;
+      s.lockedAt = null;
+      s.wokeAt = null;
+      // Typing the password is the user: back now.
+      return comeBack(s, at, config);
+    case 'sample':
+      return sample(s, at, event.idleSeconds, config);
+  }
+}
+
+function sample(
+  s: DetectorState,
+  at: number,
+  idleSeconds: number | null,
+  config: DetectorConfig,
+): StepResult {
+  if (s.asleep) {
+    // A sample means the process runs: the resume event was missed.
+    s.asleep = false;
+    s.wokeAt ??= at;
+  }
+  if (idleSeconds === null || !Number.isFinite(idleSeconds) || idleSeconds < 0) {
+    return wokeWithoutIdle(s, config);
+  }
+  judgeSource(s, at, idleSeconds);
+  if (!s.idleTrusted) return wokeWithoutIdle(s, config);
+
+  const lastInput = at - idleSeconds * 1000;
+  s.lastInputAt = lastInput;
+  if (s.awayFrom === null) {
+    if (idleSeconds * 1000 >= config.thresholdMs) goAway(s, lastInput, 'idle');
+    return { state: s, away: null };
+  }
+  // Away: the user is back when there was input after the span began (nobody types while the
+  // machine sleeps, so that input came after any wake) and the screen is not locked. Idle time
+  // is whole seconds: input within the rounding of the span's start is the same input.
+  if (!s.locked && lastInput > s.awayFrom + INPUT_ROUNDING_MS) {
+    s.wokeAt = null;
+    return comeBack(s, Math.max(lastInput, s.awayFrom), config);
+  }
+  return { state: s, away: null };
+}
+
+/** Without a trusted idle time, waking up unlocked counts as the user being back. */
+function wokeWithoutIdle(s: DetectorState, config: DetectorConfig): StepResult {
+  if (s.awayFrom !== null && s.wokeAt !== null && !s.locked) {
+    const back = s.wokeAt;
+    s.wokeAt = null;
+    return comeBack(s, back, config);
+  }
+  return { state: s, away: null };
+}
+
+function judgeSource(s: DetectorState, at: number, idleSeconds: number): void {
+  if (idleSeconds > 0) {
+    // Anything but 0 proves the source measures something.
+    s.zeroSince = null;
+    s.idleTrusted = true;
+    s.untrustedWhy = null;
+    return;
+  }
+  s.zeroSince ??= at;
+  if (!s.idleTrusted) return;
+  if (s.locked && s.lockedAt !== null && at - s.lockedAt >= ZERO_WHILE_LOCKED_MS) {
+    s.idleTrusted = false;
+    s.untrustedWhy = 'zero-while-locked';
+  } else if (at - s.zeroSince >= ALWAYS_ZERO_MS) {
+    s.idleTrusted = false;
+    s.untrustedWhy = 'always-zero';
+  }
+}
+
+/** The user's last sign of life before `at`: their last input, if the idle time is trusted. */
+function lastKnownPresence(s: DetectorState, at: number): number {
+  return s.idleTrusted && s.lastInputAt !== null ? Math.min(at, s.lastInputAt) : at;
+}
+
+function goAway(s: DetectorState, from: number, reason: AwayReason): void {
+  if (s.awayFrom !== null && s.awayFrom <= from) return;
+  s.awayFrom = from;
+  s.reason ??= reason;
+}
+
+function comeBack(s: DetectorState, to: number, config: DetectorConfig): StepResult {
+  if (s.awayFrom === null) return { state: s, away: null };
+  const span: AwaySpan = { from: s.awayFrom, to, reason: s.reason ?? 'idle' };
+  return finish(s, span, config);
+}
+
+function finish(s: DetectorState, span: AwaySpan, config: DetectorConfig): StepResult {
+  s.awayFrom = null;
+  s.reason = null;
+  s.lastInputAt = span.to;
+  const long = span.to - span.from >= config.thresholdMs;
+  return { state: s, away: long ? span : null };
+}
+
+/** Feeds a whole sequence (tests, and the core's replay of events it queued). */
+export function detectAway(
+  events: readonly PresenceEvent[],
+  config: DetectorConfig,
+  state: DetectorState = initialDetectorState(config),
+): { state: DetectorState; spans: AwaySpan[] } {
+  const spans: AwaySpan[] = [];
+  let s = state;
+  for (const e of events) {
+    const r = stepDetector(s, e, config);
+    s = r.state;
+    if (r.away) spans.push(r.away);
+  }
+  return { state: s, spans };
+}
