@@ -15,9 +15,12 @@ const at = (text: string, now = NOW) => {
 };
 
 describe('parseStartTime', () => {
-  it('reads 9:15, 09:15, 9.15, 915 and 0915 as today 09:15:00 when that is past', () => {
-    for (const text of ['9:15', '09:15', '9.15', '915', '0915', ' 9:15 '])
+  it('reads 9:15, 09:15, 9.15, 9h15, 915 and 0915 as today 09:15:00 when that is past', () => {
+    for (const text of ['9:15', '09:15', '9.15', '9h15', '915', '0915', ' 9:15 '])
       expect(at(text), text).toBe(local(27, 9, 15));
+    // A bare hour is that hour sharp.
+    expect(at('9')).toBe(local(27, 9, 0));
+    expect(at('1230')).toBe(local(26, 12, 30));
   });
 
   it('takes the latest such time that is not in the future: 10:30 at 10:00 is yesterday', () => {
@@ -40,6 +43,7 @@ describe('parseStartTime', () => {
     expect(at('9pm')).toBe(local(26, 21, 0));
     expect(at('12:05 AM')).toBe(local(27, 0, 5));
     expect(at('12:30pm', local(27, 13, 0))).toBe(local(27, 12, 30));
+    expect(at('9 p')).toBe(local(26, 21, 0));
   });
 
   it('takes an ISO date and time as is (local without an offset), never in the future', () => {
@@ -50,7 +54,7 @@ describe('parseStartTime', () => {
   });
 
   it('refuses what is not a time, saying what to type', () => {
-    for (const text of ['', '9', '25:00', '9:75', '13pm', 'soon', '9:1', '2026-11-27']) {
+    for (const text of ['', '24', '25:00', '9:75', '13pm', 'soon', '9:1', '12345', '2026-11-27']) {
       const r = parseStartTime(text, NOW);
       expect(r.ok, text).toBe(false);
       if (!r.ok) expect(r.message, text).toMatch(/Type a time such as 9:15/);

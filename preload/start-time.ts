@@ -3,10 +3,10 @@
  * --start`, so "9:15" is the same moment everywhere. Pure, no imports: safe for every process.
  *
  * Accepted (decided for issue 8):
- * - a clock time, 24-hour: "9:15", "09:15", "9.15", "915", "0915"; or 12-hour with am/pm:
- *   "9:15pm", "9pm", "12:05 am". It means the LATEST such local time that is not in the
- *   future: at 10:00 "9:15" is today 09:15; at 00:10 "23:50" is yesterday 23:50. A bare "9" is
- *   refused (9:00? 9 minutes?); seconds are 0.
+ * - a clock time, 24-hour: "9:15", "09:15", "9.15", "9h15", "915", "0915", "9" (= 9:00); or
+ *   12-hour with am/pm: "9:15pm", "9pm", "9 p", "12:05 am". It means the LATEST such local time
+ *   that is not in the future: at 10:00 "9:15" is today 09:15; at 00:10 "23:50" is yesterday
+ *   23:50. Seconds are 0. Three or four digits are H:MM / HH:MM ("915", "1230").
  * - an ISO 8601 date and time ("2026-11-27T09:15", "2026-11-27T09:15:00+01:00"; without an
  *   offset it is local time), taken as is; it must not be in the future.
  * How far back a start may go is the core's rule (entry.update checks it for every caller).
@@ -14,8 +14,8 @@
 
 export type StartTimeResult = { ok: true; at: number } | { ok: false; message: string };
 
-const CLOCK_24 = /^(\d{1,2})(?:[:.](\d{2})|(\d{2}))$/;
-const CLOCK_12 = /^(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m\.?$/i;
+const CLOCK_24 = /^(\d{1,2})(?:[:.h](\d{2})|(\d{2}))?$/i;
+const CLOCK_12 = /^(\d{1,2})(?:[:.h](\d{2}))?\s*([ap])\.?m?\.?$/i;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 const HINT = 'Type a time such as 9:15 or 21:40 (or a date and time, 2026-11-27T09:15).';
@@ -48,7 +48,7 @@ function readClock(typed: string): { hours: number; minutes: number } | null {
   const h24 = CLOCK_24.exec(typed);
   if (!h24) return null;
   const hours = Number(h24[1]);
-  const minutes = Number(h24[2] ?? h24[3]);
+  const minutes = Number(h24[2] ?? h24[3] ?? '0');
   if (hours > 23 || minutes > 59) return null;
   return { hours, minutes };
 }

@@ -42,12 +42,13 @@ export async function updateEntry(
     fail('validation', 'Nothing to change: give a description, project, task or start time.');
 
   const update = provider.update?.bind(provider);
-  if (!update || (changesWork && !provider.capabilities.editEntry))
+  if (changesWork && (!update || !provider.capabilities.editEntry))
     fail('unsupported', `${service} can't change a running entry from Tray Timer.`);
-  if (changesStart && !provider.capabilities.editStart)
+  if (changesStart && (!update || !provider.capabilities.editStart))
     fail('unsupported', `${service} can't change when a running entry started.`, {
       field: 'startedAt',
     });
+  if (!update) return fail('unsupported', `${service} can't change a running entry.`);
 
   const running = rt.running;
   if (!running) fail('not-found', `Nothing is running on ${on}.`);
