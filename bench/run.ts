@@ -18,6 +18,8 @@
  *  7. Offline action journal (issue 6): an offline hour with 10 actions and its replay, starts
  *     whose answers were lost, per provider; the journal's cost on Local start/stop
  *     (bench/journal-replay.ts).
+ *  8. Presence (issue 8): wake-ups and last-alive writes per hour with idle detection,
+ *     reminders and pomodoro on and off (bench/presence.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,6 +43,7 @@ import {
   runJournalBench,
 } from './journal-replay';
 import type { Verdict } from './workday-kit';
+import { presenceTable, runPresenceBench } from './presence';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(REPO, 'out', 'cli', 'tray-timer.js');
@@ -390,6 +393,12 @@ async function main(): Promise<void> {
   );
   printTable(journalVerdictTable(journal));
 
+  const presence = await runPresenceBench();
+  console.log(
+    '\nPresence (issue 8): one hour each on virtual time, an active user (idle 0–40 s), Local timer',
+  );
+  printTable(presenceTable(presence));
+
   const results = {
     at: new Date().toISOString(),
     machine: {
@@ -406,6 +415,7 @@ async function main(): Promise<void> {
     trackingtimeWorkday: trackingtime,
     webworkWorkday: webwork,
     journal,
+    presence,
   };
   // Formatted as Prettier would, so `npm run lint` (prettier --check .) stays clean after a run.
   const { format } = await import('prettier');

@@ -47,8 +47,11 @@ import { accountLabel, toLocalIso } from './snapshot';
 
 /** Idle samples come with the tooltip's minute tick. */
 export const SAMPLE_EVERY_MS = 60_000;
-/** lastAliveAt is written at most this often while a timer runs (a crash loses at most this). */
-const ALIVE_WRITE_EVERY_MS = 60_000;
+/**
+ * lastAliveAt is written at most this often while a timer runs: a crash (no shutdown event, no
+ * quit) places the start of the time away up to this much too early; 12 small writes an hour.
+ */
+export const ALIVE_WRITE_EVERY_MS = 5 * 60_000;
 
 export interface PresenceDeps {
   clock: Clock;
