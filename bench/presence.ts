@@ -13,8 +13,6 @@ import { openCore } from '../main/core/open-core';
 import { MemorySecretStore } from '../main/secrets/memory-secret-store';
 import { VirtualClock } from '../test/support/virtual-clock';
 
-const HOUR = 3600_000;
-
 export interface PresenceScenario {
   name: string;
   wakeUps: number;
