@@ -158,10 +158,11 @@ export class PresenceService {
       if (!tracking) this.#idleSince = now;
       if (tracking) this.#writeAlive(now, true);
     }
-    // Sampling follows the tooltip tick, which runs only while a timer runs; when it starts
-    // again the silence before is not a clock gap.
-    if (tracking && !this.#sampling) this.#detector = { ...this.#detector, lastAt: null };
-    this.#sampling = tracking;
+    // Samples come with the tooltip tick while a timer runs, and from the reminders' own minute
+    // while they are on; without either, silence is expected and is not a clock gap.
+    const sampling = tracking || this.d.settings().reminders.enabled;
+    if (sampling && !this.#sampling) this.#detector = { ...this.#detector, lastAt: null };
+    this.#sampling = sampling;
     this.#stepPomodoro(now);
     this.#scheduleReminder();
   }
@@ -185,7 +186,10 @@ export class PresenceService {
 
   #feed(event: PresenceEvent): void {
     const before = this.#detector.idleTrusted;
-    const { state, away } = stepDetector(this.#detector, event, this.#config());
+    // Nothing samples now (no timer, no reminders): the silence since the last event says
+    // nothing about sleep. Lock and suspend still count.
+    const current = this.#sampling ? this.#detector : { ...this.#detector, lastAt: null };
+    const { state, away } = stepDetector(current, event, this.#config());
     this.#detector = state;
     if (away) this.#onAway(away);
     if (before !== state.idleTrusted) this.d.emit();
@@ -210,16 +214,17 @@ export class PresenceService {
   // -------------------------------------------------------------------------------------------
 
   #onAway(span: AwaySpan): void {
-    const settings = this.d.settings();
-    if (!settings.idle.enabled) return;
-    // The user is back: what they do now is not "not tracking" time before.
+    // The user is back: time away is not "not tracking" time for the reminders.
     this.#idleSince = Math.max(this.#idleSince, span.to);
+    if (!this.d.settings().idle.enabled) return;
     // An unanswered prompt widens to cover both spans: the user has not decided about the first.
-    const merged: AwaySpan = this.#prompt
+    // (One whose timer stopped meanwhile is moot and does not widen anything.)
+    const open = this.#prompt && this.#promptView(this.#prompt) ? this.#prompt : null;
+    const merged: AwaySpan = open
       ? {
-          from: Math.min(this.#prompt.span.from, span.from),
-          to: Math.max(this.#prompt.span.to, span.to),
-          reason: this.#prompt.span.reason,
+          from: Math.min(open.span.from, span.from),
+          to: Math.max(open.span.to, span.to),
+          reason: open.span.reason,
         }
       : span;
     const entries = new Map<string, string>();
@@ -422,11 +427,13 @@ export class PresenceService {
     const settings = this.d.settings().reminders;
     const present =
       this.#detector.awayFrom === null && !this.#detector.locked && !this.#detector.asleep;
+    // A pomodoro break is meant to be without a timer.
+    const onBreak = this.#pomodoro.phase === 'short-break' || this.#pomodoro.phase === 'long-break';
     if (!present) this.#idleSince = Math.max(this.#idleSince, now);
     const due = reminderDue({
       now,
       settings,
-      tracking: this.#tracking,
+      tracking: this.#tracking || onBreak,
       present,
       idleSince: this.#idleSince,
       lastReminderAt: this.#lastReminderAt,
