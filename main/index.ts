@@ -15,8 +15,12 @@ import { electronStoreBackend } from './shell/electron-store-backend';
 import { registerHotkeys } from './shell/hotkeys';
 import type { HotkeysHandle } from './shell/hotkeys';
 import { registerIpc } from './shell/ipc';
+import { watchLaunchAtLogin } from './shell/login-item';
+import { createNotifier } from './shell/notifier';
+import type { Notifier } from './shell/notifier';
 import { createPopup } from './shell/popup-window';
 import { watchPopupVisibility, watchPower } from './shell/power';
+import { createPresenceSource } from './shell/presence-source';
 import { registerAppScheme, serveAppScheme } from './shell/protocol';
 import { createActionRunner } from './shell/run-action';
 import { setUpSecurity } from './shell/security';
@@ -44,6 +48,7 @@ let hotkeys: HotkeysHandle | null = null;
 let control: ControlServer | null = null;
 const stops: (() => void)[] = [];
 let showPopup: (() => void) | null = null;
+let notifier: Notifier | null = null;
 
 async function start(): Promise<void> {
   app.dock?.hide();
@@ -51,11 +56,21 @@ async function start(): Promise<void> {
   serveAppScheme(paths.rendererDir);
 
   const secrets = await createSecretStore();
+  // The core may notify as soon as it opens (an away prompt after a night asleep), before the
+  // popup exists: a click then opens the popup once it does.
+  notifier = createNotifier({
+    showPopup: () => showPopup?.(),
+    ...(process.platform === 'linux'
+      ? { icon: path.join(paths.trayIconDir, 'tray-idle@2x.png') }
+      : {}),
+  });
   const opened = await openCore({
     dataDir,
     secrets: secrets.store,
     settingsBackend: electronStoreBackend,
     mode: 'app',
+    presence: createPresenceSource(),
+    notify: (notification) => notifier?.notify(notification),
   });
   core = opened;
   if (secrets.status.reason) {
@@ -83,8 +98,9 @@ async function start(): Promise<void> {
       hidePopup: () => popup.hide(),
     }),
     watchPopupVisibility(popup.window, opened),
-    watchPower(opened),
+    watchPower(opened, { sessionWindow: popup.window }),
     applyTheme(opened),
+    watchLaunchAtLogin({ core: opened, platform: process.platform, isPackaged: app.isPackaged }),
   );
   tray = createTray({
     core: opened,
@@ -119,6 +135,7 @@ async function shutdown(): Promise<void> {
   hotkeys?.dispose();
   tray?.dispose();
   for (const stop of stops.splice(0).reverse()) stop();
+  notifier?.dispose();
   await control
     ?.close()
     .catch((error: unknown) =>

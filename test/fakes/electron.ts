@@ -188,6 +188,10 @@ export class BrowserWindow
     this.webContents.destroyed = true;
     this.emit('closed');
   }
+  /** Plays Windows ending the session (WM_ENDSESSION: shutdown, restart, log off). */
+  endSession(): void {
+    this.emit('session-end', fakeEvent({ reasons: ['shutdown'] }));
+  }
   /** Plays the OS moving focus elsewhere. */
   blur(): void {
     this.focused = false;
@@ -212,6 +216,8 @@ export class FakeApp
       | 'requestSingleInstanceLock'
       | 'whenReady'
       | 'isReady'
+      | 'setLoginItemSettings'
+      | 'getLoginItemSettings'
     >
 {
   isPackaged = false;
@@ -221,6 +227,17 @@ export class FakeApp
   exitCode: number | null = null;
   readonly paths = new Map<string, string>();
   readonly dock = { hidden: false, hide: () => void (this.dock.hidden = true) };
+  /** Every setLoginItemSettings call, in order. */
+  readonly loginItemCalls: Electron.Settings[] = [];
+  /** The OS's login item for this app: what getLoginItemSettings reports. */
+  loginItem = {
+    openAtLogin: false,
+    status: 'not-registered' as Electron.LoginItemSettings['status'],
+  };
+  /** macOS 13+ where the user must approve new login items in System Settings. */
+  loginItemNeedsApproval = false;
+  /** Makes setLoginItemSettings throw (a policy-locked machine). */
+  loginItemError: Error | null = null;
   #ready = false;
 
   quit(): void {
@@ -249,6 +266,24 @@ export class FakeApp
   }
   isReady(): boolean {
     return this.#ready;
+  }
+  setLoginItemSettings(settings: Electron.Settings): void {
+    if (this.loginItemError) throw this.loginItemError;
+    this.loginItemCalls.push(settings);
+    const on = settings.openAtLogin ?? false;
+    const approved = !on || !this.loginItemNeedsApproval;
+    this.loginItem = {
+      openAtLogin: on && approved,
+      status: !on ? 'not-registered' : approved ? 'enabled' : 'requires-approval',
+    };
+  }
+  getLoginItemSettings(_options?: Electron.LoginItemSettingsOptions): Electron.LoginItemSettings {
+    return {
+      ...this.loginItem,
+      wasOpenedAtLogin: false,
+      executableWillLaunchAtLogin: this.loginItem.openAtLogin,
+      launchItems: [],
+    };
   }
   /** Back to before 'ready' (a new process, as far as the shell can tell). */
   unready(): void {
@@ -579,30 +614,47 @@ export class FakeDialog implements Pick<Electron.Dialog, 'showErrorBox'> {
 
 export class Notification
   extends EventEmitter
-  implements Pick<Electron.Notification, 'show' | 'close' | 'title' | 'body'>
+  implements Pick<Electron.Notification, 'show' | 'close' | 'title' | 'body' | 'silent' | 'urgency'>
 {
   static supported = true;
   static isSupported(): boolean {
     return Notification.supported;
   }
+  /** What the shell passed to the constructor, as given. */
+  readonly options: Electron.NotificationConstructorOptions;
   title: string;
   body: string;
+  silent: boolean;
+  urgency: Electron.Notification['urgency'];
   shown = false;
+  /** close() was called (by the shell): gone from the screen and the notification center. */
+  closed = false;
   constructor(options: Electron.NotificationConstructorOptions = {}) {
     super();
+    this.options = options;
     this.title = options.title ?? '';
     this.body = options.body ?? '';
+    this.silent = options.silent ?? false;
+    // Electron's documented default on Linux.
+    this.urgency = options.urgency ?? 'low';
     fake.notifications.push(this);
   }
   show(): void {
     this.shown = true;
+    this.closed = false;
   }
   close(): void {
     this.shown = false;
+    this.closed = true;
   }
   /** Plays the user clicking the notification. */
   click(): void {
     this.emit('click', fakeEvent());
+  }
+  /** Plays the banner timing out (Windows emits 'close'; it stays in the notification center). */
+  timeOut(): void {
+    this.shown = false;
+    this.emit('close', fakeEvent({ reason: 'timedOut' }));
   }
 }
 
@@ -632,7 +684,16 @@ export class FakeScreen
   }
 }
 
-export class FakePowerMonitor extends EventEmitter {}
+export class FakePowerMonitor
+  extends EventEmitter
+  implements Pick<Electron.PowerMonitor, 'getSystemIdleTime'>
+{
+  /** Seconds since the last input, as the OS would report it (Wayland: always 0). */
+  idleSeconds = 0;
+  getSystemIdleTime(): number {
+    return this.idleSeconds;
+  }
+}
 
 export class FakeNativeTheme
   extends EventEmitter
@@ -701,6 +762,10 @@ export function resetFake(): void {
   app.exitCode = null;
   app.paths.clear();
   app.dock.hidden = false;
+  app.loginItemCalls.length = 0;
+  app.loginItem = { openAtLogin: false, status: 'not-registered' };
+  app.loginItemNeedsApproval = false;
+  app.loginItemError = null;
   globalShortcut.registered.clear();
   globalShortcut.takenByOthers.clear();
   globalShortcut.invalid.clear();
@@ -720,6 +785,7 @@ export function resetFake(): void {
   screen.cursor = { x: 1800, y: 10 };
   screen.removeAllListeners();
   powerMonitor.removeAllListeners();
+  powerMonitor.idleSeconds = 0;
   nativeTheme.removeAllListeners();
   nativeTheme.themeSource = 'system';
   nativeTheme.shouldUseDarkColors = false;

@@ -5,13 +5,27 @@
  * Vitest cannot hand it the fake electron). What this cannot show: that Electron itself
  * starts, draws the tray and loads the page (no Electron binary here).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as FakeElectron from '../fakes/electron';
+import type { CoreOptions } from '../../main/core/core';
+import type * as OpenCoreModule from '../../main/core/open-core';
 
 vi.mock('electron', () => import('../fakes/electron'));
+// The real openCore, with the options main/index.ts gave it kept for the wiring tests below.
+const opened = vi.hoisted(() => [] as CoreOptions[]);
+vi.mock('../../main/core/open-core', async (importOriginal) => {
+  const real = await importOriginal<typeof OpenCoreModule>();
+  return {
+    ...real,
+    openCore: (options: CoreOptions) => {
+      opened.push(options);
+      return real.openCore(options);
+    },
+  };
+});
 vi.mock('../../main/secrets/create-secret-store', async () => {
   const { MemorySecretStore } = await import('../../main/secrets/memory-secret-store');
   return {
@@ -51,6 +65,9 @@ async function quit(electron: Fake): Promise<void> {
 beforeEach(() => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'tray-timer-main-'));
   vi.stubEnv('TRAY_TIMER_HOME', dataDir);
+  // Whatever a test does, launch at login never writes into the real ~/.config.
+  vi.stubEnv('XDG_CONFIG_HOME', path.join(dataDir, 'xdg-config'));
+  opened.length = 0;
 });
 
 afterEach(async () => {
@@ -167,4 +184,64 @@ describe('main/index.ts', () => {
       await other.close();
     }
   });
+  it('gives the core the presence source and the notifier; a notification click opens the popup', async () => {
+    vi.stubEnv('XDG_SESSION_TYPE', 'wayland');
+    const electron = await launch();
+    await vi.waitFor(() => expect(electron.fake.trays).toHaveLength(1));
+    const options = opened.at(-1);
+    expect(options?.presence?.session).toBe(process.platform === 'linux' ? 'wayland' : 'other');
+    electron.powerMonitor.idleSeconds = 420;
+    expect(options?.presence?.idleSeconds()).toBe(420);
+
+    options?.notify?.({ id: 'away', title: 'You were away', body: '10:42–11:57 (1 h 15 min)' });
+    expect(electron.fake.notifications.map((n) => [n.title, n.shown, n.silent])).toEqual([
+      ['You were away', true, true],
+    ]);
+    expect(electron.fake.window.visible).toBe(false);
+    electron.fake.notifications[0]?.click();
+    expect(electron.fake.window.visible).toBe(true);
+  });
+
+  it("forwards the session's end: powerMonitor 'shutdown', and the popup window's 'session-end'", async () => {
+    const electron = await launch();
+    await vi.waitFor(() => expect(electron.fake.trays).toHaveLength(1));
+    expect(electron.powerMonitor.listenerCount('shutdown')).toBe(1);
+    expect(electron.fake.window.listenerCount('session-end')).toBe(1);
+    await quit(electron);
+    expect(electron.powerMonitor.listenerCount('shutdown')).toBe(0);
+    expect(electron.fake.window.listenerCount('session-end')).toBe(0);
+  });
+
+  it('development build: no login item, no autostart entry', async () => {
+    const electron = await launch();
+    await vi.waitFor(() => expect(electron.fake.trays).toHaveLength(1));
+    expect(electron.app.loginItemCalls).toEqual([]);
+    expect(existsSync(path.join(dataDir, 'xdg-config'))).toBe(false);
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'packaged on Linux: the autostart entry starts the AppImage at login (on by default)',
+    async () => {
+      vi.stubEnv('APPIMAGE', '/home/ana/Applications/Tray Timer.AppImage');
+      const resources = Object.getOwnPropertyDescriptor(process, 'resourcesPath');
+      Object.defineProperty(process, 'resourcesPath', {
+        value: '/opt/tray-timer/resources',
+        configurable: true,
+      });
+      try {
+        const electron = await launch((e) => {
+          e.app.isPackaged = true;
+        });
+        const entry = path.join(dataDir, 'xdg-config', 'autostart', 'tray-timer.desktop');
+        await vi.waitFor(() => expect(existsSync(entry)).toBe(true));
+        expect(readFileSync(entry, 'utf8')).toContain(
+          '\nExec="/home/ana/Applications/Tray Timer.AppImage"\n',
+        );
+        expect(electron.app.loginItemCalls).toEqual([]);
+      } finally {
+        if (resources) Object.defineProperty(process, 'resourcesPath', resources);
+        else delete (process as { resourcesPath?: string }).resourcesPath;
+      }
+    },
+  );
 });

@@ -166,15 +166,39 @@ describe('what the shell tells the core', () => {
     expect(setPopupVisible).toHaveBeenCalledTimes(2);
   });
 
-  it('sleep, wake, lock and unlock', async () => {
+  it('sleep, wake, lock, unlock and shutdown (Linux, macOS)', async () => {
     t = await openTestCore();
     const power = vi.spyOn(t.core, 'power');
     const stop = watchPower(t.core);
     for (const event of ['suspend', 'resume', 'lock-screen', 'unlock-screen', 'shutdown'])
       powerMonitor.emit(event);
-    expect(power.mock.calls).toEqual([['suspend'], ['resume'], ['lock-screen'], ['unlock-screen']]);
+    expect(power.mock.calls).toEqual([
+      ['suspend'],
+      ['resume'],
+      ['lock-screen'],
+      ['unlock-screen'],
+      ['shutdown'],
+    ]);
     stop();
     expect(powerMonitor.eventNames()).toEqual([]);
+  });
+
+  it("Windows' session end (shutdown, restart, log off) reaches the core as 'shutdown'", async () => {
+    t = await openTestCore();
+    const power = vi.spyOn(t.core, 'power');
+    const popup = createPopup({
+      preloadPath: PRELOAD,
+      url: POPUP_URL,
+      trayBounds: () => null,
+      platform: 'win32',
+    });
+    const stop = watchPower(t.core, { sessionWindow: popup.window });
+    fake.window.endSession();
+    expect(power.mock.calls).toEqual([['shutdown']]);
+    stop();
+    fake.window.endSession();
+    expect(power).toHaveBeenCalledTimes(1);
+    expect(fake.window.listenerCount('session-end')).toBe(0);
   });
 
   it('the theme setting drives nativeTheme (and so prefers-color-scheme in the popup)', async () => {

@@ -1,0 +1,39 @@
+/**
+ * The core's PresenceSource from Electron: the system idle time and the kind of desktop session.
+ */
+import { powerMonitor } from 'electron';
+import type { PresenceSource } from '../core/core';
+
+/**
+ * Which desktop session this is. On Linux the session, not the way Electron draws (X11 or
+ * Wayland backend), is what matters: under XWayland, getSystemIdleTime() sees only the input of
+ * X11 clients, so a Wayland session reads as "no idle time" either way. XDG_SESSION_TYPE is set
+ * by logind/the display manager; WAYLAND_DISPLAY and DISPLAY are the fallbacks when it is not
+ * (a session started by hand). Pure, so each case is tested.
+ */
+export function sessionType(
+  platform: NodeJS.Platform,
+  env: NodeJS.ProcessEnv,
+): PresenceSource['session'] {
+  if (platform !== 'linux') return 'other';
+  const declared = env.XDG_SESSION_TYPE?.trim().toLowerCase();
+  if (declared === 'wayland' || declared === 'x11') return declared;
+  if (env.WAYLAND_DISPLAY) return 'wayland';
+  if (env.DISPLAY) return 'x11';
+  return 'other';
+}
+
+export function createPresenceSource(
+  options: { platform?: NodeJS.Platform; env?: NodeJS.ProcessEnv } = {},
+): PresenceSource {
+  const session = sessionType(options.platform ?? process.platform, options.env ?? process.env);
+  return {
+    session,
+    idleSeconds() {
+      // Electron answers whole seconds; anything else (a broken backend) reads as "just active",
+      // which the core's detector already treats as "no idle information" on Wayland.
+      const seconds = powerMonitor.getSystemIdleTime();
+      return Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+    },
+  };
+}
