@@ -208,3 +208,92 @@ describe('pomodoro and reminders', () => {
     expect(notes.map((n) => n.title)).toEqual(["You're not tracking"]);
   });
 });
+
+describe('what the service does not do', () => {
+  it('hours without a timer, then a start and a short lock: no bogus "sleep" from the silence', async () => {
+    const core = await open();
+    await clock.advance(3 * 60 * MIN); // nothing samples while nothing runs
+    await run(core, { type: 'start', input: { description: 'Docs' } });
+    await clock.advance(10 * MIN);
+    core.power('lock-screen');
+    await clock.advance(MIN);
+    core.power('unlock-screen');
+    expect(core.snapshot().presence.away).toBeNull();
+  });
+
+  it('asks nothing when no timer ran through the time away', async () => {
+    const core = await open();
+    core.power('lock-screen');
+    await clock.advance(60 * MIN);
+    core.power('unlock-screen');
+    expect(core.snapshot().presence.away).toBeNull();
+    expect(notes).toEqual([]);
+  });
+
+  it('with notifications off, the prompt is in the popup but no notification is shown', async () => {
+    const core = await open();
+    await run(core, { type: 'settings.update', input: { notifications: false } });
+    await lunchLock(core);
+    expect(core.snapshot().presence.away).not.toBeNull();
+    expect(notes).toEqual([]);
+  });
+
+  it('with idle detection off, nothing is asked', async () => {
+    const core = await open();
+    await run(core, { type: 'settings.update', input: { idle: { enabled: false } } });
+    await lunchLock(core);
+    expect(core.snapshot().presence.away).toBeNull();
+    expect(core.snapshot().presence.idle).toEqual({ source: 'off', note: null });
+  });
+});
+
+describe('the idle source in Preferences', () => {
+  it('a Wayland session is told that time away comes from lock and sleep only', async () => {
+    const wayland: PresenceSource = { idleSeconds: () => 0, session: 'wayland' };
+    const core = await openCore({
+      dataDir: dir,
+      secrets: new MemorySecretStore(),
+      clock,
+      mode: 'app',
+      presence: wayland,
+    });
+    cores.push(core);
+    expect(core.snapshot().presence.idle).toEqual({
+      source: 'lock-only',
+      note: 'This Wayland session does not report idle time, so time away is counted from screen lock and sleep only.',
+    });
+    // The lock still counts.
+    await lunchLock(core);
+    expect(core.snapshot().presence.away?.message).toBe('You were away 10:42–11:57 (1 h 15 min)');
+  });
+
+  it('an X11 idle time that stays 0 for ten minutes of a running timer is not trusted', async () => {
+    const core = await open();
+    expect(core.snapshot().presence.idle.source).toBe('system');
+    await run(core, { type: 'start', input: { description: 'Docs' } });
+    // Samples come just after each minute of the entry: 11 of them take a little over 11 min.
+    await clock.advance(12 * MIN);
+    expect(core.snapshot().presence.idle).toMatchObject({ source: 'lock-only' });
+    idle = 3;
+    await clock.advance(MIN);
+    expect(core.snapshot().presence.idle).toEqual({ source: 'system', note: null });
+  });
+
+  it('the user idle for 20 minutes at an unlocked screen is asked about it when they type again', async () => {
+    const core = await open();
+    await run(core, { type: 'start', input: { description: 'Docs' } });
+    await clock.advance(30 * MIN); // 09:30, typing all along (idle 0… but trusted: see below)
+    idle = 1;
+    await clock.advance(MIN);
+    // Leaves at 09:31 and comes back at 09:51.
+    for (let m = 1; m <= 20; m++) {
+      idle = m * 60;
+      await clock.advance(MIN);
+    }
+    idle = 4;
+    await clock.advance(MIN);
+    expect(core.snapshot().presence.away?.message).toMatch(
+      /^You were away 09:3\d–09:5\d \((19|20|21) min\)$/,
+    );
+  });
+});
