@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { AccountState, Command, CommandResult, Snapshot } from '../../preload/contract';
-import type { Core } from '../../main/core/core';
+import type { Core, CoreOptions } from '../../main/core/core';
 import type { SettingsBackendFactory } from '../../main/storage/settings-backend';
 import { openCore } from '../../main/core/open-core';
 import { MemorySecretStore } from '../../main/secrets/memory-secret-store';
@@ -23,7 +23,13 @@ export interface TestCore {
 }
 
 export async function openTestCore(
-  options: { settingsBackend?: SettingsBackendFactory; dataDir?: string } = {},
+  options: {
+    settingsBackend?: SettingsBackendFactory;
+    dataDir?: string;
+    /** The shell's presence hooks, as main/index.ts passes them. */
+    presence?: CoreOptions['presence'];
+    notify?: CoreOptions['notify'];
+  } = {},
 ): Promise<TestCore> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'tray-timer-shell-'));
   const clock = new VirtualClock(T0);
@@ -33,6 +39,8 @@ export async function openTestCore(
     clock,
     mode: 'app',
     ...(options.settingsBackend ? { settingsBackend: options.settingsBackend } : {}),
+    ...(options.presence ? { presence: options.presence } : {}),
+    ...(options.notify ? { notify: options.notify } : {}),
   });
   return {
     core,
