@@ -47,6 +47,11 @@ export interface DetectorState {
   asleep: boolean;
   /** A resume or missed-suspend wake not yet followed by a sign of the user. */
   wokeAt: number | null;
+  /**
+   * The last resume event while away: some desktops restart their idle counter at a wake, so an
+   * "input" at that moment is the wake itself (a dark wake, the lid opened), not the user.
+   */
+  resumedAt: number | null;
   /** The last event of any kind (for clock gaps). */
   lastAt: number | null;
   /** The last idle sample: when, and the last input it implies. */
@@ -77,6 +82,7 @@ export function initialDetectorState(config: DetectorConfig): DetectorState {
     lockedAt: null,
     asleep: false,
     wokeAt: null,
+    resumedAt: null,
     lastAt: null,
     lastInputAt: null,
     zeroSince: null,
@@ -99,13 +105,18 @@ export function stepDetector(
 ): StepResult {
   const s: DetectorState = { ...prev };
   const at = event.at;
-  // A clock set back (or events out of order): start measuring again from here.
-  if (s.lastAt !== null && at < s.lastAt) s.lastAt = at;
+  // A clock set back (or events out of order): move what we know back with it, as if no time
+  // had passed since the last event. Left on the old clock, the away start would lie in the
+  // new clock's future and the user's return (input "before" it) would never be seen.
+  if (s.lastAt !== null && at < s.lastAt) shiftClock(s, at - s.lastAt);
   const silent = s.lastAt === null ? 0 : at - s.lastAt - config.sampleEveryMs;
   if (event.type !== 'launch' && !s.asleep && s.lastAt !== null && silent > CLOCK_GAP_MS) {
     // The process did not run: the machine slept and no suspend event reached us.
     goAway(s, lastKnownPresence(s, s.lastAt), 'sleep');
     s.wokeAt = at;
+    // A run of zeros is consecutive samples: a sleep between two zeros is not ten minutes of 0
+    // (someone typing at 18:00 and again at 08:00 is not Wayland).
+    s.zeroSince = null;
   }
   s.lastAt = at;
 
@@ -127,11 +138,14 @@ export function stepDetector(
     case 'shutdown':
       s.asleep = true;
       s.wokeAt = null;
+      s.resumedAt = null;
+      s.zeroSince = null; // see the clock gap above
       goAway(s, lastKnownPresence(s, at), event.type === 'suspend' ? 'sleep' : 'shutdown');
       return { state: s, away: null };
     case 'resume':
       s.asleep = false;
       s.wokeAt = at;
+      if (s.awayFrom !== null) s.resumedAt = at;
       return { state: s, away: null };
     case 'unlock':
       s.locked = false;
@@ -156,10 +170,10 @@ function sample(
     s.wokeAt ??= at;
   }
   if (idleSeconds === null || !Number.isFinite(idleSeconds) || idleSeconds < 0) {
-    return wokeWithoutIdle(s, config);
+    return wokeWithoutIdle(s, at, config);
   }
   judgeSource(s, at, idleSeconds);
-  if (!s.idleTrusted) return wokeWithoutIdle(s, config);
+  if (!s.idleTrusted) return wokeWithoutIdle(s, at, config);
 
   const lastInput = at - idleSeconds * 1000;
   s.lastInputAt = lastInput;
@@ -170,16 +184,22 @@ function sample(
   // Away: the user is back when there was input after the span began (nobody types while the
   // machine sleeps, so that input came after any wake) and the screen is not locked. Idle time
   // is whole seconds: input within the rounding of the span's start is the same input.
-  if (!s.locked && lastInput > s.awayFrom + INPUT_ROUNDING_MS) {
+  // Input at the resume itself is the wake restarting the idle counter (see resumedAt).
+  const afterWake = s.resumedAt === null || lastInput > s.resumedAt + INPUT_ROUNDING_MS;
+  if (!s.locked && afterWake && lastInput > s.awayFrom + INPUT_ROUNDING_MS) {
     s.wokeAt = null;
     return comeBack(s, Math.max(lastInput, s.awayFrom), config);
   }
   return { state: s, away: null };
 }
 
-/** Without a trusted idle time, waking up unlocked counts as the user being back. */
-function wokeWithoutIdle(s: DetectorState, config: DetectorConfig): StepResult {
-  if (s.awayFrom !== null && s.wokeAt !== null && !s.locked) {
+/**
+ * Without a trusted idle time, waking up unlocked counts as the user being back — once the wake
+ * has lasted to a later sample: the core samples at the resume itself, and the lock screen (or
+ * the lid closed again) often follows a moment after the resume event.
+ */
+function wokeWithoutIdle(s: DetectorState, at: number, config: DetectorConfig): StepResult {
+  if (s.awayFrom !== null && s.wokeAt !== null && at > s.wokeAt && !s.locked) {
     const back = s.wokeAt;
     s.wokeAt = null;
     return comeBack(s, back, config);
@@ -197,7 +217,13 @@ function judgeSource(s: DetectorState, at: number, idleSeconds: number): void {
   }
   s.zeroSince ??= at;
   if (!s.idleTrusted) return;
-  if (s.locked && s.lockedAt !== null && at - s.lockedAt >= ZERO_WHILE_LOCKED_MS) {
+  // Zeros for a minute *while locked*: a single 0 right after a wake under the lock screen is the
+  // wake restarting the counter, not a source that cannot tell.
+  if (
+    s.locked &&
+    s.lockedAt !== null &&
+    at - Math.max(s.lockedAt, s.zeroSince) >= ZERO_WHILE_LOCKED_MS
+  ) {
     s.idleTrusted = false;
     s.untrustedWhy = 'zero-while-locked';
   } else if (at - s.zeroSince >= ALWAYS_ZERO_MS) {
@@ -209,6 +235,18 @@ function judgeSource(s: DetectorState, at: number, idleSeconds: number): void {
 /** The user's last sign of life before `at`: their last input, if the idle time is trusted. */
 function lastKnownPresence(s: DetectorState, at: number): number {
   return s.idleTrusted && s.lastInputAt !== null ? Math.min(at, s.lastInputAt) : at;
+}
+
+/** Moves every remembered time by `delta` (the wall clock was set back). */
+function shiftClock(s: DetectorState, delta: number): void {
+  const move = (t: number | null) => (t === null ? null : t + delta);
+  s.awayFrom = move(s.awayFrom);
+  s.lockedAt = move(s.lockedAt);
+  s.wokeAt = move(s.wokeAt);
+  s.resumedAt = move(s.resumedAt);
+  s.lastAt = move(s.lastAt);
+  s.lastInputAt = move(s.lastInputAt);
+  s.zeroSince = move(s.zeroSince);
 }
 
 function goAway(s: DetectorState, from: number, reason: AwayReason): void {
@@ -226,6 +264,7 @@ function comeBack(s: DetectorState, to: number, config: DetectorConfig): StepRes
 function finish(s: DetectorState, span: AwaySpan, config: DetectorConfig): StepResult {
   s.awayFrom = null;
   s.reason = null;
+  s.resumedAt = null;
   s.lastInputAt = span.to;
   const long = span.to - span.from >= config.thresholdMs;
   return { state: s, away: long ? span : null };
