@@ -29,6 +29,9 @@
 import { Notification } from 'electron';
 import type { DesktopNotification } from '../../preload/contract';
 
+/** How every Tray Timer notification asks to be shown (the reasons are above). */
+export const NOTIFICATION_STYLE = { silent: true, urgency: 'normal' } as const;
+
 export interface NotifierOptions {
   /** What a click does: the popup, where the prompt or the timer is. */
   showPopup: () => void;
@@ -74,8 +77,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       const notification = new Notification({
         title: n.title,
         body: n.body,
-        silent: true,
-        urgency: 'normal',
+        ...NOTIFICATION_STYLE,
         ...(options.icon ? { icon: options.icon } : {}),
       });
       notification.on('click', () => {

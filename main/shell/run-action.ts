@@ -6,6 +6,7 @@
 import { Notification } from 'electron';
 import type { Command, CommandResult } from '../../preload/contract';
 import type { Core } from '../core/core';
+import { NOTIFICATION_STYLE } from './notifier';
 
 /** One notice for "the last thing you did from the tray or a shortcut failed". */
 export const ACTION_NOTICE_ID = 'shell:action';
@@ -38,7 +39,12 @@ export function createActionRunner(options: { core: Core; showPopup: () => void 
     // A warning, not an error: it should not keep the tray icon in "attention" after one failed click.
     core.setNotice({ id: ACTION_NOTICE_ID, level: 'warning', message, topic: 'action' });
     if (Notification.isSupported()) {
-      const notification = new Notification({ title: 'Tray Timer', body: message });
+      // Silent and never 'critical', like every Tray Timer notification (see notifier.ts).
+      const notification = new Notification({
+        title: 'Tray Timer',
+        body: message,
+        ...NOTIFICATION_STYLE,
+      });
       notification.on('click', () => showPopup());
       notification.show();
       lastNotification?.close();

@@ -179,6 +179,8 @@ describe('a failed tray or hotkey action is never dropped', () => {
     const shown = fake.notifications.at(-1);
     expect(shown?.shown).toBe(true);
     expect(shown?.body).toMatch(/no-such-account|not found|does not exist/i);
+    // Silent, and normal urgency: a banner where the desktop allows one, never past do-not-disturb.
+    expect(shown?.options).toMatchObject({ silent: true, urgency: 'normal' });
     const notice = t.core.snapshot().notices.find((n) => n.id === ACTION_NOTICE_ID);
     expect(notice?.message).toBe(shown?.body);
 
