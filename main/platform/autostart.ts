@@ -108,9 +108,10 @@ export function desktopEntry(program: string): string {
     // instead of reporting a failed start at every login.
     `TryExec=${stringValue(program)}`,
     'Terminal=false',
-    // No NoDisplay=true: GNOME's and KDE's startup-application settings hide NoDisplay entries,
-    // and the user should be able to see and switch this one off there. No Hidden=true either:
-    // that means "deleted"; turning the setting off removes the file instead.
+    // No NoDisplay=true: GNOME's Startup Applications (gnome-session-properties) lists such
+    // entries only with "show hidden" ticked, and the user should see and be able to switch this
+    // one off there. No Hidden=true either: that means "deleted"; turning the setting off
+    // removes the file instead.
     'X-GNOME-Autostart-enabled=true',
     MANAGED_MARKER,
     '',

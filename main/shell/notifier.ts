@@ -15,9 +15,10 @@
  *   do-not-disturb, except that critical urgency gets through it: GNOME Shell's message tray shows
  *   a banner while busy when `urgency === CRITICAL` (js/ui/messageTray.js, _updateState), and the
  *   spec says critical notifications should not expire by themselves. So urgency is 'normal':
- *   not 'critical' (bypasses DND), not 'low' either (Electron's Linux default, and GNOME Shell
- *   shows no banner for low urgency since gnome-shell#4265), because the away prompt is worth a
- *   banner when the user allows banners.
+ *   not 'critical' (bypasses DND), and not 'low' either (Electron's documented Linux default),
+ *   which GNOME Shell may file away without a banner (the patch "messageTray: Do not show low
+ *   priority notifications", gnome-shell#4265): the away question is worth a banner whenever
+ *   the user allows banners.
  * `silent: true` everywhere: a timer app has no business making sounds.
  *
  * References are kept: Electron holds a main-process Notification weakly, and once the wrapper is
