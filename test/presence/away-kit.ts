@@ -4,9 +4,11 @@
  * real HTTP (journal-kit's Network: requests recorded with their bodies, the network taken away
  * for real), Local with its real files, and a virtual clock.
  *
- * Every test tells the same morning: work starts at T0, the screen locks at AWAY_FROM (1 h 42 min
- * later), the user comes back at AWAY_TO (1 h 15 min after that) and answers ANSWER_AT, three
- * minutes after coming back: the answer must use the away times, not the moment it was given.
+ * Every test tells the same morning: work starts at T0 (10:30 in Berlin), the screen locks at
+ * AWAY_FROM (10:42), the user comes back at AWAY_TO (11:57, 1 h 15 min later) and answers at
+ * ANSWER_AT, three minutes after coming back: the answer must use the away times, not the moment
+ * it was given. (Twelve minutes of work, not a morning: every virtual minute of a running timer
+ * is a tooltip tick and polls over real HTTP, and the suite must stay fast.)
  * In app mode the scheduler polls too, so tests assert on the write requests (anything but GET)
  * sent from the moment of answering.
  */
@@ -30,18 +32,18 @@ import {
   MIN,
   Network,
   removeDir,
-  settle,
-  T0,
   tempDataDir,
   type LiveCore,
   type WireRequest,
 } from '../reliability/journal-kit';
 import { VirtualClock } from '../support/virtual-clock';
 
-export { clockTime, MIN, T0 };
+export { clockTime, MIN };
 
-/** The screen locks 1 h 42 min after work started. */
-export const AWAY_FROM = T0 + 102 * MIN;
+/** The screen locks at 10:42 in Berlin (UTC+1 in November). */
+export const AWAY_FROM = Date.parse('2026-11-27T09:42:00Z');
+/** Work started twelve minutes before. */
+export const T0 = AWAY_FROM - 12 * MIN;
 /** The user is back 1 h 15 min later. */
 export const AWAY_TO = AWAY_FROM + 75 * MIN;
 /** …and answers the prompt three minutes after that. */
@@ -62,9 +64,13 @@ export interface AwayWorld<F> extends LiveCore {
   readonly notes: DesktopNotification[];
   /** Opens the core in app mode with a presence source (X11, idle time 0) and holds it. */
   open(): Promise<Core>;
+  /** Requests the core started and that are not answered yet. */
+  readonly inFlight: number;
 }
 
 interface State<F> {
+  /** Requests the core started that have not been answered (or failed) yet. */
+  inFlight: number;
   dir: string;
   clock: VirtualClock;
   net: Network;
@@ -90,6 +96,7 @@ export function useAwayWorld<F extends Closable = Closable>(
   beforeEach(async () => {
     const clock = new VirtualClock(T0);
     state = {
+      inFlight: 0,
       dir: tempDataDir(`away-${name}`),
       clock,
       net: await Network.create(),
@@ -124,6 +131,9 @@ export function useAwayWorld<F extends Closable = Closable>(
     get notes() {
       return s().notes;
     },
+    get inFlight() {
+      return s().inFlight;
+    },
     get fake() {
       const fake = s().fake;
       if (!fake) throw new Error('away-kit: this world has no fake');
@@ -137,7 +147,14 @@ export function useAwayWorld<F extends Closable = Closable>(
           dataDir: st.dir,
           secrets: st.secrets,
           clock: st.clock,
-          fetch: st.net.fetch,
+          fetch: async (input, init) => {
+            st.inFlight += 1;
+            try {
+              return await st.net.fetch(input, init);
+            } finally {
+              st.inFlight -= 1;
+            }
+          },
           mode: 'app',
           presence: PRESENCE,
           notify: (n) => st.notes.push(n),
@@ -147,9 +164,18 @@ export function useAwayWorld<F extends Closable = Closable>(
   };
 }
 
-/** Lets real HTTP started by virtual timers (polls, the refresh after unlock) finish. */
-export async function settleHttp(rounds = 4): Promise<void> {
-  for (let i = 0; i < rounds; i++) await settle();
+const turn = (): Promise<void> => new Promise((r) => setTimeout(r, 1));
+
+/**
+ * Real HTTP started by virtual timers (polls, the refresh after unlock) finishes in real time:
+ * waits until no request has been in flight for a few event-loop turns (2 s at most).
+ */
+export async function settleHttp(w: Pick<AwayWorld<unknown>, 'inFlight'>): Promise<void> {
+  const until = Date.now() + 2_000;
+  for (let quiet = 0; quiet < 3 && Date.now() < until;) {
+    await turn();
+    quiet = w.inFlight === 0 ? quiet + 1 : 0;
+  }
 }
 
 /**
@@ -159,13 +185,13 @@ export async function settleHttp(rounds = 4): Promise<void> {
 export async function awayForLunch(w: AwayWorld<unknown>): Promise<AwayPrompt> {
   const core = w.live();
   await w.clock.advance(AWAY_FROM - w.clock.now());
-  await settleHttp();
+  await settleHttp(w);
   core.power('lock-screen');
   await w.clock.advance(AWAY_TO - AWAY_FROM);
   core.power('unlock-screen');
-  await settleHttp();
+  await settleHttp(w);
   await w.clock.advance(ANSWER_AT - AWAY_TO);
-  await settleHttp();
+  await settleHttp(w);
   const away = core.snapshot().presence.away;
   if (!away) throw new Error('away-kit: no away prompt after the lunch lock');
   return away;
