@@ -30,10 +30,12 @@ export function createPresenceSource(
   return {
     session,
     idleSeconds() {
-      // Electron answers whole seconds; anything else (a broken backend) reads as "just active",
-      // which the core's detector already treats as "no idle information" on Wayland.
+      // Electron answers whole seconds >= 0. Anything else is a backend that cannot tell, which
+      // is what a throw means to the core (it samples "unknown" instead of "just active").
       const seconds = powerMonitor.getSystemIdleTime();
-      return Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+      if (!Number.isFinite(seconds) || seconds < 0)
+        throw new Error(`the system reported an idle time of ${seconds}`);
+      return seconds;
     },
   };
 }

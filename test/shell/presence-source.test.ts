@@ -20,12 +20,12 @@ describe('presence source', () => {
     expect(source.idleSeconds()).toBe(312);
   });
 
-  it('a nonsense reading (negative, NaN) counts as "just active"', () => {
+  it('a nonsense reading (negative, NaN) is "cannot tell" (a throw, for the core), not "just active"', () => {
     const source = createPresenceSource({ platform: 'darwin', env: {} });
     powerMonitor.idleSeconds = -1;
-    expect(source.idleSeconds()).toBe(0);
+    expect(() => source.idleSeconds()).toThrow(/idle time of -1/);
     powerMonitor.idleSeconds = Number.NaN;
-    expect(source.idleSeconds()).toBe(0);
+    expect(() => source.idleSeconds()).toThrow(/idle time of NaN/);
   });
 
   it('defaults to this process: platform and environment', () => {
