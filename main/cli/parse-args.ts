@@ -10,6 +10,7 @@ import {
   accountIdSchema,
   addAccountInputSchema,
   continueInputSchema,
+  entryUpdateInputSchema,
   memberRefSchema,
   PROVIDER_KINDS,
   providerKindSchema,
@@ -22,6 +23,7 @@ import {
 import type { AddAccountInput, Command } from '../../preload/contract';
 import { describeZodError } from '../control/protocol';
 import { checkBaseUrl } from '../providers/http/base-url';
+import { parseStartTime, toIsoWithOffset } from '../../preload/start-time';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -82,6 +84,7 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   queueIfOffline: '--queue-if-offline',
   actionId: 'ID',
   override: '--anyway',
+  startedAt: '--start',
 };
 
 /** The flag for a field an error names (the core's, a provider's, or a zod path), if any. */
@@ -139,6 +142,8 @@ export function buildProgram(
   io: ParseIo,
   version: string,
   onInvocation: (inv: Invocation) => void,
+  /** The clock `edit --start 9:15` is read against (the latest 9:15 not in the future). */
+  now: () => number = () => Date.now(),
 ): Program {
   const program = new Program('tray-timer');
   program
@@ -160,6 +165,7 @@ export function buildProgram(
         'Managers (WebWork): tray-timer team; tray-timer start --member bob@example.com',
         'Offline: starts and stops wait in the journal and are sent when the service is back;',
         '  "tray-timer queue" lists what waits or needs you (retry / discard).',
+        'Forgot to start on time: tray-timer edit --start 9:15',
       ].join('\n'),
     );
 
@@ -302,6 +308,66 @@ export function buildProgram(
       const input = parseWith(continueInputSchema, { ...accountRef(opts), ...queueFlag(opts) });
       onInvocation({ command: { type: 'continue', input }, output: 'message' });
     });
+
+  program
+    .command('edit')
+    .description(
+      'change the running entry: description, project, task or start time (Toggl Track, Local)',
+    )
+    .addOption(accountOption())
+    .option('--description <text>', 'the new description ("" clears it)')
+    .option('--project <name-or-id>', 'project, by id or name ("" clears the project and task)')
+    .option('--task <name-or-id>', 'task, by id or name, in the entry\'s project ("" clears it)')
+    .option(
+      '--start <time>',
+      'when it started: 9:15, 09:15, 915, 9:15pm (the latest such time that is not in the future) or 2026-11-27T09:15',
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The change is sent at once; it is not queued when the service is unreachable.',
+        'A start may move up to 7 days back, never into the future. At 00:10, --start 23:50 is yesterday.',
+        '',
+        'Examples:',
+        '  tray-timer edit --start 9:15',
+        '  tray-timer edit --description "Release notes" --project Website --task Docs',
+        '  tray-timer edit --account toggl --project ""',
+      ].join('\n'),
+    )
+    .action(
+      (opts: {
+        account?: string;
+        description?: string;
+        project?: string;
+        task?: string;
+        start?: string;
+      }) => {
+        if (
+          opts.description === undefined &&
+          opts.project === undefined &&
+          opts.task === undefined &&
+          opts.start === undefined
+        )
+          throw new UsageError(
+            'nothing to change: give --description, --project, --task or --start',
+          );
+        let startedAt: string | undefined;
+        if (opts.start !== undefined) {
+          const parsed = parseStartTime(opts.start, now());
+          if (!parsed.ok) throw new UsageError(`--start: ${parsed.message}`);
+          startedAt = toIsoWithOffset(parsed.at);
+        }
+        const input = parseWith(entryUpdateInputSchema, {
+          ...accountRef(opts),
+          ...(opts.description !== undefined ? { description: opts.description.trim() } : {}),
+          ...(opts.project !== undefined ? { project: opts.project.trim() } : {}),
+          ...(opts.task !== undefined ? { task: opts.task.trim() } : {}),
+          ...(startedAt !== undefined ? { startedAt } : {}),
+        });
+        onInvocation({ command: { type: 'entry.update', input }, output: 'message' });
+      },
+    );
 
   const queue = program
     .command('queue')
@@ -486,11 +552,21 @@ function nonEmpty(flag: string, value: string): string {
 }
 
 /** argv without node and the script path (process.argv.slice(2)). */
-export function parseArgs(args: readonly string[], io: ParseIo, version: string): ParseOutcome {
+export function parseArgs(
+  args: readonly string[],
+  io: ParseIo,
+  version: string,
+  now: () => number = () => Date.now(),
+): ParseOutcome {
   let invocation: Invocation | undefined;
-  const program = buildProgram(io, version, (inv) => {
-    invocation = inv;
-  });
+  const program = buildProgram(
+    io,
+    version,
+    (inv) => {
+      invocation = inv;
+    },
+    now,
+  );
   try {
     program.parse([...args], { from: 'user' });
   } catch (err) {

@@ -224,6 +224,8 @@ function fallbackMessage(command: Command): string {
       return 'Sent again.';
     case 'queue.discard':
       return 'Discarded.';
+    case 'entry.update':
+      return 'Updated.';
     case 'accounts.add':
       return `Added the ${PROVIDER_NAMES[command.input.provider]} account.`;
     case 'accounts.remove':
@@ -290,6 +292,7 @@ export async function runCli(deps: CliDeps): Promise<number> {
     deps.args,
     { writeOut: (t) => deps.stdout.write(t), writeErr: (t) => deps.stderr.write(t) },
     deps.version,
+    () => deps.now(),
   );
   if (parsed.kind === 'exit') return parsed.code;
   const { invocation } = parsed;
