@@ -5,7 +5,8 @@
  *    again only after a long break or a pause longer than a long break, otherwise it goes on
  *    counting (a short stop for a phone call does not cost the user their progress).
  *  - At the end of a focus round a break begins (long after every `longBreakEvery` rounds);
- *    with `stopDuringBreaks` the timer is stopped at that moment.
+ *    with `stopDuringBreaks` the timer is stopped at that moment. The count of finished rounds
+ *    shows through the long break ("4 of 4 done") and starts again when it ends.
  *  - When a break ends: a running timer starts the next focus round; without one the cycle
  *    waits for the next start.
  *  - After a long sleep (more than a long break past the end of a phase) the cycle starts over:
@@ -56,7 +57,9 @@ export function stepPomodoro(
       s = {
         phase: long ? 'long-break' : 'short-break',
         endsAt: ended + minutes * MIN,
-        round: long ? 0 : round,
+        // Kept through the long break (the contract: "resets after a long break"); it used to
+        // read 0 from the break's first minute.
+        round,
         since: ended,
       };
       events.push({
@@ -66,6 +69,8 @@ export function stepPomodoro(
         stopTimer: settings.stopDuringBreaks,
       });
     } else {
+      // A long break ends the cycle: the next focus round is round 1 again.
+      if (s.phase === 'long-break') s.round = 0;
       s = tracking
         ? {
             phase: 'work',
@@ -85,7 +90,8 @@ export function stepPomodoro(
   } else if (s.phase === 'work' && !tracking) {
     s = { phase: 'waiting', endsAt: null, round: s.round, since: now };
   }
-  // Settings changed mid-round: a shorter round ends now rather than in the past.
+  // Settings changed mid-phase apply from the next phase: the current one keeps the end the
+  // tooltip and the notification already announced.
   return { state: s, events };
 }
 
