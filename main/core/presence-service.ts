@@ -138,6 +138,9 @@ export class PresenceService {
       } as const
     )[event];
     if (event === 'shutdown') this.#sawShutdown = true;
+    // The idle time at the moment of locking or sleeping: a lock key pressed after four minutes
+    // of reading proves the user was there until now; an auto-lock reads the minutes idle.
+    if (event === 'lock-screen' || event === 'suspend' || event === 'shutdown') this.#sample();
     // The last moment known alive, before sleeping or shutting down.
     if ((event === 'suspend' || event === 'shutdown') && this.#tracking)
       this.#writeAlive(now, true);
@@ -507,6 +510,7 @@ export function awayMessage(span: { from: number; to: number }): string {
   const range = sameDay
     ? `${hhmm(span.from)}–${hhmm(span.to)}`
     : `${day(a)} ${hhmm(span.from)} – ${day(b)} ${hhmm(span.to)}`;
-  const minutes = Math.round((span.to - span.from) / 60_000);
+  // The minutes between the two clock times shown, so "12:00–12:05" never reads "(6 min)".
+  const minutes = Math.floor(span.to / 60_000) - Math.floor(span.from / 60_000);
   return `You were away ${range} (${formatDurationWords(minutes * 60)})`;
 }

@@ -11,8 +11,9 @@
  *
  * "Continue" starts again at `to` — the moment the user came back — not at the moment they
  * answered: the minutes between are work, and the prompt may wait unanswered a while.
- * The away entry of a split keeps the project and task of the interrupted work (a meeting away
- * from the desk is usually for the same client); only the description is the user's.
+ * The away entry of a split keeps the project of the interrupted work (a meeting away from the
+ * desk is usually for the same client) but not its task: the away time is not that task, and on
+ * TrackingTime, where the description IS the task, keeping it would track “Lunch” as “Docs”.
  */
 import { PROVIDER_NAMES, type AwayChoice, type Capabilities } from '../../preload/contract';
 import { describeEntry } from '../../preload/format';
@@ -60,7 +61,12 @@ export function planAway(
   };
   if (choice === 'discard') return [stopAtFrom];
   if (choice === 'discard-continue') return [stopAtFrom, again];
-  const awayWork: StartWork = { ...work, description: description?.trim() || null };
+  const awayWork: StartWork = {
+    ...work,
+    description: description?.trim() || null,
+    taskId: null,
+    taskName: null,
+  };
   return [
     stopAtFrom,
     {
