@@ -32,6 +32,8 @@ export interface TrayMenuModel {
    * (refused, conflict, late) opens the popup where the choice is made. null: nothing pending.
    */
   sync: { label: string; command: Command | null } | null;
+  /** "You were away 10:42–11:57 (1 h 15 min) — decide…": opens the popup's away prompt. */
+  away: { label: string } | null;
 }
 
 const MAX_LABEL_TEXT = 40;
@@ -92,7 +94,11 @@ export function trayMenuModel(snapshot: Snapshot, platform: NodeJS.Platform): Tr
         ? { label: `Sync now (${pending.length} waiting)`, command: { type: 'refresh', input: {} } }
         : null;
 
-  return { toggle, continueEntry, sync };
+  const away = snapshot.presence.away
+    ? { label: `${snapshot.presence.away.message} — decide…` }
+    : null;
+
+  return { toggle, continueEntry, sync, away };
 }
 
 export interface TrayOptions {
@@ -121,6 +127,17 @@ export function createTray(options: TrayOptions): TrayHandle {
   const buildMenu = (model: TrayMenuModel): Menu => {
     const act = (command: Command) => () => void run(command);
     const template: MenuItemConstructorOptions[] = [
+      // The question waits first: it is about the timer the next item stops.
+      ...(model.away
+        ? [
+            {
+              id: 'away',
+              label: model.away.label,
+              click: () => popup.show('timer'),
+            } satisfies MenuItemConstructorOptions,
+            { type: 'separator' } satisfies MenuItemConstructorOptions,
+          ]
+        : []),
       { id: 'toggle', label: model.toggle.label, click: act(model.toggle.command) },
       {
         id: 'continue',

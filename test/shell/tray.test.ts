@@ -323,3 +323,53 @@ describe('journal actions in the tray menu', () => {
     });
   });
 });
+
+describe('the away prompt in the menu', () => {
+  it('leads the menu while it waits, and opens the popup where it is answered', async () => {
+    const { popup, tray } = await setUp();
+    await run(t.core, { type: 'start', input: { description: 'Docs' } });
+    const open = t.core.snapshot();
+    const away = {
+      ...open,
+      presence: {
+        ...open.presence,
+        away: {
+          id: 'p1',
+          from: '2026-11-27T10:42:00.000+01:00',
+          to: '2026-11-27T11:57:00.000+01:00',
+          seconds: 4500,
+          reason: 'lock' as const,
+          message: 'You were away 10:42–11:57 (1 h 15 min)',
+          accounts: [
+            {
+              accountId: 'local',
+              label: 'Local',
+              entryId: 'e1',
+              entryLabel: '“Docs”',
+              choices: ['keep' as const],
+              note: null,
+            },
+          ],
+        },
+      },
+    };
+    const { trayMenuModel } = await import('../../main/shell/tray');
+    expect(trayMenuModel(open, 'linux').away).toBeNull();
+    expect(trayMenuModel(away, 'linux').away).toEqual({
+      label: 'You were away 10:42–11:57 (1 h 15 min) — decide…',
+    });
+    // Through the real core: a lunch lock.
+    t.core.power('lock-screen');
+    await t.clock.advance(75 * 60_000);
+    t.core.power('unlock-screen');
+    await until(() => tray.menuLabels[0]?.startsWith('You were away') === true);
+    expect(tray.menuLabels.slice(0, 3)).toEqual([
+      expect.stringMatching(/^You were away \d\d:\d\d–\d\d:\d\d \(1 h 15 min\) — decide…$/),
+      '---',
+      'Stop “Docs”',
+    ]);
+    expect(popup.window.isVisible()).toBe(false);
+    tray.clickMenuItem(tray.menuLabels[0] ?? '');
+    expect(popup.window.isVisible()).toBe(true);
+  });
+});
