@@ -191,13 +191,13 @@ describe('entry.update on Toggl Track', () => {
     expect(w.net.sent.length).toBe(mark);
   });
 
-  it('offline: the error says the change was not saved; nothing changed anywhere', async () => {
+  it('offline: the error says the change was not confirmed; nothing changed anywhere', async () => {
     const core = await docsRunning();
     w.net.offline();
     const r = await refused(core, update({ accountId: 'toggl', description: 'Wireframes' }));
     expect(r.error.kind).toBe('offline');
     expect(r.error.message).toMatch(
-      / The change to “Docs” was not saved; try again when Toggl Track can be reached\.$/,
+      / Toggl Track did not confirm the change to “Docs”; try again when it can be reached\.$/,
     );
     expect(toggl(r).entry).toMatchObject({ description: 'Docs', pending: false });
     expect(toggl(r).pending).toEqual([]);

@@ -87,11 +87,14 @@ export async function updateEntry(
     );
   } catch (err) {
     const error = toAppError(err);
-    if (!isTransient(error)) throw err;
-    // Not journaled (see the top): say plainly that the edit did not happen, so it is redone.
+    // A passing problem (no network, a limit, a 5xx): the edit is not journaled (see the top),
+    // so say it did not go through and is to be redone. Sending it again is harmless (an
+    // update of the same fields) even if the answer, not the request, was lost.
+    const passing = isTransient(error) && !['auth', 'keychain', 'storage'].includes(error.kind);
+    if (!passing) throw err;
     throw new CoreError({
       ...error,
-      message: `${error.message} The change to ${quote(running)} was not saved; try again when ${service} can be reached.`,
+      message: `${error.message} ${service} did not confirm the change to ${quote(running)}; try again when it can be reached.`,
     });
   }
   rt.applyAction({ running: updated.stop === null ? updated : null, touched: [updated] });
