@@ -2,6 +2,7 @@ import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } f
 import type {
   AccountState,
   AppError,
+  AwayChoice,
   CommandResult,
   EntryView,
   MemberView,
@@ -13,7 +14,10 @@ import type {
 } from '../preload/contract';
 import { formatHoursMinutes } from '../preload/format';
 import { AccountBanner } from './components/AccountBanner';
+import { AwayPrompt } from './components/AwayPrompt';
+import type { EntryChanges } from './components/EntryEditor';
 import { PendingActions } from './components/PendingActions';
+import { PomodoroLine } from './components/PomodoroLine';
 import { PreferencesView } from './components/PreferencesView';
 import type { ConnectTarget } from './components/ConnectAccountForm';
 import { RecentList, continueKey } from './components/RecentList';
@@ -53,7 +57,12 @@ export function App({ api }: { api: TrayTimerApi }) {
   const running = snapshot?.accounts.filter(isRunning) ?? [];
   // A day total (no start time) changes a whole second after the snapshot it was read in.
   const anchor = Date.parse(running[0]?.entry.startedAt ?? snapshot?.at ?? '');
-  const now = useNow(view === 'timer' && running.length > 0, Number.isNaN(anchor) ? 0 : anchor);
+  const away = snapshot?.presence.away ?? null;
+  const pomodoro = snapshot?.presence.pomodoro ?? null;
+  const now = useNow(
+    view === 'timer' && (running.length > 0 || pomodoro !== null),
+    Number.isNaN(anchor) ? 0 : anchor,
+  );
   // The total counts the user's own running entries as of the snapshot (not a member's tracker
   // shown through "Track for"); keep it moving with the clock.
   const today =
@@ -150,6 +159,21 @@ export function App({ api }: { api: TrayTimerApi }) {
       'Continued',
     );
   const several = (snapshot?.accounts.length ?? 0) > 1;
+  const resolveAway = async (promptId: string, choice: AwayChoice, description?: string) => {
+    const input =
+      description === undefined ? { promptId, choice } : { promptId, choice, description };
+    // The prompt (and the focus in it) goes away: back to the start form.
+    if (await commands.run('away.resolve', () => api.resolveAway(input), 'Done'))
+      setFocusSignal((n) => n + 1);
+  };
+  const updateKey = (accountId: string, part: 'edit' | 'start') =>
+    `entry.update:${accountId}:${part}`;
+  const updateEntry = (accountId: string, part: 'edit' | 'start', changes: EntryChanges) =>
+    commands.run(
+      updateKey(accountId, part),
+      () => api.updateEntry({ accountId, ...changes }),
+      part === 'start' ? 'Start time changed' : 'Saved',
+    );
 
   const searchMembers = useCallback(
     async (accountId: string, query: string): Promise<MemberView[] | { error: string }> => {
@@ -208,6 +232,20 @@ export function App({ api }: { api: TrayTimerApi }) {
                 ))}
               </ul>
             )}
+            {away && (
+              <AwayPrompt
+                key={away.id}
+                away={away}
+                several={several}
+                busy={commands.pending === 'away.resolve'}
+                blocked={blocked}
+                error={failureOf(commands, 'away.resolve')}
+                focusSignal={focusSignal}
+                onResolve={(choice, description) =>
+                  guard(() => resolveAway(away.id, choice, description))()
+                }
+              />
+            )}
             {/* Each account's area: its trouble on top, then its running entry. */}
             {snapshot.accounts.map((account) => (
               <Fragment key={account.id}>
@@ -231,6 +269,16 @@ export function App({ api }: { api: TrayTimerApi }) {
                     onStop={guard(() => stop(account.id))}
                     onQueueStop={guard(() => stop(account.id, true))}
                     onDismiss={commands.dismiss}
+                    updating={
+                      commands.pending === updateKey(account.id, 'edit')
+                        ? 'edit'
+                        : commands.pending === updateKey(account.id, 'start')
+                          ? 'start'
+                          : null
+                    }
+                    editError={failureOf(commands, updateKey(account.id, 'edit'))}
+                    startError={failureOf(commands, updateKey(account.id, 'start'))}
+                    onUpdate={(part, changes) => updateEntry(account.id, part, changes)}
                   />
                 )}
               </Fragment>
@@ -243,6 +291,7 @@ export function App({ api }: { api: TrayTimerApi }) {
                 <p className="muted">Not tracking</p>
               </section>
             )}
+            {pomodoro && <PomodoroLine pomodoro={pomodoro} snapshotAt={snapshot.at} now={now} />}
             {snapshot.accounts.map((account) => (
               <PendingActions
                 key={account.id}
@@ -281,6 +330,7 @@ export function App({ api }: { api: TrayTimerApi }) {
               accounts={snapshot.accounts}
               defaultAccountId={snapshot.defaultAccountId}
               focusSignal={focusSignal}
+              yieldFocus={away !== null}
               busy={commands.pending === 'start'}
               blocked={blocked}
               error={failureOf(commands, 'start')}
@@ -331,6 +381,7 @@ export function App({ api }: { api: TrayTimerApi }) {
           <PreferencesView
             accounts={snapshot.accounts}
             notices={snapshot.notices}
+            idleSource={snapshot.presence.idle}
             settings={settings}
             settingsError={settingsError}
             commands={commands}

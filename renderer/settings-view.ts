@@ -15,6 +15,10 @@ export function asSettingsView(data: unknown): SettingsView | null {
     Array.isArray(d.accounts) &&
     typeof hotkeys === 'object' &&
     hotkeys !== null &&
-    HOTKEY_ACTIONS.every((a) => typeof hotkeys[a] === 'string');
+    HOTKEY_ACTIONS.every((a) => typeof hotkeys[a] === 'string') &&
+    // Presence settings (schema 2): groups as objects, switches as booleans.
+    [d.idle, d.reminders, d.pomodoro].every((g) => typeof g === 'object' && g !== null) &&
+    typeof d.launchAtLogin === 'boolean' &&
+    typeof d.notifications === 'boolean';
   return ok ? (data as SettingsView) : null;
 }

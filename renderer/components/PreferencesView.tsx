@@ -4,6 +4,7 @@ import type {
   AccountState,
   AddAccountInput,
   HotkeyAction,
+  IdleSource,
   Hotkeys,
   Notice,
   SettingsPatch,
@@ -12,6 +13,7 @@ import type {
 import { HOTKEY_ACTIONS, HOTKEY_LABELS } from '../constants';
 import { AccountsSection } from './AccountsSection';
 import { FormSubmit } from './FormSubmit';
+import { PresencePreferences } from './PresencePreferences';
 import type { ConnectTarget, Replacing } from './ConnectAccountForm';
 import { recordKey } from '../accelerator';
 import type { Commands } from '../hooks/useCommands';
@@ -20,6 +22,8 @@ import { failureOf, isField } from '../hooks/useCommands';
 interface Props {
   accounts: AccountState[];
   notices: Notice[];
+  /** How idle time is measured here (its note is said under Idle detection). */
+  idleSource: IdleSource;
   settings: SettingsView | null;
   settingsError: string | null;
   commands: Commands;
@@ -32,7 +36,7 @@ interface Props {
 const isMac = /Mac|iPhone|iPad/.test(navigator.userAgent);
 
 export function PreferencesView(props: Props) {
-  const { accounts, notices, settings, settingsError, commands, update } = props;
+  const { accounts, notices, idleSource, settings, settingsError, commands, update } = props;
   const { connectFor, onAddAccount, onRemoveAccount } = props;
   const blocked = commands.pending !== null;
   return (
@@ -51,6 +55,14 @@ export function PreferencesView(props: Props) {
         onAddAccount={onAddAccount}
         onRemoveAccount={onRemoveAccount}
       />
+      {settings && (
+        <PresencePreferences
+          settings={settings}
+          idleSource={idleSource}
+          commands={commands}
+          update={update}
+        />
+      )}
       {settings && (
         <HotkeysForm
           // A new saved value resets the draft.

@@ -11,6 +11,8 @@ interface Props {
   defaultAccountId: string;
   /** Changes whenever the popup is shown: focus goes back to the description field. */
   focusSignal: number;
+  /** Something above needs an answer first (the away prompt): leave the focus to it. */
+  yieldFocus?: boolean;
   busy: boolean;
   blocked: boolean;
   error: AppError | null;
@@ -77,7 +79,7 @@ export function chosenProject(
 export function StartForm(props: Props) {
   const { accounts, defaultAccountId, focusSignal, busy, blocked, error, onStart, onDismiss } =
     props;
-  const { renderTrackFor } = props;
+  const { renderTrackFor, yieldFocus = false } = props;
   const id = useId();
   const descriptionRef = useRef<HTMLInputElement>(null);
   const [description, setDescription] = useState('');
@@ -118,7 +120,9 @@ export function StartForm(props: Props) {
 
   // Without scrolling: the running entries above the form stay in view when the popup opens.
   useEffect(() => {
-    descriptionRef.current?.focus({ preventScroll: true });
+    if (!yieldFocus) descriptionRef.current?.focus({ preventScroll: true });
+    // Only a new showing moves the focus, not the prompt above going away.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focusSignal]);
 
   const setProjectText = (text: string, pickedId: string | null = null) => {

@@ -71,3 +71,17 @@ export function CheckIcon({ size = 12 }: IconProps) {
     </svg>
   );
 }
+
+export function PencilIcon({ size = 14 }: IconProps) {
+  return (
+    <svg {...common(size)}>
+      <path
+        d="M10.8 2.7a1.5 1.5 0 0 1 2.1 0l.4.4a1.5 1.5 0 0 1 0 2.1l-7.6 7.6-3.2.9.9-3.2 7.4-7.8Z"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        strokeLinejoin="round"
+      />
+    </svg>
+  );
+}
