@@ -213,7 +213,8 @@ describe('lunch and short locks', () => {
 
   it('without a sample at the lock, a 4-minute idle then a 2-minute lock counts from the last known input', () => {
     // What the detector can know: the last sample (12:04) said 4 minutes idle. Whether the
-    // lock was a keypress or the screen saver only a sample at the lock can tell.
+    // lock was a keypress or the screen saver only a sample at the lock can tell, which is why
+    // the core samples at a lock, a suspend and a shutdown (presence-service power()).
     const t = new Timeline(thu(11, 0))
       .work(60)
       .idle(4)

@@ -74,6 +74,20 @@ describe('planAway', () => {
     expect(plan[3]?.work).toEqual(WORK);
   });
 
+  it('split: the away entry keeps the project but not the interrupted task (B-H5-1)', () => {
+    // On TrackingTime a task id decides what is tracked: keeping it tracked “Lunch” as “Login”.
+    const onTask: StartWork = { ...WORK, taskId: 't7', taskName: 'Login page' };
+    const plan = planAway('split', onTask, SPAN, 'Lunch');
+    expect(drafts(plan)).toEqual([
+      'stop 10:42 Stop “Writing docs — Website / Login page”',
+      'start 10:42 Start “Lunch — Website”',
+      'stop 11:57 Stop “Lunch — Website”',
+      'start 11:57 Start “Writing docs — Website / Login page”',
+    ]);
+    expect(plan[1]?.work).toMatchObject({ projectId: 'p1', taskId: null, taskName: null });
+    expect(plan[3]?.work).toEqual(onTask);
+  });
+
   it('split without a description names the entry “(no description)”', () => {
     const plan = planAway('split', WORK, SPAN, '   ');
     expect(plan[1]?.work?.description).toBeNull();
@@ -119,6 +133,15 @@ describe('awayMessage', () => {
 
   it('exactly an hour says "1 h"', () => {
     expect(awayMessage({ from: at(12, 0), to: at(13, 0) })).toBe('You were away 12:00–13:00 (1 h)');
+  });
+
+  it('the minutes are those between the two times shown (spans have seconds)', () => {
+    expect(awayMessage({ from: at(12, 0), to: at(12, 5) + 31_000 })).toBe(
+      'You were away 12:00–12:05 (5 min)',
+    );
+    expect(awayMessage({ from: at(12, 0) + 45_000, to: at(12, 6) + 15_000 })).toBe(
+      'You were away 12:00–12:06 (6 min)',
+    );
   });
 
   it('a night over the end of summer time counts real hours (25 Oct 2026: 02:00 happens twice)', () => {
