@@ -4,11 +4,11 @@
  * real HTTP (journal-kit's Network: requests recorded with their bodies, the network taken away
  * for real), Local with its real files, and a virtual clock.
  *
- * Every test tells the same morning: work starts at T0 (10:30 in Berlin), the screen locks at
+ * Every test tells the same morning: work runs from T0 (10:40 in Berlin), the screen locks at
  * AWAY_FROM (10:42), the user comes back at AWAY_TO (11:57, 1 h 15 min later) and answers at
  * ANSWER_AT, three minutes after coming back: the answer must use the away times, not the moment
- * it was given. (Twelve minutes of work, not a morning: every virtual minute of a running timer
- * is a tooltip tick and polls over real HTTP, and the suite must stay fast.)
+ * it was given. (Two minutes of work, not a morning: every virtual minute of a running timer is
+ * a tooltip tick with file writes and polls over real HTTP, and the suite must stay fast.)
  * In app mode the scheduler polls too, so tests assert on the write requests (anything but GET)
  * sent from the moment of answering.
  */
@@ -42,8 +42,8 @@ export { clockTime, MIN };
 
 /** The screen locks at 10:42 in Berlin (UTC+1 in November). */
 export const AWAY_FROM = Date.parse('2026-11-27T09:42:00Z');
-/** Work started twelve minutes before. */
-export const T0 = AWAY_FROM - 12 * MIN;
+/** Work started two minutes before. */
+export const T0 = AWAY_FROM - 2 * MIN;
 /** The user is back 1 h 15 min later. */
 export const AWAY_TO = AWAY_FROM + 75 * MIN;
 /** …and answers the prompt three minutes after that. */
@@ -237,4 +237,22 @@ export function localEntriesOnDisk(dir: string): LocalEntryOnDisk[] {
     entries: LocalEntryOnDisk[];
   };
   return file.entries;
+}
+
+/**
+ * Advances the virtual clock in `stepMs` steps, letting the real requests its timers start
+ * finish after each, until `done` holds or `maxMs` of virtual time have passed; returns the
+ * virtual time it took.
+ */
+export async function advanceUntil(
+  w: Pick<AwayWorld<unknown>, 'clock' | 'inFlight'>,
+  done: () => boolean,
+  { maxMs, stepMs = 15_000 }: { maxMs: number; stepMs?: number },
+): Promise<number> {
+  const start = w.clock.now();
+  while (!done() && w.clock.now() - start < maxMs) {
+    await w.clock.advance(stepMs);
+    await settleHttp(w);
+  }
+  return w.clock.now() - start;
 }

@@ -14,9 +14,10 @@ import {
   type FakeToggl,
   type FakeUser,
 } from '../fakes/toggl-server';
-import { advanceUntil, journalOnDisk, run } from '../reliability/journal-kit';
+import { journalOnDisk, run } from '../reliability/journal-kit';
 import {
   account,
+  advanceUntil,
   answer,
   ANSWER_AT,
   AWAY_FROM,
@@ -199,10 +200,13 @@ describe('Toggl: the four answers to the away prompt, on the wire', () => {
       `POST ${ENTRIES()}`,
     ]);
     expect(writes[0]?.body).toEqual({ stop: utc(AWAY_FROM) });
+    // The away entry keeps the project (and Toggl's tags and billable flag), not the task:
+    // the time away is not that task (B-H5-1).
     expect(writes[1]?.body).toMatchObject({
       description: 'Lunch',
       start: utc(AWAY_FROM),
       ...sameWork(),
+      task_id: null,
     });
     expect(writes[2]?.body).toEqual({ stop: utc(AWAY_TO) });
     expect(writes[3]?.body).toMatchObject({
@@ -256,7 +260,7 @@ describe('Toggl: an answer given offline', () => {
     await w.clock.advance(20 * MIN);
     expect(w.net.writesSince(mark).every((q) => q.outcome === 'refused')).toBe(true);
     w.net.online();
-    await advanceUntil(w.clock, () => journalOnDisk(w.dir) === null, { maxMs: 10 * MIN });
+    await advanceUntil(w, () => journalOnDisk(w.dir) === null, { maxMs: 10 * MIN });
     expect(journalOnDisk(w.dir)).toBeNull();
 
     const arrived = w.net.writesSince(mark).filter((q) => q.outcome === 'answered');

@@ -14,9 +14,10 @@ import {
   type FakeTrackingTime,
   type FakeUser,
 } from '../fakes/trackingtime-server';
-import { advanceUntil, journalOnDisk, run, type WireRequest } from '../reliability/journal-kit';
+import { journalOnDisk, run, type WireRequest } from '../reliability/journal-kit';
 import {
   account,
+  advanceUntil,
   answer,
   ANSWER_AT,
   AWAY_FROM,
@@ -169,48 +170,45 @@ describe('TrackingTime: the four answers to the away prompt, on the wire', () =>
     expect(tt.entry?.elapsedSeconds).toBe((ANSWER_AT - AWAY_TO) / 1000);
   });
 
-  // BUG B-H5-1 (/work/notes/h8-bugs.md): the away entry keeps Docs' task id, so TrackingTime
-  // tracks Docs for the time away (POST /tasks/track/<docs>) and “Lunch” never exists there.
-  it.fails(
-    'split: stop, track “Lunch” on Site from the away start, stop it at the return, Docs again',
-    async () => {
-      const { core, docs } = await workOnDocs();
-      const away = await awayForLunch(w);
-      const mark = w.net.mark();
-      const r = await answer(core, away.id, 'split', 'Lunch');
-      expect(r).toMatchObject({
-        ok: true,
-        message: `Added “Lunch” ${clockTime(AWAY_FROM)}–${clockTime(AWAY_TO)}; ${LABEL} continues from ${clockTime(AWAY_TO)} on ${ON}.`,
-      });
-      const writes = w.net.writesSince(mark);
-      const lunch = [...w.fake.events(user.id)].find(
-        (e) => w.fake.task(e.taskId)?.name === 'Lunch',
-      )?.taskId;
-      expect(writes.map(kindOf)).toEqual([
-        `stop ${docs}`,
-        'track Lunch',
-        `stop ${lunch}`,
-        `track ${docs}`,
-      ]);
-      expect(writes[0]?.body).toMatchObject(dated(AWAY_FROM));
-      expect(writes[1]?.body).toMatchObject({
-        ...dated(AWAY_FROM),
-        task_name: 'Lunch',
-        project_id: String(site.id),
-      });
-      expect(writes[2]?.body).toMatchObject(dated(AWAY_TO));
-      expect(writes[3]?.body).toMatchObject(dated(AWAY_TO));
-      expect(fakeEvents()).toEqual([
-        ['Docs', site.id, T0, AWAY_FROM],
-        ['Lunch', site.id, AWAY_FROM, AWAY_TO],
-        ['Docs', site.id, AWAY_TO, null],
-      ]);
-      const tt = account(core, 'trackingtime');
-      expect(tt.entry).toMatchObject({ description: 'Docs', projectName: 'Site' });
-      expect(ms(tt.entry?.startedAt)).toBe(AWAY_TO);
-      expect(tt.pending).toEqual([]);
-    },
-  );
+  // B-H5-1 (fixed in 7946093): the away entry used to keep Docs' task id, so TrackingTime
+  // tracked Docs for the time away (POST /tasks/track/<docs>) and “Lunch” never existed there.
+  it('split: stop, track “Lunch” on Site from the away start, stop it at the return, Docs again', async () => {
+    const { core, docs } = await workOnDocs();
+    const away = await awayForLunch(w);
+    const mark = w.net.mark();
+    const r = await answer(core, away.id, 'split', 'Lunch');
+    expect(r).toMatchObject({
+      ok: true,
+      message: `Added “Lunch” ${clockTime(AWAY_FROM)}–${clockTime(AWAY_TO)}; ${LABEL} continues from ${clockTime(AWAY_TO)} on ${ON}.`,
+    });
+    const writes = w.net.writesSince(mark);
+    const lunch = [...w.fake.events(user.id)].find(
+      (e) => w.fake.task(e.taskId)?.name === 'Lunch',
+    )?.taskId;
+    expect(writes.map(kindOf)).toEqual([
+      `stop ${docs}`,
+      'track Lunch',
+      `stop ${lunch}`,
+      `track ${docs}`,
+    ]);
+    expect(writes[0]?.body).toMatchObject(dated(AWAY_FROM));
+    expect(writes[1]?.body).toMatchObject({
+      ...dated(AWAY_FROM),
+      task_name: 'Lunch',
+      project_id: site.id,
+    });
+    expect(writes[2]?.body).toMatchObject(dated(AWAY_TO));
+    expect(writes[3]?.body).toMatchObject(dated(AWAY_TO));
+    expect(fakeEvents()).toEqual([
+      ['Docs', site.id, T0, AWAY_FROM],
+      ['Lunch', site.id, AWAY_FROM, AWAY_TO],
+      ['Docs', site.id, AWAY_TO, null],
+    ]);
+    const tt = account(core, 'trackingtime');
+    expect(tt.entry).toMatchObject({ description: 'Docs', projectName: 'Site' });
+    expect(ms(tt.entry?.startedAt)).toBe(AWAY_TO);
+    expect(tt.pending).toEqual([]);
+  });
 });
 
 describe('TrackingTime: an answer given offline', () => {
@@ -238,7 +236,7 @@ describe('TrackingTime: an answer given offline', () => {
     await w.clock.advance(20 * MIN);
     expect(w.net.writesSince(mark).every((q) => q.outcome === 'refused')).toBe(true);
     w.net.online();
-    await advanceUntil(w.clock, () => journalOnDisk(w.dir) === null, { maxMs: 10 * MIN });
+    await advanceUntil(w, () => journalOnDisk(w.dir) === null, { maxMs: 10 * MIN });
     expect(journalOnDisk(w.dir)).toBeNull();
 
     const arrived = w.net.writesSince(mark).filter((q) => q.outcome === 'answered');

@@ -8,9 +8,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../main/core/core';
 import { seedAcme, TOKEN, type AcmeTeam } from '../../main/providers/webwork/webwork-test-setup';
 import { startFakeWebWork, type FakeWebWork } from '../fakes/webwork-server';
-import { advanceUntil, journalOnDisk, run } from '../reliability/journal-kit';
+import { journalOnDisk, run } from '../reliability/journal-kit';
 import {
   account,
+  advanceUntil,
   answer,
   ANSWER_AT,
   awayForLunch,
@@ -135,7 +136,7 @@ describe('WebWork: stop now given offline', () => {
     await w.clock.advance(10 * MIN);
     expect(tracker()).not.toBeNull();
     w.net.online();
-    await advanceUntil(w.clock, () => journalOnDisk(w.dir) === null, { maxMs: 10 * MIN });
+    await advanceUntil(w, () => journalOnDisk(w.dir) === null, { maxMs: 10 * MIN });
     const arrived = w.net.writesSince(mark).filter((q) => q.outcome === 'answered');
     expect(arrived.map((q) => `${q.method} ${below(q.path)}`)).toEqual([`POST ${STOP}`]);
     expect(tracker()).toBeNull();
