@@ -136,6 +136,7 @@ describe('Toggl: the four answers to the away prompt, on the wire', () => {
       message: `Discarded ${clockTime(AWAY_FROM)}–${clockTime(AWAY_TO)}: ${LABEL} stopped at ${clockTime(AWAY_FROM)} on ${ON}.`,
     });
     const writes = w.net.writesSince(mark);
+    expect(w.net.sent.slice(mark)).toEqual(writes); // no read: as few requests as it allows
     expect(writeLines(writes)).toEqual([`PUT ${ENTRIES()}/${id}`]);
     expect(writes[0]?.body).toEqual({ stop: utc(AWAY_FROM) });
     expect(fakeEntries()).toEqual([['Docs', T0, AWAY_FROM]]);
@@ -158,6 +159,7 @@ describe('Toggl: the four answers to the away prompt, on the wire', () => {
       message: `Discarded ${clockTime(AWAY_FROM)}–${clockTime(AWAY_TO)}: ${LABEL} stopped at ${clockTime(AWAY_FROM)} and continues from ${clockTime(AWAY_TO)} on ${ON}.`,
     });
     const writes = w.net.writesSince(mark);
+    expect(w.net.sent.slice(mark)).toEqual(writes); // no read: as few requests as it allows
     expect(writeLines(writes)).toEqual([`PUT ${ENTRIES()}/${id}`, `POST ${ENTRIES()}`]);
     expect(writes[0]?.body).toEqual({ stop: utc(AWAY_FROM) });
     expect(writes[1]?.body).toMatchObject({
@@ -193,6 +195,7 @@ describe('Toggl: the four answers to the away prompt, on the wire', () => {
     });
     const lunch = w.fake.entries(user.id).find((e) => e.description === 'Lunch');
     const writes = w.net.writesSince(mark);
+    expect(w.net.sent.slice(mark)).toEqual(writes); // no read: as few requests as it allows
     expect(writeLines(writes)).toEqual([
       `PUT ${ENTRIES()}/${id}`,
       `POST ${ENTRIES()}`,
@@ -296,6 +299,7 @@ describe('Toggl and Local running at once', () => {
     const r = await answer(core, away.id, 'discard-continue');
     expect(r.ok).toBe(true);
     const writes = w.net.writesSince(mark);
+    expect(w.net.sent.slice(mark)).toEqual(writes); // no read: as few requests as it allows
     expect(writeLines(writes)).toEqual([`PUT ${ENTRIES()}/${id}`, `POST ${ENTRIES()}`]);
     expect(writes[0]?.body).toEqual({ stop: utc(AWAY_FROM) });
     expect(writes[1]?.body).toMatchObject({ description: 'Docs', start: utc(AWAY_TO) });

@@ -136,6 +136,7 @@ describe('TrackingTime: the four answers to the away prompt, on the wire', () =>
       message: `Discarded ${clockTime(AWAY_FROM)}–${clockTime(AWAY_TO)}: ${LABEL} stopped at ${clockTime(AWAY_FROM)} on ${ON}.`,
     });
     const writes = w.net.writesSince(mark);
+    expect(w.net.sent.slice(mark)).toEqual(writes); // no read: as few requests as it allows
     expect(writes.map(kindOf)).toEqual([`stop ${docs}`]);
     expect(writes[0]?.method).toBe('POST');
     expect(writes[0]?.body).toMatchObject(dated(AWAY_FROM));
@@ -157,6 +158,7 @@ describe('TrackingTime: the four answers to the away prompt, on the wire', () =>
       message: `Discarded ${clockTime(AWAY_FROM)}–${clockTime(AWAY_TO)}: ${LABEL} stopped at ${clockTime(AWAY_FROM)} and continues from ${clockTime(AWAY_TO)} on ${ON}.`,
     });
     const writes = w.net.writesSince(mark);
+    expect(w.net.sent.slice(mark)).toEqual(writes); // no read: as few requests as it allows
     expect(writes.map(kindOf)).toEqual([`stop ${docs}`, `track ${docs}`]);
     expect(writes[0]?.body).toMatchObject(dated(AWAY_FROM));
     expect(writes[1]?.body).toMatchObject(dated(AWAY_TO));
@@ -182,6 +184,7 @@ describe('TrackingTime: the four answers to the away prompt, on the wire', () =>
       message: `Added “Lunch” ${clockTime(AWAY_FROM)}–${clockTime(AWAY_TO)}; ${LABEL} continues from ${clockTime(AWAY_TO)} on ${ON}.`,
     });
     const writes = w.net.writesSince(mark);
+    expect(w.net.sent.slice(mark)).toEqual(writes); // no read: as few requests as it allows
     const lunch = [...w.fake.events(user.id)].find(
       (e) => w.fake.task(e.taskId)?.name === 'Lunch',
     )?.taskId;

@@ -16,6 +16,7 @@ import {
   ANSWER_AT,
   awayForLunch,
   clockTime,
+  localEntriesOnDisk,
   MIN,
   T0,
   useAwayWorld,
@@ -91,6 +92,7 @@ describe('WebWork: the away prompt offers Keep and Stop now', () => {
     const r = await answer(core, away.id, 'stop-now');
     expect(r).toMatchObject({ ok: true, message: `Stopped ${LABEL} on ${ON}.` });
     const writes = w.net.writesSince(mark);
+    expect(w.net.sent.slice(mark)).toEqual(writes); // no read: as few requests as it allows
     expect(writes.map((q) => `${q.method} ${below(q.path)}`)).toEqual([`POST ${STOP}`]);
     expect(JSON.stringify(writes[0]?.body ?? {})).not.toMatch(/time|date|at"/);
     expect(tracker()).toBeNull();
@@ -170,5 +172,47 @@ describe('WebWork: answers that send nothing', () => {
     const r = await answer(core, away.id, 'stop-now');
     expect(r).toMatchObject({ ok: false, error: { kind: 'not-found' } });
     expect(w.net.writesSince(mark)).toEqual([]);
+  });
+});
+
+describe('WebWork and Local running at once', () => {
+  /*
+   * One answer for both, all or nothing: a choice one of the accounts cannot take is refused
+   * for both, so nothing is half applied. The price (B-H5-2 in /work/notes/h8-bugs.md, a design
+   * question): with Local and WebWork running, Keep is the only answer that works; Local's time
+   * away cannot be discarded from this prompt.
+   */
+  it('offers each account its own choices; one the other cannot take is refused for both', async () => {
+    const core = await workOnDocs();
+    await run(core, { type: 'start', input: { accountId: 'local', description: 'Notes' } });
+    const away = await awayForLunch(w);
+    expect(away.accounts.map((a) => [a.accountId, a.choices])).toEqual([
+      ['local', ['keep', 'discard', 'discard-continue', 'split']],
+      ['webwork', ['keep', 'stop-now']],
+    ]);
+    const onDisk = () => localEntriesOnDisk(w.dir).map((e) => [e.description, e.stop]);
+    const mark = w.net.mark();
+
+    const discard = await answer(core, away.id, 'discard');
+    expect(discard).toMatchObject({
+      ok: false,
+      error: { kind: 'unsupported', message: `${ON}: ${NOTE}` },
+    });
+    const stopNow = await answer(core, away.id, 'stop-now');
+    expect(stopNow).toMatchObject({
+      ok: false,
+      error: { kind: 'unsupported', message: 'Local: that choice is not possible here.' },
+    });
+    expect(w.net.writesSince(mark)).toEqual([]);
+    expect(onDisk()).toEqual([['Notes', null]]);
+    expect(tracker()).not.toBeNull();
+
+    const kept = await answer(core, away.id, 'keep');
+    expect(kept).toMatchObject({
+      ok: true,
+      message: `Kept 1 h 15 min away in “Notes”, ${LABEL}.`,
+    });
+    expect(w.net.writesSince(mark)).toEqual([]);
+    expect(core.snapshot().presence.away).toBeNull();
   });
 });
