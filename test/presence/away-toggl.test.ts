@@ -283,6 +283,85 @@ describe('Toggl: an answer given offline', () => {
     expect(after.entry).toMatchObject({ description: 'Docs', pending: false });
     expect(ms(after.entry?.startedAt)).toBe(AWAY_TO);
   });
+
+  it('a split given offline, with the app restarted before the network returns: four writes, once', async () => {
+    const core = await workOnDocs();
+    const away = await awayForLunch(w);
+    const id = firstEntry().id;
+    w.net.offline();
+    const mark = w.net.mark();
+    const r = await answer(core, away.id, 'split', 'Lunch');
+    expect(r).toMatchObject({
+      ok: true,
+      message: expect.stringMatching(/will sync when Toggl Track is reachable\.$/),
+    });
+    expect(journalOnDisk(w.dir)?.map((a) => [a.kind, a.at])).toEqual([
+      ['stop', AWAY_FROM],
+      ['start', AWAY_FROM],
+      ['stop', AWAY_TO],
+      ['start', AWAY_TO],
+    ]);
+    // The app quits while offline; the journal keeps the answer for the next run.
+    await w.clock.advance(5 * MIN);
+    await w.close();
+    await w.clock.advance(30 * MIN);
+    w.net.online();
+    const again = await w.open();
+    await advanceUntil(w, () => journalOnDisk(w.dir) === null, { maxMs: 10 * MIN });
+    expect(journalOnDisk(w.dir)).toBeNull();
+
+    const arrived = w.net.writesSince(mark).filter((q) => q.outcome === 'answered');
+    const lunch = w.fake.entries(user.id).find((e) => e.description === 'Lunch');
+    expect(writeLines(arrived)).toEqual([
+      `PUT ${ENTRIES()}/${id}`,
+      `POST ${ENTRIES()}`,
+      `PUT ${ENTRIES()}/${lunch?.id}`,
+      `POST ${ENTRIES()}`,
+    ]);
+    expect(arrived.map((q) => q.body)).toEqual([
+      { stop: utc(AWAY_FROM) },
+      expect.objectContaining({ description: 'Lunch', start: utc(AWAY_FROM) }),
+      { stop: utc(AWAY_TO) },
+      expect.objectContaining({ description: 'Docs', start: utc(AWAY_TO), task_id: review.id }),
+    ]);
+    expect(fakeEntries()).toEqual([
+      ['Docs', T0, AWAY_FROM],
+      ['Lunch', AWAY_FROM, AWAY_TO],
+      ['Docs', AWAY_TO, null],
+    ]);
+    expect(account(again, 'toggl')).toMatchObject({
+      pending: [],
+      entry: { description: 'Docs', pending: false },
+    });
+    expect(again.snapshot().presence.away).toBeNull();
+  });
+
+  it('the answer to the Lunch start is lost: the replay finds it and does not start a second', async () => {
+    const core = await workOnDocs();
+    const away = await awayForLunch(w);
+    w.net.loseAnswer((q) => q.method === 'POST', 1);
+    const mark = w.net.mark();
+    const r = await answer(core, away.id, 'split', 'Lunch');
+    expect(r).toMatchObject({ ok: true });
+    await advanceUntil(w, () => journalOnDisk(w.dir) === null, { maxMs: 10 * MIN });
+    expect(journalOnDisk(w.dir)).toBeNull();
+    const sent = w.net.writesSince(mark);
+    expect(sent.filter((q) => q.outcome === 'lost').map((q) => q.method)).toEqual(['POST']);
+    expect(r).toMatchObject({
+      message: expect.stringMatching(/will sync when Toggl Track is reachable\.$/),
+    });
+    expect(
+      sent
+        .filter((q) => q.method === 'POST')
+        .map((q) => (q.body as { description: string }).description),
+    ).toEqual(['Lunch', 'Docs']);
+    expect(fakeEntries()).toEqual([
+      ['Docs', T0, AWAY_FROM],
+      ['Lunch', AWAY_FROM, AWAY_TO],
+      ['Docs', AWAY_TO, null],
+    ]);
+    expect(account(core, 'toggl')).toMatchObject({ pending: [], entry: { description: 'Docs' } });
+  });
 });
 
 describe('Toggl and Local running at once', () => {

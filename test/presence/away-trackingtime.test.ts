@@ -255,6 +255,53 @@ describe('TrackingTime: an answer given offline', () => {
     expect(after.entry).toMatchObject({ description: 'Docs', pending: false });
     expect(ms(after.entry?.startedAt)).toBe(AWAY_TO);
   });
+
+  it('a split given offline goes out in order with the four away dates, once', async () => {
+    const { core, docs } = await workOnDocs();
+    const away = await awayForLunch(w);
+    w.net.offline();
+    const mark = w.net.mark();
+    const r = await answer(core, away.id, 'split', 'Lunch');
+    expect(r).toMatchObject({
+      ok: true,
+      message: expect.stringMatching(/ — will sync when TrackingTime is reachable\.$/),
+    });
+    expect(account(core, 'trackingtime').pending.map((p) => [p.kind, p.state])).toEqual([
+      ['stop', 'waiting'],
+      ['start', 'waiting'],
+      ['stop', 'waiting'],
+      ['start', 'waiting'],
+    ]);
+    await w.clock.advance(20 * MIN);
+    w.net.online();
+    await advanceUntil(w, () => journalOnDisk(w.dir) === null, { maxMs: 10 * MIN });
+    expect(journalOnDisk(w.dir)).toBeNull();
+    const arrived = w.net.writesSince(mark).filter((q) => q.outcome === 'answered');
+    const lunch = [...w.fake.events(user.id)].find(
+      (e) => w.fake.task(e.taskId)?.name === 'Lunch',
+    )?.taskId;
+    expect(arrived.map(kindOf)).toEqual([
+      `stop ${docs}`,
+      'track Lunch',
+      `stop ${lunch}`,
+      `track ${docs}`,
+    ]);
+    expect(arrived.map((q) => (q.body as { date: string }).date)).toEqual([
+      madrid(AWAY_FROM),
+      madrid(AWAY_FROM),
+      madrid(AWAY_TO),
+      madrid(AWAY_TO),
+    ]);
+    expect(fakeEvents()).toEqual([
+      ['Docs', site.id, T0, AWAY_FROM],
+      ['Lunch', site.id, AWAY_FROM, AWAY_TO],
+      ['Docs', site.id, AWAY_TO, null],
+    ]);
+    expect(account(core, 'trackingtime')).toMatchObject({
+      pending: [],
+      entry: { description: 'Docs', pending: false },
+    });
+  });
 });
 
 describe('TrackingTime: answers that send nothing', () => {
