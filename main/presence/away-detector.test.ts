@@ -148,6 +148,66 @@ describe('a night asleep', () => {
   });
 });
 
+describe('an idle counter that stands still during sleep (X11: a monotonic clock)', () => {
+  /** Gone at 18:00, no lock, the lid closed at 18:30. */
+  function leftTheLaptopOpen(): Timeline {
+    const t = workedUntilSix();
+    t.counterSkipsSleep = true;
+    return t.idle(30);
+  }
+
+  it('a night with both events, no lock screen: from 18:00 to the first input, not to the wake', () => {
+    const t = leftTheLaptopOpen().suspend().sleepUntil(fri(8, 0)).resume().sample();
+    // The counter reads 30 minutes at 08:00: "input at 07:30" is the sleep, not the user.
+    t.silent(20 * SEC)
+      .input()
+      .silent(40 * SEC)
+      .sample()
+      .work(5);
+    expect(run(t).said).toEqual(['Thu 18:00 → Fri 08:00:20 (idle)']);
+  });
+
+  it('a dark wake at 02:00 with both events: still one span, ended by the morning input', () => {
+    const t = leftTheLaptopOpen().suspend().sleepUntil(fri(2, 0)).resume().sample().idle(2);
+    t.suspend().sleepUntil(fri(8, 0)).resume().sample();
+    t.silent(20 * SEC)
+      .input()
+      .silent(40 * SEC)
+      .sample()
+      .work(5);
+    expect(run(t).said).toEqual(['Thu 18:00 → Fri 08:00:20 (idle)']);
+  });
+
+  it('a dark wake with the suspend and resume events missed: the first tick after the wake is not a return', () => {
+    // The tick scheduled at 18:30 fires 40 s after the 02:00 wake (Node's timers stand still in
+    // sleep too); the counter reads 30 min 40 s.
+    const t = leftTheLaptopOpen()
+      .sleepUntil(fri(2, 0))
+      .silent(40 * SEC)
+      .sample()
+      .idle(1);
+    t.sleepUntil(fri(8, 0))
+      .silent(10 * SEC)
+      .input()
+      .silent(20 * SEC)
+      .sample()
+      .work(5);
+    expect(run(t).said).toEqual(['Thu 18:00 → Fri 08:00:10 (idle)']);
+  });
+
+  it('lid closed right after typing, events missed, opened and typed at once: back at that input', () => {
+    const t = workedUntilSix();
+    t.counterSkipsSleep = true;
+    t.sleepUntil(fri(8, 0))
+      .silent(5 * SEC)
+      .input()
+      .silent(30 * SEC)
+      .sample()
+      .work(5);
+    expect(run(t).said).toEqual(['Thu 18:00 → Fri 08:00:05 (sleep)']);
+  });
+});
+
 describe('lunch and short locks', () => {
   it('a lunch lock 12:00–13:00 right after typing: away 12:00–13:00', () => {
     const t = new Timeline(thu(11, 0)).work(60).lock().idle(60).unlock().work(30);

@@ -48,8 +48,11 @@ export interface DetectorState {
   /** A resume or missed-suspend wake not yet followed by a sign of the user. */
   wokeAt: number | null;
   /**
-   * The last resume event while away: some desktops restart their idle counter at a wake, so an
-   * "input" at that moment is the wake itself (a dark wake, the lid opened), not the user.
+   * The last wake while away (the resume event, or the earliest the machine can have woken when
+   * the event was missed). Input counts as the user only after it: some desktops restart their
+   * idle counter at a wake (an "input" at the wake is the wake), and X11's counter stands still
+   * during sleep (after a night it reads the idle time before the sleep, which on the wall clock
+   * looks like input in the middle of the night).
    */
   resumedAt: number | null;
   /** The last event of any kind (for clock gaps). */
@@ -114,6 +117,7 @@ export function stepDetector(
     // The process did not run: the machine slept and no suspend event reached us.
     goAway(s, lastKnownPresence(s, s.lastAt), 'sleep');
     s.wokeAt = at;
+    s.resumedAt = earliestWake(at, config);
     // A run of zeros is consecutive samples: a sleep between two zeros is not ten minutes of 0
     // (someone typing at 18:00 and again at 08:00 is not Wayland).
     s.zeroSince = null;
@@ -168,6 +172,7 @@ function sample(
     // A sample means the process runs: the resume event was missed.
     s.asleep = false;
     s.wokeAt ??= at;
+    if (s.awayFrom !== null) s.resumedAt ??= earliestWake(at, config);
   }
   if (idleSeconds === null || !Number.isFinite(idleSeconds) || idleSeconds < 0) {
     return wokeWithoutIdle(s, at, config);
@@ -235,6 +240,14 @@ function judgeSource(s: DetectorState, at: number, idleSeconds: number): void {
 /** The user's last sign of life before `at`: their last input, if the idle time is trusted. */
 function lastKnownPresence(s: DetectorState, at: number): number {
   return s.idleTrusted && s.lastInputAt !== null ? Math.min(at, s.lastInputAt) : at;
+}
+
+/**
+ * A missed wake happened at most one sampling period before the first sample after it: the
+ * core's minute tick is a timer on a clock that stands still in sleep, overdue at the wake.
+ */
+function earliestWake(firstSampleAt: number, config: DetectorConfig): number {
+  return firstSampleAt - config.sampleEveryMs;
 }
 
 /** Moves every remembered time by `delta` (the wall clock was set back). */

@@ -40,6 +40,12 @@ export class Timeline {
   lastInput: number;
   /** 'counts': the idle time is real; 'zero': it reads 0 whatever happens (Wayland). */
   idleReads: 'counts' | 'zero';
+  /**
+   * Whether the idle counter stands still while the machine sleeps. X11 measures idle time on
+   * the server's monotonic clock, which Linux stops during suspend: after a night the counter
+   * reads the idle time before the sleep plus the minutes since the wake, not 14 hours.
+   */
+  counterSkipsSleep = false;
 
   constructor(start: number, idleReads: 'counts' | 'zero' = 'counts') {
     this.now = start;
@@ -101,6 +107,14 @@ export class Timeline {
   /** Time passes with no event at all (the process is frozen, or the machine sleeps). */
   silent(ms: number): this {
     this.now += ms;
+    return this;
+  }
+
+  /** The machine sleeps until `ms` (no events; see counterSkipsSleep). */
+  sleepUntil(ms: number): this {
+    if (ms < this.now) throw new Error(`${clock(ms)} is before ${clock(this.now)}`);
+    if (this.counterSkipsSleep) this.lastInput += ms - this.now;
+    this.now = ms;
     return this;
   }
 
