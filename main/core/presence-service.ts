@@ -300,11 +300,14 @@ export class PresenceService {
       fail('validation', 'Say what the time away was (for example “Lunch”).', {
         field: 'description',
       });
-    const unsupported = view.accounts.filter((a) => !a.choices.includes(input.choice));
-    if (unsupported.length > 0)
+    // Accounts running at once on services of both kinds (Local and WebWork): each takes the
+    // answer as far as its service can — WebWork's tracker stops now for "Discard", and keeps
+    // the time for "continue"/"separate entry"; Local stops now for "Stop now". The answer is
+    // refused only when no account can take it at all.
+    if (!view.accounts.some((a) => a.choices.includes(input.choice)))
       fail(
         'unsupported',
-        `${unsupported.map((a) => a.label).join(', ')}: ${unsupported[0]?.note ?? 'that choice is not possible here.'}`,
+        `${view.accounts.map((a) => a.label).join(', ')}: ${view.accounts[0]?.note ?? 'that choice is not possible here.'}`,
       );
     // Answered: the prompt goes whatever happens next (failures are the journal's to show).
     this.#prompt = null;
@@ -315,7 +318,12 @@ export class PresenceService {
       const rt = this.d.runtimes().find((r) => r.config.id === a.accountId);
       const entry = rt?.running;
       if (!rt || !entry) continue;
-      said.push(await this.#apply(rt, input.choice, entry, p.span, input.description));
+      const choice = nearestChoice(input.choice, a.choices);
+      said.push(
+        choice === 'keep'
+          ? `${a.entryLabel} keeps the time away on ${a.label} (${a.note ?? 'it cannot be changed there'}).`
+          : await this.#apply(rt, choice, entry, p.span, input.description),
+      );
     }
     return said.join(' ');
   }
@@ -488,6 +496,14 @@ export class PresenceService {
     this.#pomodoroTimer?.cancel();
     this.#reminderTimer?.cancel();
   }
+}
+
+/** What an account that cannot take `choice` does instead (see resolve()). */
+export function nearestChoice(choice: AwayChoice, offered: readonly AwayChoice[]): AwayChoice {
+  if (offered.includes(choice)) return choice;
+  if (choice === 'discard' && offered.includes('stop-now')) return 'stop-now';
+  // Every service can stop now; none can take back time it cannot record in the past.
+  return choice === 'stop-now' ? 'stop-now' : 'keep';
 }
 
 function untrustedNote(why: DetectorState['untrustedWhy']): string {
