@@ -186,10 +186,10 @@ function sample(
     if (idleSeconds * 1000 >= config.thresholdMs) goAway(s, lastInput, 'idle');
     return { state: s, away: null };
   }
-  // Away: the user is back when there was input after the span began (nobody types while the
-  // machine sleeps, so that input came after any wake) and the screen is not locked. Idle time
-  // is whole seconds: input within the rounding of the span's start is the same input.
-  // Input at the resume itself is the wake restarting the idle counter (see resumedAt).
+  // Away: the user is back when there was input after the span began and after any wake (see
+  // resumedAt: a counter restarted by the wake, or standing still through the sleep, is not
+  // the user) and the screen is not locked. Idle time is whole seconds: input within the
+  // rounding of the span's start (or of the wake) is that moment, not the user.
   const afterWake = s.resumedAt === null || lastInput > s.resumedAt + INPUT_ROUNDING_MS;
   if (!s.locked && afterWake && lastInput > s.awayFrom + INPUT_ROUNDING_MS) {
     s.wokeAt = null;
