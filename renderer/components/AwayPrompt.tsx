@@ -38,13 +38,13 @@ const LABELS: Record<AwayChoice, string> = {
 function detail(choice: AwayChoice, from: string | null): string | null {
   switch (choice) {
     case 'keep':
-      return 'the away time stays in the entry';
+      return 'stays in the entry';
     case 'discard':
       return from ? `stops at ${from}` : null;
     case 'discard-continue':
-      return from ? `stops at ${from}, starts again now` : null;
+      return from ? `stops at ${from}, restarts now` : null;
     case 'split':
-      return 'the away time becomes its own entry';
+      return 'becomes its own entry';
     case 'stop-now':
       return 'stops the timer now';
   }
@@ -107,7 +107,7 @@ export function AwayPrompt(props: Props) {
   return (
     <section className="card away" aria-labelledby={headingId} data-testid="away-prompt">
       <h2 id={headingId} className="away-message">
-        {away.message}
+        <MessageText message={away.message} />
       </h2>
       <ul className="away-accounts">
         {away.accounts.map((a) => (
@@ -207,5 +207,16 @@ export function AwayPrompt(props: Props) {
         </p>
       )}
     </section>
+  );
+}
+
+/** "You were away 10:42–11:57 (1 h 15 min)", wrapped (if at all) before the duration. */
+function MessageText({ message }: { message: string }) {
+  const m = /^(.*\S)\s+(\([^()]*\))$/.exec(message);
+  if (!m) return <>{message}</>;
+  return (
+    <>
+      {m[1]} <span className="nowrap">{m[2]}</span>
+    </>
   );
 }

@@ -1,5 +1,6 @@
 import type { PomodoroPhase, PomodoroView } from '../../preload/contract';
 import { formatDurationWords } from '../../preload/format';
+import { CupIcon, TomatoIcon } from './icons';
 
 /** The same words as the tray's tooltip line (main/core/snapshot.ts pomodoroLine). */
 const PHASE_NAMES: Record<PomodoroPhase, string> = {
@@ -8,11 +9,14 @@ const PHASE_NAMES: Record<PomodoroPhase, string> = {
   'long-break': 'Long break',
 };
 
-/** "🍅 Focus · 12 min left", "☕ Short break · less than a minute left". */
+/**
+ * "Focus · 12 min left", "Short break · less than a minute left": the tooltip's words; its 🍅/☕
+ * are drawn here as icons (an emoji font is not on every desktop).
+ */
 export function pomodoroText(phase: PomodoroPhase, remainingSeconds: number): string {
   const left = Math.max(0, remainingSeconds);
   const inWords = left < 60 ? 'less than a minute' : formatDurationWords(Math.ceil(left / 60) * 60);
-  return `${phase === 'work' ? '🍅' : '☕'} ${PHASE_NAMES[phase]} · ${inWords} left`;
+  return `${PHASE_NAMES[phase]} · ${inWords} left`;
 }
 
 /**
@@ -31,7 +35,9 @@ export function PomodoroLine(props: { pomodoro: PomodoroView; snapshotAt: string
   const { pomodoro, snapshotAt, now } = props;
   return (
     <p className={`pomodoro ${pomodoro.phase}`} data-testid="pomodoro">
-      {pomodoroText(pomodoro.phase, remainingAt(pomodoro, snapshotAt, now))}
+      {pomodoro.phase === 'work' ? <TomatoIcon /> : <CupIcon />}
+      <span className="visually-hidden">Pomodoro: </span>
+      <span>{pomodoroText(pomodoro.phase, remainingAt(pomodoro, snapshotAt, now))}</span>
     </p>
   );
 }

@@ -85,3 +85,34 @@ export function PencilIcon({ size = 14 }: IconProps) {
     </svg>
   );
 }
+
+/** The pomodoro's focus phase (drawn, not an emoji: not every desktop has an emoji font). */
+export function TomatoIcon({ size = 14 }: IconProps) {
+  return (
+    <svg {...common(size)} className="tomato">
+      <circle cx="8" cy="9.2" r="5.6" fill="#e5484d" />
+      <path
+        d="M8 3.8 6 2.6m2 1.2 2-1.2M8 3.8V1.8"
+        stroke="#2f9e44"
+        strokeWidth="1.4"
+        strokeLinecap="round"
+      />
+    </svg>
+  );
+}
+
+/** A pomodoro break. */
+export function CupIcon({ size = 14 }: IconProps) {
+  return (
+    <svg {...common(size)}>
+      <path
+        d="M2.5 6.5h9v3.2a3.6 3.6 0 0 1-3.6 3.6H6.1a3.6 3.6 0 0 1-3.6-3.6V6.5Zm9 1h1a1.6 1.6 0 0 1 0 3.2h-1.2M5.5 2.5v2m3-2v2"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.4"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
+  );
+}

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Command, CommandResult, PopupView, Snapshot } from '../../preload/contract';
 import { systemClock } from '../../main/core/clock';
 import type { Clock } from '../../main/core/clock';
-import type { Core } from '../../main/core/core';
+import type { Core, PresenceSource } from '../../main/core/core';
 import { openCore } from '../../main/core/open-core';
 import { MemorySecretStore } from '../../main/secrets/memory-secret-store';
 import type { SecretStore } from '../../main/secrets/secret-store';
@@ -80,6 +80,8 @@ export interface PopupOptions {
   timezoneId?: string;
   /** Where the core keeps account secrets (default: a session-only MemorySecretStore). */
   secrets?: SecretStore;
+  /** The machine's idle time and desktop session, as the shell gives them to the core. */
+  presence?: PresenceSource;
 }
 
 export interface Popup {
@@ -110,6 +112,7 @@ export async function openPopup(
     secrets: options.secrets ?? new MemorySecretStore(),
     mode: 'app',
     clock: options.clock ?? systemClock,
+    ...(options.presence ? { presence: options.presence } : {}),
   });
   const context: BrowserContext = await browser.newContext({
     viewport: { width: 360, height: 520 },

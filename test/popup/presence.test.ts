@@ -233,15 +233,27 @@ describe('popup: presence preferences (real core, settings.json)', () => {
   });
 
   it('says under Idle detection when idle time cannot be measured here (Wayland)', async () => {
-    const p = await suite.open({ timezoneId: 'UTC' });
+    const p = await suite.open({
+      timezoneId: 'UTC',
+      presence: { idleSeconds: () => 0, session: 'wayland' },
+    });
     const { page } = p;
-    const note =
-      'Idle time is not available on Wayland; Tray Timer uses screen lock and sleep instead.';
-    await p.push(pushed(p.core.snapshot(), { idle: { source: 'lock-only', note } }));
+    const note = p.core.snapshot().presence.idle.note;
+    expect(note).toMatch(/Wayland/);
     await openPreferences(page);
     await expect(
       page.getByRole('region', { name: 'Idle detection' }).getByTestId('idle-note').textContent(),
     ).resolves.toBe(note);
+  });
+
+  it('says nothing there where idle time is measured (X11)', async () => {
+    const p = await suite.open({
+      timezoneId: 'UTC',
+      presence: { idleSeconds: () => 0, session: 'x11' },
+    });
+    await openPreferences(p.page);
+    expect(p.core.snapshot().presence.idle).toEqual({ source: 'system', note: null });
+    await expect(p.page.getByTestId('idle-note').count()).resolves.toBe(0);
   });
 });
 
@@ -377,30 +389,34 @@ describe('popup: editing the running entry', () => {
 });
 
 describe('popup: the pomodoro line', () => {
-  it('shows the phase and the minutes left, counting down', async () => {
-    const p = await suite.open({ timezoneId: 'UTC' });
+  it('shows the phase and the minutes left, counting down, and the break after the focus round', async () => {
+    const clock = new VirtualClock(Date.parse('2026-11-27T10:00:00Z'));
+    const p = await suite.open({ timezoneId: 'UTC', clock, fixedTimeMs: clock.now() });
     const { page } = p;
-    const s = p.core.snapshot();
-    const endsAt = new Date(Date.now() + 12 * MIN - 5_000).toISOString();
-    await p.push(
-      pushed(s, { pomodoro: { phase: 'work', endsAt, remainingSeconds: 12 * 60 - 5, round: 1 } }),
-    );
-    await expect(page.getByTestId('pomodoro').textContent()).resolves.toBe(
-      '🍅 Focus · 12 min left',
-    );
-    const s2 = p.core.snapshot();
-    const soon = new Date(Date.now() + 3 * MIN).toISOString();
-    await p.push(
-      pushed(
-        { ...s2, version: s2.version + 1 },
-        {
-          pomodoro: { phase: 'short-break', endsAt: soon, remainingSeconds: 180, round: 1 },
-        },
-      ),
-    );
-    await expect
-      .poll(() => page.getByTestId('pomodoro').textContent())
-      .toMatch(/^☕ Short break · [23] min left$/);
+    const line = page.getByTestId('pomodoro');
+    await page.getByRole('button', { name: 'Preferences', exact: true }).click();
+    await page
+      .getByRole('region', { name: 'Pomodoro' })
+      .getByLabel('Work in focus rounds with breaks')
+      .check();
+    await expect.poll(() => p.core.settings().pomodoro.enabled).toBe(true);
+    await page.getByRole('button', { name: 'Back to the timer' }).click();
+    // Waiting for a timer: no line yet.
+    await expect(line.count()).resolves.toBe(0);
+    await startInPopup(page, 'Focus work');
+    await expect.poll(() => line.textContent()).toBe('Pomodoro: Focus · 25 min left');
+    // The page and the core read the same (virtual) time, as they do in the app.
+    const moveTo = async (ms: number) => {
+      await clock.advance(ms);
+      await page.clock.setFixedTime(clock.now());
+    };
+    await moveTo(13 * MIN);
+    await expect.poll(() => line.textContent()).toBe('Pomodoro: Focus · 12 min left');
+    await moveTo(12 * MIN);
+    await expect.poll(() => line.textContent()).toBe('Pomodoro: Short break · 5 min left');
+    await expect(line.getAttribute('class')).resolves.toBe('pomodoro short-break');
+    // Breaks do not stop the timer unless asked to.
+    expect(local(p.core.snapshot()).running).toBe(true);
   });
 });
 
