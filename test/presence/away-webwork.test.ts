@@ -6,6 +6,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../main/core/core';
+import type { AwayPrompt } from '../../preload/contract';
 import { seedAcme, TOKEN, type AcmeTeam } from '../../main/providers/webwork/webwork-test-setup';
 import { startFakeWebWork, type FakeWebWork } from '../fakes/webwork-server';
 import { journalOnDisk, run } from '../reliability/journal-kit';
@@ -14,6 +15,8 @@ import {
   advanceUntil,
   answer,
   ANSWER_AT,
+  AWAY_FROM,
+  AWAY_TO,
   awayForLunch,
   clockTime,
   localEntriesOnDisk,
@@ -135,7 +138,7 @@ describe('WebWork: stop now given offline', () => {
     expect(account(core, 'webwork').pending.map((p) => [p.kind, p.state])).toEqual([
       ['stop', 'waiting'],
     ]);
-    await w.clock.advance(10 * MIN);
+    await w.clock.advance(5 * MIN);
     expect(tracker()).not.toBeNull();
     w.net.online();
     await advanceUntil(w, () => journalOnDisk(w.dir) === null, { maxMs: 10 * MIN });
@@ -177,12 +180,11 @@ describe('WebWork: answers that send nothing', () => {
 
 describe('WebWork and Local running at once', () => {
   /*
-   * One answer for both, all or nothing: a choice one of the accounts cannot take is refused
-   * for both, so nothing is half applied. The price (B-H5-2 in /work/notes/h8-bugs.md, a design
-   * question): with Local and WebWork running, Keep is the only answer that works; Local's time
-   * away cannot be discarded from this prompt.
+   * One answer for both: each account takes it as far as its service can (B-H5-2). Discard
+   * stops Local at the away start and WebWork's tracker now; continue and split leave WebWork's
+   * time as it is; Stop now stops both now.
    */
-  it('offers each account its own choices; one the other cannot take is refused for both', async () => {
+  async function bothRunning(): Promise<{ core: Core; away: AwayPrompt }> {
     const core = await workOnDocs();
     await run(core, { type: 'start', input: { accountId: 'local', description: 'Notes' } });
     const away = await awayForLunch(w);
@@ -190,29 +192,50 @@ describe('WebWork and Local running at once', () => {
       ['local', ['keep', 'discard', 'discard-continue', 'split']],
       ['webwork', ['keep', 'stop-now']],
     ]);
-    const onDisk = () => localEntriesOnDisk(w.dir).map((e) => [e.description, e.stop]);
+    return { core, away };
+  }
+  const iso = (at: number) => new Date(at).toISOString();
+  const onDisk = () => localEntriesOnDisk(w.dir).map((e) => [e.description, e.start, e.stop]);
+  const wire = (mark: number) => w.net.writesSince(mark).map((q) => `${q.method} ${below(q.path)}`);
+
+  it('discard: Local ends at the away start, WebWork stops now (one request)', async () => {
+    const { core, away } = await bothRunning();
     const mark = w.net.mark();
-
-    const discard = await answer(core, away.id, 'discard');
-    expect(discard).toMatchObject({
-      ok: false,
-      error: { kind: 'unsupported', message: `${ON}: ${NOTE}` },
-    });
-    const stopNow = await answer(core, away.id, 'stop-now');
-    expect(stopNow).toMatchObject({
-      ok: false,
-      error: { kind: 'unsupported', message: 'Local: that choice is not possible here.' },
-    });
-    expect(w.net.writesSince(mark)).toEqual([]);
-    expect(onDisk()).toEqual([['Notes', null]]);
-    expect(tracker()).not.toBeNull();
-
-    const kept = await answer(core, away.id, 'keep');
-    expect(kept).toMatchObject({
-      ok: true,
-      message: `Kept 1 h 15 min away in “Notes”, ${LABEL}.`,
-    });
-    expect(w.net.writesSince(mark)).toEqual([]);
+    const r = await answer(core, away.id, 'discard');
+    expect(r.ok).toBe(true);
+    expect(wire(mark)).toEqual([`POST ${STOP}`]);
+    expect(onDisk()).toEqual([['Notes', iso(T0), iso(AWAY_FROM)]]);
+    expect(tracker()).toBeNull();
+    expect(trackedMinutes()).toBe((ANSWER_AT - T0) / MIN);
     expect(core.snapshot().presence.away).toBeNull();
+  });
+
+  it('discard and continue: Local as asked; WebWork keeps its time, no request', async () => {
+    const { core, away } = await bothRunning();
+    const mark = w.net.mark();
+    const r = await answer(core, away.id, 'discard-continue');
+    expect(r).toMatchObject({
+      ok: true,
+      message: expect.stringContaining(`${LABEL} keeps the time away on ${ON} (${NOTE}).`),
+    });
+    expect(wire(mark)).toEqual([]);
+    expect(onDisk()).toEqual([
+      ['Notes', iso(T0), iso(AWAY_FROM)],
+      ['Notes', iso(AWAY_TO), null],
+    ]);
+    expect(tracker()).toMatchObject({ description: 'Docs', start: T0 });
+  });
+
+  it('stop now: both stop now', async () => {
+    const { core, away } = await bothRunning();
+    const mark = w.net.mark();
+    const r = await answer(core, away.id, 'stop-now');
+    expect(r).toMatchObject({
+      ok: true,
+      message: `Stopped “Notes” on Local. Stopped ${LABEL} on ${ON}.`,
+    });
+    expect(wire(mark)).toEqual([`POST ${STOP}`]);
+    expect(onDisk()).toEqual([['Notes', iso(T0), iso(ANSWER_AT)]]);
+    expect(tracker()).toBeNull();
   });
 });
