@@ -236,7 +236,7 @@ describe('TrackingTime: an answer given offline', () => {
     ]);
     expect(w.fake.runningEvent(user.id)).toMatchObject({ start: T0, end: null });
 
-    await w.clock.advance(20 * MIN);
+    await w.clock.advance(5 * MIN);
     expect(w.net.writesSince(mark).every((q) => q.outcome === 'refused')).toBe(true);
     w.net.online();
     await advanceUntil(w, () => journalOnDisk(w.dir) === null, { maxMs: 10 * MIN });
@@ -272,7 +272,7 @@ describe('TrackingTime: an answer given offline', () => {
       ['stop', 'waiting'],
       ['start', 'waiting'],
     ]);
-    await w.clock.advance(20 * MIN);
+    await w.clock.advance(5 * MIN);
     w.net.online();
     await advanceUntil(w, () => journalOnDisk(w.dir) === null, { maxMs: 10 * MIN });
     expect(journalOnDisk(w.dir)).toBeNull();
