@@ -175,10 +175,10 @@ function sample(
     if (s.awayFrom !== null) s.resumedAt ??= earliestWake(at, config);
   }
   if (idleSeconds === null || !Number.isFinite(idleSeconds) || idleSeconds < 0) {
-    return wokeWithoutIdle(s, at, config);
+    return wokeWithoutIdle(s, config);
   }
   judgeSource(s, at, idleSeconds);
-  if (!s.idleTrusted) return wokeWithoutIdle(s, at, config);
+  if (!s.idleTrusted) return wokeWithoutIdle(s, config);
 
   const lastInput = at - idleSeconds * 1000;
   s.lastInputAt = lastInput;
@@ -199,12 +199,13 @@ function sample(
 }
 
 /**
- * Without a trusted idle time, waking up unlocked counts as the user being back — once the wake
- * has lasted to a later sample: the core samples at the resume itself, and the lock screen (or
- * the lid closed again) often follows a moment after the resume event.
+ * Without a trusted idle time, waking up unlocked counts as the user being back (the core
+ * samples at the resume itself, so the prompt shows at once). A lock screen that comes only
+ * after the resume event is then a new, short span: the night ends at the wake. Where idle time
+ * is untrusted (Linux: Wayland, or a desktop reading 0) Electron sends no lock events at all.
  */
-function wokeWithoutIdle(s: DetectorState, at: number, config: DetectorConfig): StepResult {
-  if (s.awayFrom !== null && s.wokeAt !== null && at > s.wokeAt && !s.locked) {
+function wokeWithoutIdle(s: DetectorState, config: DetectorConfig): StepResult {
+  if (s.awayFrom !== null && s.wokeAt !== null && !s.locked) {
     const back = s.wokeAt;
     s.wokeAt = null;
     return comeBack(s, back, config);
