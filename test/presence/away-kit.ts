@@ -180,9 +180,13 @@ export async function settleHttp(w: Pick<AwayWorld<unknown>, 'inFlight'>): Promi
 
 /**
  * The morning: from now (T0, work just started) to AWAY_FROM, the screen locked until AWAY_TO,
- * then three minutes more until ANSWER_AT. Returns the prompt the user sees.
+ * then until `answerAt` (ANSWER_AT, three minutes later, unless said). Returns the prompt the
+ * user sees.
  */
-export async function awayForLunch(w: AwayWorld<unknown>): Promise<AwayPrompt> {
+export async function awayForLunch(
+  w: AwayWorld<unknown>,
+  answerAt: number = ANSWER_AT,
+): Promise<AwayPrompt> {
   const core = w.live();
   await w.clock.advance(AWAY_FROM - w.clock.now());
   await settleHttp(w);
@@ -190,7 +194,7 @@ export async function awayForLunch(w: AwayWorld<unknown>): Promise<AwayPrompt> {
   await w.clock.advance(AWAY_TO - AWAY_FROM);
   core.power('unlock-screen');
   await settleHttp(w);
-  await w.clock.advance(ANSWER_AT - AWAY_TO);
+  await w.clock.advance(answerAt - AWAY_TO);
   await settleHttp(w);
   const away = core.snapshot().presence.away;
   if (!away) throw new Error('away-kit: no away prompt after the lunch lock');

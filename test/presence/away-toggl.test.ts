@@ -233,6 +233,30 @@ describe('Toggl: the four answers to the away prompt, on the wire', () => {
     );
     expect(toggl.pending).toEqual([]);
   });
+
+  it('split answered the moment the user is back: the Lunch stop is a stop “now” (PATCH)', async () => {
+    const core = await workOnDocs();
+    const away = await awayForLunch(w, AWAY_TO);
+    const id = firstEntry().id;
+    const mark = w.net.mark();
+    const r = await answer(core, away.id, 'split', 'Lunch');
+    expect(r.ok).toBe(true);
+    const lunch = w.fake.entries(user.id).find((e) => e.description === 'Lunch');
+    const writes = w.net.writesSince(mark);
+    expect(w.net.sent.slice(mark)).toEqual(writes);
+    // Toggl's own "now" is the return time here: no need to send it.
+    expect(writeLines(writes)).toEqual([
+      `PUT ${ENTRIES()}/${id}`,
+      `POST ${ENTRIES()}`,
+      `PATCH ${ENTRIES()}/${lunch?.id}/stop`,
+      `POST ${ENTRIES()}`,
+    ]);
+    expect(fakeEntries()).toEqual([
+      ['Docs', T0, AWAY_FROM],
+      ['Lunch', AWAY_FROM, AWAY_TO],
+      ['Docs', AWAY_TO, null],
+    ]);
+  });
 });
 
 describe('Toggl: an answer given offline', () => {
