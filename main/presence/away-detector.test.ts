@@ -138,6 +138,19 @@ describe('a night asleep', () => {
     expect(run(t).said).toEqual(['Thu 18:00 → Fri 08:02:01 (idle)']);
   });
 
+  it('the night summer time ends (25 Oct 2026, 03:00 → 02:00): 22:00–07:00 is 10 hours away', () => {
+    const t = new Timeline(local(2026, 10, 24, 21, 0)).work(60).lock().suspend();
+    t.at(local(2026, 10, 25, 7, 0))
+      .resume()
+      .sample()
+      .silent(0)
+      .unlock()
+      .work(5);
+    const r = run(t);
+    expect(r.said).toEqual(['Sat 22:00 → Sun 07:00 (lock)']);
+    expect(r.spans[0] && r.spans[0].to - r.spans[0].from).toBe(10 * HOUR);
+  });
+
   it('nothing is asked while the machine sleeps or shows the lock screen', () => {
     const t = workedUntilSix().idle(10).lock().idle(20).suspend();
     t.at(fri(8, 0)).resume().sample().idle(30);
