@@ -4,11 +4,12 @@
  * the answer, or into an exit with a usage message. Every usage problem exits 2; --help and
  * --version exit 0; commander never calls process.exit itself.
  */
-import { Command as Program, CommanderError, Option } from 'commander';
+import { Argument, Command as Program, CommanderError, Option } from 'commander';
 import type { z } from 'zod';
 import {
   accountIdSchema,
   addAccountInputSchema,
+  awayResolveInputSchema,
   continueInputSchema,
   entryUpdateInputSchema,
   memberRefSchema,
@@ -20,10 +21,11 @@ import {
   teamInputSchema,
   toggleInputSchema,
 } from '../../preload/contract';
-import type { AddAccountInput, Command } from '../../preload/contract';
+import type { AddAccountInput, AwayChoice, Command } from '../../preload/contract';
 import { describeZodError } from '../control/protocol';
 import { checkBaseUrl } from '../providers/http/base-url';
 import { parseStartTime, toIsoWithOffset } from '../../preload/start-time';
+import { AWAY_WORDS } from './away-output';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -40,6 +42,8 @@ export type OutputKind =
   | 'accounts-json'
   | 'queue-text'
   | 'queue-json'
+  | 'away-text'
+  | 'away-json'
   | 'message';
 
 export interface Invocation {
@@ -47,6 +51,11 @@ export interface Invocation {
   output: OutputKind;
   /** accounts add: where the secret comes from (filled in before the command is sent). */
   secret?: 'stdin' | 'prompt-if-tty';
+  /**
+   * away ANSWER: `command` reads the snapshot; the answer goes as `away.resolve` for the prompt
+   * found there (its id is only known at run time, so it cannot be in the parsed command).
+   */
+  away?: { choice: AwayChoice; description?: string };
 }
 
 export type ParseOutcome = { kind: 'run'; invocation: Invocation } | { kind: 'exit'; code: number };
@@ -85,6 +94,7 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   actionId: 'ID',
   override: '--anyway',
   startedAt: '--start',
+  promptId: 'the question about time away',
 };
 
 /** The flag for a field an error names (the core's, a provider's, or a zod path), if any. */
@@ -166,6 +176,8 @@ export function buildProgram(
         'Offline: starts and stops wait in the journal and are sent when the service is back;',
         '  "tray-timer queue" lists what waits or needs you (retry / discard).',
         'Forgot to start on time: tray-timer edit --start 9:15',
+        'Back after a lock or sleep (no tray or popup, e.g. Wayland): tray-timer away, then',
+        '  tray-timer away keep|discard|continue|split (only while the Tray Timer app runs).',
       ].join('\n'),
     );
 
@@ -425,6 +437,82 @@ export function buildProgram(
     .action((id: string) => {
       const { actionId } = parseWith(queueActionInputSchema, { actionId: id.trim() });
       onInvocation({ command: { type: 'queue.discard', input: { actionId } }, output: 'message' });
+    });
+
+  program
+    .command('away')
+    .description(
+      'what to do with time away while a timer ran (after a lock, sleep or idle): show the question, or answer it',
+    )
+    .addArgument(
+      new Argument('[answer]', 'the answer (none: show the question)').choices(
+        Object.keys(AWAY_WORDS),
+      ),
+    )
+    .option('--description <text>', 'split: what the time away was ("Lunch")')
+    .option('--json', 'without an answer: print the question as JSON (null when there is none)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Answers (each account offers the ones its service can do; "tray-timer away" lists them):',
+        '  keep       the time away stays in the entry',
+        '  discard    the entry stops when you went away',
+        '  continue   it stops when you went away and runs again from when you came back',
+        '  split      the time away becomes its own entry (--description required); the work continues',
+        '  stop-now   stop the timer now (WebWork cannot change time already recorded)',
+        '',
+        'The question exists only while the Tray Timer app runs: without the app nothing watches',
+        'for time away, so there is never anything to answer.',
+        '',
+        'Examples:',
+        '  tray-timer away',
+        '  tray-timer away discard',
+        '  tray-timer away split --description "Lunch"',
+      ].join('\n'),
+    )
+    .action((word: string | undefined, opts: { description?: string; json?: boolean }) => {
+      if (word === undefined) {
+        if (opts.description !== undefined)
+          throw new UsageError(
+            '--description goes with an answer (tray-timer away split --description TEXT)',
+          );
+        onInvocation({
+          command: { type: 'status' },
+          output: opts.json ? 'away-json' : 'away-text',
+        });
+        return;
+      }
+      if (opts.json)
+        throw new UsageError('--json goes with "tray-timer away" alone (the question)');
+      const choice = AWAY_WORDS[word];
+      if (!choice)
+        throw new UsageError(`answer must be one of ${Object.keys(AWAY_WORDS).join(', ')}`);
+      if (choice === 'split' && !opts.description?.trim())
+        throw new UsageError(
+          'split needs --description: say what the time away was (tray-timer away split --description "Lunch")',
+        );
+      if (choice !== 'split' && opts.description !== undefined)
+        throw new UsageError('--description goes with split only');
+      // The prompt id is a placeholder here: validated now, so a bad value exits 2 before any I/O.
+      let description: string | undefined;
+      try {
+        ({ description } = parseWith(awayResolveInputSchema, {
+          promptId: 'pending',
+          choice,
+          ...(opts.description !== undefined ? { description: opts.description.trim() } : {}),
+        }));
+      } catch (err) {
+        // FLAG_FOR_FIELD names start's positional DESCRIPTION; here it is the flag.
+        if (err instanceof UsageError)
+          throw new UsageError(err.message.replace(/^DESCRIPTION:/, '--description:'));
+        throw err;
+      }
+      onInvocation({
+        command: { type: 'status' },
+        output: 'message',
+        away: { choice, ...(description !== undefined ? { description } : {}) },
+      });
     });
 
   const accounts = program.command('accounts').description('list, add or remove accounts');

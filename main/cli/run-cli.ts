@@ -24,6 +24,7 @@ import type { SecretStoreLoader } from './lazy-secret-store';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, flagForField, parseArgs } from './parse-args';
 import type { Invocation } from './parse-args';
 import { promptHidden, readSecretFromStream, SecretInputError } from './read-secret';
+import { AWAY_NEEDS_APP, awayText, NOTHING_AWAY } from './away-output';
 import {
   accountNameIn,
   accountsFrom,
@@ -108,6 +109,8 @@ function hint(
     if (command.type === 'queue.retry')
       return `Fix the cause and retry, or drop it with "tray-timer queue discard ${command.input.actionId}".`;
   }
+  if (command.type === 'away.resolve' && error.kind !== 'offline')
+    return 'Run "tray-timer away" to see the question and the answers each account offers.';
   if (command.type === 'accounts.add' && error.kind === 'validation') {
     if (error.field === 'options.workspace')
       return 'Run again with --workspace and one of those ids or names.';
@@ -149,11 +152,12 @@ function missingData(deps: CliDeps, what: string): number {
   return EXIT_FAILED;
 }
 
-/** Prints the answer; returns the exit code. */
+/** Prints the answer; returns the exit code. `viaApp`: the running app answered (not in-process). */
 function print(
   invocation: Invocation,
   result: Extract<CommandResult, { ok: true }>,
   deps: CliDeps,
+  viaApp: boolean,
 ): number {
   const now = deps.now();
   const { command } = invocation;
@@ -204,6 +208,17 @@ function print(
     case 'queue-json':
       deps.stdout.write(`${JSON.stringify(queueJson(snapshot, now))}\n`);
       return EXIT_OK;
+    case 'away-text': {
+      const away = snapshot.presence.away;
+      deps.stdout.write(
+        away ? `${awayText(away)}\n` : `${NOTHING_AWAY}${viaApp ? '' : `\n${AWAY_NEEDS_APP}`}\n`,
+      );
+      return EXIT_OK;
+    }
+    case 'away-json':
+      // The contract's AwayPrompt as is, or null: scripts get the same shape as the popup.
+      deps.stdout.write(`${JSON.stringify(snapshot.presence.away)}\n`);
+      return EXIT_OK;
     case 'message':
       deps.stdout.write(`${result.message ?? fallbackMessage(command)}\n`);
       return EXIT_OK;
@@ -226,6 +241,8 @@ function fallbackMessage(command: Command): string {
       return 'Discarded.';
     case 'entry.update':
       return 'Updated.';
+    case 'away.resolve':
+      return 'Answered.';
     case 'accounts.add':
       return `Added the ${PROVIDER_NAMES[command.input.provider]} account.`;
     case 'accounts.remove':
@@ -315,13 +332,21 @@ export async function runCli(deps: CliDeps): Promise<number> {
 
   const dataDir = resolveDataDir(deps.env, deps.platform, deps.homedir);
   let result: CommandResult;
+  let viaApp: boolean;
   try {
-    const answer = await sendControlCommand(controlSocketPath(dataDir, deps.platform), command, {
-      timeoutMs: command.type === 'status' ? STATUS_TIMEOUT_MS : ACTION_TIMEOUT_MS,
-      tokenFile: controlTokenPath(dataDir),
-    });
-    result =
-      answer.kind === 'answered' ? answer.result : await runInProcess(command, dataDir, deps);
+    ({ result, viaApp } = await send(command, dataDir, deps));
+    if (result.ok && invocation.away) {
+      // away ANSWER: the question is read first, then answered by its id.
+      const prompt = result.snapshot.presence.away;
+      if (!prompt) {
+        deps.stderr.write(
+          `tray-timer: ${NOTHING_AWAY} ${viaApp ? 'No question is waiting: it was answered already, or no time away was long enough to ask about.' : AWAY_NEEDS_APP}\n`,
+        );
+        return EXIT_FAILED;
+      }
+      command = { type: 'away.resolve', input: { promptId: prompt.id, ...invocation.away } };
+      ({ result, viaApp } = await send(command, dataDir, deps));
+    }
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     deps.stderr.write(`tray-timer: ${why}\n`);
@@ -329,5 +354,20 @@ export async function runCli(deps: CliDeps): Promise<number> {
   }
 
   if (!result.ok) return failure(deps.stderr, result.error, command, result.snapshot);
-  return print(invocation, result, deps);
+  return print(invocation, result, deps, viaApp);
+}
+
+/** To the running app over the control socket; when none answers, to a core in this process. */
+async function send(
+  command: Command,
+  dataDir: string,
+  deps: CliDeps,
+): Promise<{ result: CommandResult; viaApp: boolean }> {
+  const answer = await sendControlCommand(controlSocketPath(dataDir, deps.platform), command, {
+    timeoutMs: command.type === 'status' ? STATUS_TIMEOUT_MS : ACTION_TIMEOUT_MS,
+    tokenFile: controlTokenPath(dataDir),
+  });
+  return answer.kind === 'answered'
+    ? { result: answer.result, viaApp: true }
+    : { result: await runInProcess(command, dataDir, deps), viaApp: false };
 }

@@ -22,7 +22,12 @@
  * their --json shapes are below, public like the status one (add fields, never change them).
  */
 import { z } from 'zod';
-import { accountSummarySchema, PROVIDER_NAMES, providerKindSchema } from '../../preload/contract';
+import {
+  accountSummarySchema,
+  presenceViewSchema,
+  PROVIDER_NAMES,
+  providerKindSchema,
+} from '../../preload/contract';
 import type {
   AccountState,
   AccountSummary,
@@ -30,6 +35,8 @@ import type {
   EntryView,
   MemberStatus,
   PendingActionView,
+  PomodoroView,
+  PresenceView,
   Snapshot,
   TeamGlance,
 } from '../../preload/contract';
@@ -41,6 +48,8 @@ import {
   plural,
   waitsFor,
 } from '../../preload/format';
+import { pomodoroLine } from '../core/snapshot';
+import { awayStatusLine } from './away-output';
 
 /**
  * A running entry in every --json shape (status, status --member, team): one shape, so the three
@@ -103,6 +112,12 @@ export const statusJsonSchema = z.object({
       pending: z.array(pendingJsonSchema),
     }),
   ),
+  /**
+   * Addition: the app's away question (`tray-timer away`), pomodoro phase (remainingSeconds at
+   * print time) and how idle time is measured; the contract's PresenceView. Without the app
+   * running: { away: null, pomodoro: null, … }.
+   */
+  presence: presenceViewSchema,
 });
 export type StatusJson = z.infer<typeof statusJsonSchema>;
 
@@ -187,14 +202,32 @@ export function statusLine(account: AccountState, snapshotAt: string, nowMs: num
     : `■ Not tracking · today ${today} (${where})`;
 }
 
-/** Each account's line, then (indented) its journal actions not confirmed yet. */
+/** The pomodoro as of the time of printing (the snapshot's figure is as of when it was taken). */
+function pomodoroAt(p: PomodoroView, nowMs: number): PomodoroView {
+  const ends = Date.parse(p.endsAt);
+  if (Number.isNaN(ends)) return p;
+  return { ...p, remainingSeconds: Math.max(0, Math.round((ends - nowMs) / 1000)) };
+}
+
+function presenceAt(presence: PresenceView, nowMs: number): PresenceView {
+  return { ...presence, pomodoro: presence.pomodoro && pomodoroAt(presence.pomodoro, nowMs) };
+}
+
+/**
+ * Each account's line, then (indented) its journal actions not confirmed yet; then the pomodoro
+ * and the away question, as the tooltip has them. Those come last so the first line — what
+ * status bars show with `head -1` — stays the default account's.
+ */
 export function statusText(snapshot: Snapshot, nowMs: number): string {
-  return snapshot.accounts
-    .flatMap((a) => [
+  const { pomodoro, away } = snapshot.presence;
+  return [
+    ...snapshot.accounts.flatMap((a) => [
       statusLine(a, snapshot.at, nowMs),
       ...a.pending.map((p) => `    ${pendingLine(p)}`),
-    ])
-    .join('\n');
+    ]),
+    ...(pomodoro ? [pomodoroLine(pomodoroAt(pomodoro, nowMs))] : []),
+    ...(away ? [awayStatusLine(away)] : []),
+  ].join('\n');
 }
 
 /** An entry as the --json outputs print it, elapsed counted to the time of printing. */
@@ -253,6 +286,7 @@ export function statusJson(snapshot: Snapshot, nowMs: number): StatusJson {
         : null,
       pending: a.pending.map((p) => pendingJson(p, snapshot.at, nowMs)),
     })),
+    presence: presenceAt(snapshot.presence, nowMs),
   };
 }
 

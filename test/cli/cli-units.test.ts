@@ -14,6 +14,7 @@ import type {
   Snapshot,
   TeamGlance,
 } from '../../preload/contract';
+import { NO_PRESENCE } from '../../preload/contract';
 import type { Core } from '../../main/core/core';
 import { parseArgs } from '../../main/cli/parse-args';
 import { checkBaseUrl } from '../../main/providers/http/base-url';
@@ -142,6 +143,7 @@ describe('status line', () => {
           error: { kind: 'quota', message: 'Quota.', resetAt: 'x' },
         }),
       ],
+      presence: NO_PRESENCE,
     } as Snapshot;
     expect(statusJson(snapshot, NOW)).toEqual({
       accounts: [
@@ -178,6 +180,7 @@ describe('status line', () => {
           pending: [],
         },
       ],
+      presence: NO_PRESENCE,
     });
     expect(statusText(snapshot, NOW).split('\n')).toHaveLength(2);
   });
@@ -337,7 +340,11 @@ describe('WebWork status lines', () => {
       `▶ today 3:13 Writing docs — Website (${WW})`,
     );
     const json = statusJson(
-      { at: SNAP_AT, accounts: [ww({ running: true, entry: dayTotal })] } as Snapshot,
+      {
+        at: SNAP_AT,
+        accounts: [ww({ running: true, entry: dayTotal })],
+        presence: NO_PRESENCE,
+      } as Snapshot,
       NOW,
     );
     expect(json.accounts[0]?.entry).toMatchObject({
@@ -355,7 +362,10 @@ describe('WebWork status lines', () => {
     expect(statusLine(ww({ ...acting, todaySeconds: 70 * 60 }), SNAP_AT, NOW)).toBe(
       `■ Bob Builder is not tracking · today 1:10 (${WW})`,
     );
-    const json = statusJson({ at: SNAP_AT, accounts: [ww(acting)] } as Snapshot, NOW);
+    const json = statusJson(
+      { at: SNAP_AT, accounts: [ww(acting)], presence: NO_PRESENCE } as Snapshot,
+      NOW,
+    );
     expect(json.accounts[0]?.actingFor).toEqual({
       id: bob.id,
       name: 'Bob Builder',
