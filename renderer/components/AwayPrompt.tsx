@@ -18,13 +18,35 @@ interface Props {
 }
 
 /**
- * The choices offered for the whole prompt: one answer applies to every account listed, so only
- * what each of them can do. Keeping the away time changes nothing anywhere, so it is always
- * there, even if no other choice is common.
+ * The choices offered: every choice at least one listed account can take. One answer goes to
+ * all of them; an account that cannot take it does the nearest thing its service can (the
+ * core's nearestChoice), and the choice says so ("Studio: stops now").
  */
-export function commonChoices(away: Prompt): AwayChoice[] {
-  const common = AWAY_CHOICES.filter((c) => away.accounts.every((a) => a.choices.includes(c)));
-  return common.length > 0 ? common : ['keep'];
+export function offeredChoices(away: Prompt): AwayChoice[] {
+  const offered = AWAY_CHOICES.filter((c) => away.accounts.some((a) => a.choices.includes(c)));
+  return offered.length > 0 ? offered : ['keep'];
+}
+
+/** What an account that cannot take `choice` does instead: main/core/presence-service.ts. */
+export function nearestChoice(choice: AwayChoice, offered: readonly AwayChoice[]): AwayChoice {
+  if (offered.includes(choice)) return choice;
+  if (choice === 'discard' && offered.includes('stop-now')) return 'stop-now';
+  return choice === 'stop-now' ? 'stop-now' : 'keep';
+}
+
+/** "Studio: stops now", "Studio keeps the time": the accounts that do something else. */
+function othersText(choice: AwayChoice, away: Prompt): string | null {
+  const words = away.accounts
+    .filter((a) => !a.choices.includes(choice))
+    .map((a) => {
+      const instead = nearestChoice(choice, a.choices);
+      if (instead === choice) return null; // "Stop now": every service can
+      if (instead === 'keep') return `${a.label} keeps the time`;
+      if (instead === 'stop-now') return `${a.label}: stops now`;
+      return null;
+    })
+    .filter((w): w is string => w !== null);
+  return words.length > 0 ? words.join(' · ') : null;
 }
 
 const LABELS: Record<AwayChoice, string> = {
@@ -46,7 +68,7 @@ function detail(choice: AwayChoice, from: string | null): string | null {
     case 'split':
       return 'becomes its own entry';
     case 'stop-now':
-      return 'stops the timer now';
+      return 'stops now, the time away stays';
   }
 }
 
@@ -64,7 +86,7 @@ export function AwayPrompt(props: Props) {
   const groupRef = useRef<HTMLDivElement>(null);
   const splitButtonRef = useRef<HTMLButtonElement>(null);
   const splitInputRef = useRef<HTMLInputElement>(null);
-  const choices = commonChoices(away);
+  const choices = offeredChoices(away);
   const from = formatClockTime(away.from);
 
   // A new prompt (or the popup shown again) puts the keyboard on the first choice.
@@ -126,7 +148,9 @@ export function AwayPrompt(props: Props) {
         aria-label="What to do with the time away"
       >
         {choices.map((choice) => {
-          const sub = detail(choice, from);
+          const sub = [detail(choice, from), othersText(choice, away)]
+            .filter((t): t is string => t !== null)
+            .join(' · ');
           const isSplit = choice === 'split';
           return (
             <button
@@ -139,11 +163,11 @@ export function AwayPrompt(props: Props) {
               aria-busy={(busy && !isSplit) || undefined}
               aria-expanded={isSplit ? splitOpen : undefined}
               aria-controls={isSplit ? `${id}-split` : undefined}
-              aria-describedby={sub ? `${id}-${choice}-detail` : undefined}
+              aria-describedby={sub !== '' ? `${id}-${choice}-detail` : undefined}
               onClick={() => choose(choice)}
             >
               <span className="away-choice-label">{LABELS[choice]}</span>
-              {sub && (
+              {sub !== '' && (
                 <span id={`${id}-${choice}-detail`} className="away-choice-detail">
                   {sub}
                 </span>

@@ -59,6 +59,7 @@ export function PreferencesView(props: Props) {
         <PresencePreferences
           settings={settings}
           idleSource={idleSource}
+          notices={notices}
           commands={commands}
           update={update}
         />

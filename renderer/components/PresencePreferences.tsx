@@ -3,6 +3,7 @@ import type { KeyboardEvent, ReactNode } from 'react';
 import type {
   AppError,
   IdleSource,
+  Notice,
   PomodoroSettings,
   ReminderSettings,
   SettingsPatch,
@@ -16,6 +17,8 @@ type Update = (key: string, patch: SettingsPatch, done: string) => Promise<boole
 interface Props {
   settings: SettingsView;
   idleSource: IdleSource;
+  /** The shell's notices; the one about the login item (topic launchAtLogin) goes under it. */
+  notices: Notice[];
   commands: Commands;
   update: Update;
 }
@@ -58,7 +61,8 @@ export function normaliseClockTime(text: string): string | null {
 }
 
 /** Idle detection, reminders, pomodoro, launch at login and notifications: each saved on change. */
-export function PresencePreferences({ settings, idleSource, commands, update }: Props) {
+export function PresencePreferences(props: Props) {
+  const { settings, idleSource, notices, commands, update } = props;
   return (
     <>
       <IdleSection
@@ -69,7 +73,12 @@ export function PresencePreferences({ settings, idleSource, commands, update }: 
       />
       <RemindersSection saved={settings.reminders} commands={commands} update={update} />
       <PomodoroSection saved={settings.pomodoro} commands={commands} update={update} />
-      <StartupSection settings={settings} commands={commands} update={update} />
+      <StartupSection
+        settings={settings}
+        loginNotice={notices.find((n) => n.topic === 'launchAtLogin') ?? null}
+        commands={commands}
+        update={update}
+      />
     </>
   );
 }
@@ -454,8 +463,13 @@ function PomodoroSection(props: { saved: PomodoroSettings; commands: Commands; u
   );
 }
 
-function StartupSection(props: { settings: SettingsView; commands: Commands; update: Update }) {
-  const { settings, commands, update } = props;
+function StartupSection(props: {
+  settings: SettingsView;
+  loginNotice: Notice | null;
+  commands: Commands;
+  update: Update;
+}) {
+  const { settings, loginNotice, commands, update } = props;
   const id = useId();
   const blocked = commands.pending !== null;
   const loginError = failureOf(commands, 'settings:launchAtLogin');
@@ -471,6 +485,7 @@ function StartupSection(props: { settings: SettingsView; commands: Commands; upd
         checked={settings.launchAtLogin}
         busy={commands.pending === 'settings:launchAtLogin'}
         blocked={blocked}
+        describedBy={loginNotice ? `${id}-login-notice` : undefined}
         onChange={(launchAtLogin) =>
           update(
             'settings:launchAtLogin',
@@ -482,6 +497,15 @@ function StartupSection(props: { settings: SettingsView; commands: Commands; upd
       {loginError && (
         <p className="error" role="alert">
           {loginError.message}
+        </p>
+      )}
+      {loginNotice && (
+        <p
+          className={loginNotice.level === 'info' ? 'hint' : 'error'}
+          id={`${id}-login-notice`}
+          data-testid="login-notice"
+        >
+          {loginNotice.message}
         </p>
       )}
       <Check

@@ -20,7 +20,8 @@ import { AWAY_CHOICES } from '../../preload/contract';
 import * as copies from '../../renderer/constants';
 import { VirtualClock } from '../support/virtual-clock';
 import type { Popup } from './popup-harness';
-import { providerPopupSuite } from './provider-popup-suite';
+import { providerPopupSuite, ShiftedClock } from './provider-popup-suite';
+import { startFakeToggl } from '../fakes/toggl-server';
 
 const suite = providerPopupSuite<{ close(): Promise<void> }>();
 const MIN = 60_000;
@@ -255,6 +256,23 @@ describe('popup: presence preferences (real core, settings.json)', () => {
     expect(p.core.snapshot().presence.idle).toEqual({ source: 'system', note: null });
     await expect(p.page.getByTestId('idle-note').count()).resolves.toBe(0);
   });
+
+  it('a problem with the login item is said under “Launch Tray Timer at login”', async () => {
+    const p = await suite.open({ timezoneId: 'UTC' });
+    const { page } = p;
+    const message = 'Could not save tray-timer.desktop in ~/.config/autostart: permission denied.';
+    p.core.setNotice({
+      id: 'shell:launch-at-login',
+      level: 'warning',
+      message,
+      topic: 'launchAtLogin',
+    });
+    await openPreferences(page);
+    const login = page.getByLabel('Launch Tray Timer at login');
+    await expect(
+      page.locator(`#${await login.getAttribute('aria-describedby')}`).textContent(),
+    ).resolves.toBe(message);
+  });
 });
 
 describe('popup: editing the running entry', () => {
@@ -388,6 +406,65 @@ describe('popup: editing the running entry', () => {
   });
 });
 
+describe('popup: editing the running entry on Toggl (real provider, fake Toggl)', () => {
+  it('description, project and task go in one Save, the start in another: one PUT each, and Toggl’s entry has them', async () => {
+    const clock = new ShiftedClock();
+    const fake = await startFakeToggl({ now: clock.now });
+    suite.track(fake);
+    const token = 'f3a1c0ffee5eed0000000000000000ab';
+    const user = fake.addUser({ token, email: 'ada@example.com', workspaceName: 'Acme' });
+    const site = fake.addProject({ workspaceId: user.workspaceId, name: 'Website' });
+    const copy = fake.addTask({ projectId: site.id, name: 'Copywriting' });
+    const p = await suite.open({ clock, timezoneId: 'UTC' });
+    const { page } = p;
+    const added = await p.core.execute({
+      type: 'accounts.add',
+      input: {
+        provider: 'toggl',
+        secret: token,
+        label: 'Work',
+        baseUrl: fake.baseUrl,
+        options: {},
+      },
+    });
+    expect(added.ok, JSON.stringify(added)).toBe(true);
+    await page.getByLabel('Account').selectOption({ label: 'Work' });
+    await startInPopup(page, 'Draft');
+    const puts = () => fake.requests.filter((r) => r.method === 'PUT');
+    const running = () => fake.entries(user.id).find((e) => e.stop === null);
+
+    const card = page.getByRole('region', { name: 'Draft' });
+    await card.getByRole('button', { name: 'Edit Draft' }).click();
+    const form = page.getByRole('form', { name: 'Edit the running entry' });
+    await form.getByLabel('Description').fill('Landing page copy');
+    await form.getByRole('combobox', { name: 'Project' }).fill('web');
+    await page.getByRole('option', { name: /Website/ }).click();
+    await form.getByLabel('Task').selectOption({ label: 'Copywriting' });
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('region', { name: 'Landing page copy' }).waitFor();
+    expect(running()).toMatchObject({
+      description: 'Landing page copy',
+      projectId: site.id,
+      taskId: copy.id,
+    });
+    expect(puts()).toHaveLength(1);
+
+    const field = page.getByRole('region', { name: 'Landing page copy' }).getByLabel('Started');
+    const target = Date.now() - 40 * MIN;
+    await field.fill(hhmm(target));
+    await field.press('Enter');
+    await expect.poll(() => running()?.start).toBe(Math.floor(target / MIN) * MIN);
+    expect(puts()).toHaveLength(2);
+    expect(puts().every((r) => r.status === 200)).toBe(true);
+    await expect(
+      page
+        .getByRole('region', { name: 'Landing page copy' })
+        .getByTestId('start-line')
+        .textContent(),
+    ).resolves.toMatch(/· (39|40) min ago$/);
+  });
+});
+
 describe('popup: the pomodoro line', () => {
   it('shows the phase and the minutes left, counting down, and the break after the focus round', async () => {
     const clock = new VirtualClock(Date.parse('2026-11-27T10:00:00Z'));
@@ -443,7 +520,7 @@ function twoServicePrompt(): AwayPrompt {
         label: 'Studio',
         entryId: 'w1',
         entryLabel: 'Homepage hero — Website',
-        choices: ['keep', 'stop-now', 'discard'],
+        choices: ['keep', 'stop-now'],
         note: 'WebWork can’t change time already recorded.',
       },
     ],
@@ -455,7 +532,7 @@ describe('popup: the away prompt', () => {
     expect(copies.AWAY_CHOICES).toEqual(AWAY_CHOICES);
   });
 
-  it('offers only the choices every listed service can apply, takes the keyboard, and Esc hides the popup without answering', async () => {
+  it('offers every choice some listed service can take, saying what the others do instead; takes the keyboard; Esc hides the popup without answering', async () => {
     const p = await suite.open({ timezoneId: 'UTC' });
     const { page } = p;
     await startInPopup(page, 'Write the report');
@@ -468,8 +545,11 @@ describe('popup: the away prompt', () => {
         .getByRole('button')
         .allInnerTexts(),
     ).resolves.toEqual([
-      expect.stringMatching(/^Keep it/),
-      expect.stringMatching(/^Discard it\s+stops at 10:42$/),
+      'Keep it\nstays in the entry',
+      'Discard it\nstops at 10:42 · Studio: stops now',
+      'Discard and continue\nstops at 10:42, restarts now · Studio keeps the time',
+      'Add as a separate entry…\nbecomes its own entry · Studio keeps the time',
+      'Stop now\nstops now, the time away stays',
     ]);
     await expect(prompt.textContent()).resolves.toContain('Homepage hero — Website');
     await expect(prompt.textContent()).resolves.toContain(
