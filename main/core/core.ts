@@ -23,6 +23,12 @@ export interface PresenceSource {
    * starts from lock and sleep events there instead of waiting to notice.
    */
   session: 'wayland' | 'x11' | 'other';
+  /**
+   * Whether screen lock and unlock reach the core (Electron reports them on macOS and Windows
+   * only; on Linux the shell listens to the desktop's screensaver on D-Bus when it can).
+   * Omitted: true. Preferences says so when time away can only come from sleep.
+   */
+  locksKnown?: boolean;
 }
 
 export interface Core {

@@ -267,6 +267,21 @@ describe('the idle source in Preferences', () => {
     expect(core.snapshot().presence.away?.message).toBe('You were away 10:42–11:57 (1 h 15 min)');
   });
 
+  it('a desktop that reports neither idle time nor screen locks is told time away comes from sleep only', async () => {
+    const blind: PresenceSource = { idleSeconds: () => 0, session: 'wayland', locksKnown: false };
+    const core = await openCore({
+      dataDir: dir,
+      secrets: new MemorySecretStore(),
+      clock,
+      mode: 'app',
+      presence: blind,
+    });
+    cores.push(core);
+    expect(core.snapshot().presence.idle.note).toBe(
+      'This Wayland session does not report idle time, and screen locks are not reported here either, so time away is counted from sleep (and the app not running) only.',
+    );
+  });
+
   it('an X11 idle time that stays 0 for ten minutes of a running timer is not trusted', async () => {
     const core = await open();
     expect(core.snapshot().presence.idle.source).toBe('system');

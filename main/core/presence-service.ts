@@ -472,7 +472,10 @@ export class PresenceService {
     const idle = settings.idle.enabled
       ? this.#detector.idleTrusted
         ? { source: 'system' as const, note: null }
-        : { source: 'lock-only' as const, note: untrustedNote(this.#detector.untrustedWhy) }
+        : {
+            source: 'lock-only' as const,
+            note: untrustedNote(this.#detector.untrustedWhy, this.d.source?.locksKnown ?? true),
+          }
       : { source: 'off' as const, note: null };
     return {
       away: this.#prompt ? this.#promptView(this.#prompt) : null,
@@ -506,14 +509,17 @@ export function nearestChoice(choice: AwayChoice, offered: readonly AwayChoice[]
   return choice === 'stop-now' ? 'stop-now' : 'keep';
 }
 
-function untrustedNote(why: DetectorState['untrustedWhy']): string {
+function untrustedNote(why: DetectorState['untrustedWhy'], locksKnown: boolean): string {
+  const counted = locksKnown
+    ? 'so time away is counted from screen lock and sleep only.'
+    : 'and screen locks are not reported here either, so time away is counted from sleep (and the app not running) only.';
   switch (why) {
     case 'wayland':
-      return 'This Wayland session does not report idle time, so time away is counted from screen lock and sleep only.';
+      return `This Wayland session does not report idle time, ${counted}`;
     case 'zero-while-locked':
-      return 'This desktop reported no idle time even while the screen was locked, so time away is counted from screen lock and sleep only.';
+      return `This desktop reported no idle time even while the screen was locked, ${counted}`;
     default:
-      return 'This desktop reports an idle time of 0 all the time, so time away is counted from screen lock and sleep only.';
+      return `This desktop reports an idle time of 0 all the time, ${counted}`;
   }
 }
 
