@@ -4,7 +4,7 @@
  * managers): the same question the popup asks, from the running app's snapshot.
  *
  *   You were away 10:42–11:57 (1 h 15 min)
- *     “Docs” on Local: keep, discard, continue or split
+ *     “Docs” (Local): keep, discard, continue or split
  *
  *   Answer with:
  *     tray-timer away keep                          the time away stays in the entry
@@ -67,7 +67,7 @@ function effect(choice: AwayChoice, prompt: AwayPrompt): string {
     case 'split':
       return `${from}–${to} becomes its own entry; the work continues from ${to}`;
     case 'stop-now':
-      return 'the timer stops now';
+      return 'the timers stop now';
   }
 }
 
@@ -81,7 +81,7 @@ export function awayText(prompt: AwayPrompt): string {
   const lines = [prompt.message];
   for (const a of prompt.accounts) {
     const note = a.note ? ` — ${a.note}` : '';
-    lines.push(`  ${a.entryLabel} on ${a.label}: ${wordList(a.choices)}${note}`);
+    lines.push(`  ${a.entryLabel} (${a.label}): ${wordList(a.choices)}${note}`);
   }
   const choices = offeredChoices(prompt);
   const width = Math.max(...choices.map((c) => command(c).length));

@@ -188,6 +188,16 @@ export function buildProgram(
     )
     .option('--json', 'print one JSON object (stable shape)')
     .addOption(memberOption('show the tracker of'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'While the app runs, lines may follow the accounts: the pomodoro ("🍅 Focus · 12 min left")',
+        'and a question about time away ("⚠ You were away 10:42–11:57 (1 h 15 min) — answer with:',
+        'tray-timer away keep|discard|continue|split"). The first line stays the default account\'s,',
+        'so "tray-timer status | head -1" in a status bar is unchanged. --json has them in "presence".',
+      ].join('\n'),
+    )
     .addOption(
       new Option(
         '--account <id>',
