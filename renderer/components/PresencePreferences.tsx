@@ -351,7 +351,7 @@ function RemindersSection(props: { saved: ReminderSettings; commands: Commands; 
           </p>
         )}
       </div>
-      <div className="row between hours">
+      <div className="hours">
         <CommitField
           key={`from-${saved.from}`}
           id={`${id}-from`}
