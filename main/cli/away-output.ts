@@ -14,6 +14,7 @@
 import { AWAY_CHOICES } from '../../preload/contract';
 import type { AwayChoice, AwayPrompt } from '../../preload/contract';
 import { formatClockTime } from '../../preload/format';
+import { nearestChoice } from '../core/presence-service';
 
 /** The words `tray-timer away` takes, and the choice each sends ('continue' is shorter to type). */
 export const AWAY_WORDS: Readonly<Record<string, AwayChoice>> = {
@@ -71,6 +72,22 @@ function effect(choice: AwayChoice, prompt: AwayPrompt): string {
   }
 }
 
+/**
+ * One answer goes to every account; an account that cannot take it does the nearest it can (the
+ * core's nearestChoice): said next to the answer, so "discard" does not surprise a WebWork user.
+ */
+function otherwise(choice: AwayChoice, prompt: AwayPrompt): string {
+  const said = prompt.accounts
+    .filter((a) => !a.choices.includes(choice))
+    .map((a) => {
+      const instead = nearestChoice(choice, a.choices);
+      if (instead === choice) return null;
+      return `${a.label} ${instead === 'stop-now' ? 'stops now' : 'keeps the time away'}`;
+    })
+    .filter((x): x is string => x !== null);
+  return said.length > 0 ? ` (${said.join('; ')})` : '';
+}
+
 function command(choice: AwayChoice): string {
   const base = `tray-timer away ${awayWord(choice)}`;
   return choice === 'split' ? `${base} --description "Lunch"` : base;
@@ -86,6 +103,7 @@ export function awayText(prompt: AwayPrompt): string {
   const choices = offeredChoices(prompt);
   const width = Math.max(...choices.map((c) => command(c).length));
   lines.push('', 'Answer with:');
-  for (const c of choices) lines.push(`  ${command(c).padEnd(width)}  ${effect(c, prompt)}`);
+  for (const c of choices)
+    lines.push(`  ${command(c).padEnd(width)}  ${effect(c, prompt)}${otherwise(c, prompt)}`);
   return lines.join('\n');
 }

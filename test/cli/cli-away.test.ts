@@ -108,7 +108,7 @@ describe('away: arguments', () => {
 });
 
 describe('away: what is printed', () => {
-  it('the question, each account with its answers and note, and the commands to type', () => {
+  it('the question, each account with its answers and note, the commands, and what an account that cannot take an answer does instead', () => {
     const both: AwayPrompt = {
       ...prompt,
       accounts: [
@@ -131,9 +131,9 @@ describe('away: what is printed', () => {
         '',
         'Answer with:',
         '  tray-timer away keep                         the time away stays in the entry',
-        '  tray-timer away discard                      the entry stops at 10:42',
-        '  tray-timer away continue                     it stops at 10:42 and runs again from 11:57',
-        '  tray-timer away split --description "Lunch"  10:42–11:57 becomes its own entry; the work continues from 11:57',
+        '  tray-timer away discard                      the entry stops at 10:42 (WebWork: ada@example.com stops now)',
+        '  tray-timer away continue                     it stops at 10:42 and runs again from 11:57 (WebWork: ada@example.com keeps the time away)',
+        '  tray-timer away split --description "Lunch"  10:42–11:57 becomes its own entry; the work continues from 11:57 (WebWork: ada@example.com keeps the time away)',
         '  tray-timer away stop-now                     the timers stop now',
       ].join('\n'),
     );
