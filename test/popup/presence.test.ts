@@ -318,9 +318,26 @@ describe('popup: editing the running entry', () => {
     await description.press('Escape');
     await form.waitFor({ state: 'detached' });
     expect(p.hideCalls()).toBe(0);
+    // The keyboard goes back to the button that opened the form.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Edit Draft');
     expect(sent(p, 'entry.update')).toEqual([]);
 
-    await card.getByRole('button', { name: 'Edit Draft' }).click();
+    // By keyboard: Stop, then the start time, then Edit; Enter opens the form.
+    await card.getByRole('button', { name: /^Stop Draft/ }).focus();
+    await page.keyboard.press('Tab');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('name')))
+      .toBe('startedAt');
+    await page.keyboard.press('Tab');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Edit Draft');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value))
+      .toBe('Draft');
     await form.getByLabel('Description').fill('Quarterly report');
     await form.getByRole('combobox', { name: 'Project' }).fill('Reports');
     await form.getByRole('button', { name: 'Save' }).click();
