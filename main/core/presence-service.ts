@@ -469,14 +469,20 @@ export class PresenceService {
 
   view(now: number): PresenceView {
     const settings = this.d.settings();
-    const idle = settings.idle.enabled
-      ? this.#detector.idleTrusted
-        ? { source: 'system' as const, note: null }
-        : {
-            source: 'lock-only' as const,
-            note: untrustedNote(this.#detector.untrustedWhy, this.d.source?.locksKnown ?? true),
+    const idle =
+      this.d.mode === 'oneshot'
+        ? {
+            source: 'off' as const,
+            note: 'Time away is watched only while the Tray Timer app runs.',
           }
-      : { source: 'off' as const, note: null };
+        : settings.idle.enabled
+          ? this.#detector.idleTrusted
+            ? { source: 'system' as const, note: null }
+            : {
+                source: 'lock-only' as const,
+                note: untrustedNote(this.#detector.untrustedWhy, this.d.source?.locksKnown ?? true),
+              }
+          : { source: 'off' as const, note: null };
     return {
       away: this.#prompt ? this.#promptView(this.#prompt) : null,
       pomodoro: pomodoroView(this.#pomodoro, now),
