@@ -21,6 +21,7 @@ import type { Notifier } from './shell/notifier';
 import { createPopup } from './shell/popup-window';
 import { watchPopupVisibility, watchPower } from './shell/power';
 import { createPresenceSource } from './shell/presence-source';
+import { createScreenLockFeed } from './shell/screen-lock';
 import { registerAppScheme, serveAppScheme } from './shell/protocol';
 import { createActionRunner } from './shell/run-action';
 import { setUpSecurity } from './shell/security';
@@ -64,15 +65,23 @@ async function start(): Promise<void> {
       ? { icon: path.join(paths.trayIconDir, 'tray-idle@2x.png') }
       : {}),
   });
+  // Electron reports no screen lock on Linux: there the desktop's screensaver on D-Bus does.
+  // Started before the core, whose PresenceSource asks it whether locks are heard.
+  const screenLock = createScreenLockFeed({
+    platform: process.platform,
+    log: (message) => console.warn(`Tray Timer: ${message}`),
+  });
+  stops.push(() => screenLock.dispose());
   const opened = await openCore({
     dataDir,
     secrets: secrets.store,
     settingsBackend: electronStoreBackend,
     mode: 'app',
-    presence: createPresenceSource(),
+    presence: createPresenceSource({ locksKnown: () => screenLock.locksKnown }),
     notify: (notification) => notifier?.notify(notification),
   });
   core = opened;
+  screenLock.attach(opened);
   if (secrets.status.reason) {
     opened.setNotice({
       id: 'secrets:session',

@@ -6,6 +6,7 @@
 import { powerMonitor } from 'electron';
 import type { BrowserWindow } from 'electron';
 import type { Core, PowerEvent } from '../core/core';
+import { reportLock } from './screen-lock';
 
 /**
  * The end of the session (shutdown, restart, log out) is forwarded as 'shutdown', so the core
@@ -30,8 +31,11 @@ export function watchPower(
   const on = (event: PowerEvent) => () => core.power(event);
   const suspend = on('suspend');
   const resume = on('resume');
-  const lock = on('lock-screen');
-  const unlock = on('unlock-screen');
+  // Through reportLock, which the Linux D-Bus watcher also uses (main/shell/screen-lock.ts):
+  // should both ever report one lock, the core hears it once. Electron emits these on macOS and
+  // Windows only.
+  const lock = () => reportLock(core, 'lock-screen');
+  const unlock = () => reportLock(core, 'unlock-screen');
   const shutdown = on('shutdown');
   powerMonitor.on('suspend', suspend);
   powerMonitor.on('resume', resume);

@@ -1,5 +1,6 @@
 /**
- * The core's PresenceSource from Electron: the system idle time and the kind of desktop session.
+ * The core's PresenceSource from Electron: the system idle time, the kind of desktop session,
+ * and whether screen locks reach the core.
  */
 import { powerMonitor } from 'electron';
 import type { PresenceSource } from '../core/core';
@@ -24,11 +25,26 @@ export function sessionType(
 }
 
 export function createPresenceSource(
-  options: { platform?: NodeJS.Platform; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    platform?: NodeJS.Platform;
+    env?: NodeJS.ProcessEnv;
+    /**
+     * Whether lock/unlock are heard right now (main/shell/screen-lock.ts: on Linux, while the
+     * D-Bus watcher runs). Read on every snapshot, so a watcher that gives up later is told.
+     * Omitted: what Electron alone gives, locks on macOS and Windows and none on Linux.
+     */
+    locksKnown?: () => boolean;
+  } = {},
 ): PresenceSource {
-  const session = sessionType(options.platform ?? process.platform, options.env ?? process.env);
+  const platform = options.platform ?? process.platform;
+  const session = sessionType(platform, options.env ?? process.env);
+  const locksKnown = options.locksKnown ?? (() => platform !== 'linux');
   return {
     session,
+    // A getter, not a value: the core keeps this object and reads it when it builds a snapshot.
+    get locksKnown() {
+      return locksKnown();
+    },
     idleSeconds() {
       // Electron answers whole seconds >= 0. Anything else is a backend that cannot tell, which
       // is what a throw means to the core (it samples "unknown" instead of "just active").
