@@ -180,7 +180,8 @@ export function watchLinuxScreenLock(options: ScreenLockWatchOptions): ScreenLoc
       if (error.code === 'ENOENT') finish(`${command} is not installed`, false);
       else finish(`${command} failed: ${error.message}`, true);
     });
-    proc.on('exit', (code, signal) => {
+    // 'close', not 'exit': it comes after stdout and stderr are drained, so no last line is lost.
+    proc.on('close', (code, signal) => {
       const said = stderr.trim().split('\n')[0] ?? '';
       // No session bus to talk to: restarting will not make one appear.
       if (!listening && /Failed to open connection/i.test(said)) return finish(said, false);

@@ -136,6 +136,19 @@ describe('Linux without dbus-monitor', () => {
   });
 });
 
+describe("the PresenceSource's locksKnown", () => {
+  it('is read live from the feed on every call; without one, Electron alone: macOS/Windows yes, Linux no', () => {
+    let known = true;
+    const source = createPresenceSource({ platform: 'linux', env: {}, locksKnown: () => known });
+    expect(source.locksKnown).toBe(true);
+    known = false;
+    expect(source.locksKnown).toBe(false);
+    expect(createPresenceSource({ platform: 'linux', env: {} }).locksKnown).toBe(false);
+    expect(createPresenceSource({ platform: 'darwin', env: {} }).locksKnown).toBe(true);
+    expect(createPresenceSource({ platform: 'win32', env: {} }).locksKnown).toBe(true);
+  });
+});
+
 describe('macOS and Windows', () => {
   it.each(['darwin', 'win32'] as const)(
     '%s: no watcher, locks known (powerMonitor has them)',
