@@ -57,16 +57,17 @@ const LABELS: Record<AwayChoice, string> = {
   'stop-now': 'Stop now',
 };
 
-function detail(choice: AwayChoice, from: string | null): string | null {
+/** The core starts the work again at the return (`to`), not at the answer: say that time. */
+function detail(choice: AwayChoice, from: string | null, to: string | null): string | null {
   switch (choice) {
     case 'keep':
       return 'stays in the entry';
     case 'discard':
       return from ? `stops at ${from}` : null;
     case 'discard-continue':
-      return from ? `stops at ${from}, restarts now` : null;
+      return from && to ? `stops at ${from}, runs again from ${to}` : null;
     case 'split':
-      return 'becomes its own entry';
+      return to ? `becomes its own entry; the work runs again from ${to}` : 'becomes its own entry';
     case 'stop-now':
       return 'stops now, the time away stays';
   }
@@ -88,6 +89,7 @@ export function AwayPrompt(props: Props) {
   const splitInputRef = useRef<HTMLInputElement>(null);
   const choices = offeredChoices(away);
   const from = formatClockTime(away.from);
+  const to = formatClockTime(away.to);
 
   // A new prompt (or the popup shown again) puts the keyboard on the first choice.
   useEffect(() => {
@@ -148,7 +150,7 @@ export function AwayPrompt(props: Props) {
         aria-label="What to do with the time away"
       >
         {choices.map((choice) => {
-          const sub = [detail(choice, from), othersText(choice, away)]
+          const sub = [detail(choice, from, to), othersText(choice, away)]
             .filter((t): t is string => t !== null)
             .join(' · ');
           const isSplit = choice === 'split';

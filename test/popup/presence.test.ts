@@ -564,8 +564,8 @@ describe('popup: the away prompt', () => {
     ).resolves.toEqual([
       'Keep it\nstays in the entry',
       'Discard it\nstops at 10:42 · Studio: stops now',
-      'Discard and continue\nstops at 10:42, restarts now · Studio keeps the time',
-      'Add as a separate entry…\nbecomes its own entry · Studio keeps the time',
+      'Discard and continue\nstops at 10:42, runs again from 11:57 · Studio keeps the time',
+      'Add as a separate entry…\nbecomes its own entry; the work runs again from 11:57 · Studio keeps the time',
       'Stop now\nstops now, the time away stays',
     ]);
     await expect(prompt.textContent()).resolves.toContain('Homepage hero — Website');
@@ -695,7 +695,7 @@ describe('popup: the away prompt from the core (Local, screen locked over lunch)
     await page.getByText('Not tracking').waitFor();
   });
 
-  it('Discard and continue: stopped at the lock, the same work runs again from now', async () => {
+  it('Discard and continue: stopped at the lock, the same work runs again from the return', async () => {
     const { p, clock, lockedAt, startedAt } = await lunch();
     const { page } = p;
     await choice(page, /^Discard and continue/).click();
