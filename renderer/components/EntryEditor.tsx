@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { TaskSelect } from './TaskSelect';
 import type { FormEvent, KeyboardEvent } from 'react';
 import type { AccountState, AppError, EntryUpdateInput, EntryView } from '../../preload/contract';
 import { formatClockTime, formatDurationWords } from '../../preload/format';
@@ -241,24 +242,13 @@ export function EntryEditForm(props: EditFormProps) {
             />
           </div>
           {tasks.length > 0 && (
-            <div className="field grow">
-              <label htmlFor={`${id}-task`}>Task</label>
-              <select
-                id={`${id}-task`}
-                name="task"
-                value={task ? task.id : ''}
-                onChange={(e) => setTaskId(e.target.value)}
-                aria-invalid={taskError ? true : undefined}
-                aria-describedby={taskError ? `${id}-task-error` : undefined}
-              >
-                <option value="">No task</option>
-                {tasks.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <TaskSelect
+              id={id}
+              tasks={tasks}
+              value={task ? task.id : ''}
+              onChange={setTaskId}
+              invalid={Boolean(taskError)}
+            />
           )}
         </div>
       )}

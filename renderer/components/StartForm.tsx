@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { TaskSelect } from './TaskSelect';
 import type { FormEvent, ReactNode } from 'react';
 import type { AccountState, AppError, ProjectView, StartInput } from '../../preload/contract';
 import { fieldMessage } from '../hooks/useCommands';
@@ -246,24 +247,13 @@ export function StartForm(props: Props) {
   );
 
   const taskField = tasks.length > 0 && (
-    <div className="field grow">
-      <label htmlFor={`${id}-task`}>Task</label>
-      <select
-        id={`${id}-task`}
-        name="task"
-        value={task ? task.id : ''}
-        onChange={(e) => setTaskId(e.target.value)}
-        aria-invalid={taskError ? true : undefined}
-        aria-describedby={taskError ? `${id}-task-error` : undefined}
-      >
-        <option value="">No task</option>
-        {tasks.map((t) => (
-          <option key={t.id} value={t.id}>
-            {t.name}
-          </option>
-        ))}
-      </select>
-    </div>
+    <TaskSelect
+      id={id}
+      tasks={tasks}
+      value={task ? task.id : ''}
+      onChange={setTaskId}
+      invalid={Boolean(taskError)}
+    />
   );
 
   const accountField = several && (
