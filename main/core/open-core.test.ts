@@ -475,5 +475,8 @@ it('writes nothing but settings, local entries and the last-alive time into the 
   const core = await open();
   await run(core, { type: 'start', input: { description: 'x', project: 'p' } });
   expect(existsSync(join(dir, 'settings.json'))).toBe(true);
+  expect(readdirSync(dir).sort()).toEqual(['local', 'settings.json']);
+  // The last-alive time follows on the first minute tick of a running timer (not on the start).
+  await clock.advance(61_000);
   expect(readdirSync(dir).sort()).toEqual(['local', 'presence.json', 'settings.json']);
 });

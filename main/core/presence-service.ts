@@ -159,7 +159,10 @@ export class PresenceService {
     if (tracking !== this.#tracking) {
       this.#tracking = tracking;
       if (!tracking) this.#idleSince = now;
-      if (tracking) this.#writeAlive(now, true);
+      // The last-alive time is written on the next minute tick, not here: a start stays at the
+      // journal's five fsyncs (a crash within that minute asks nothing about a timer that had
+      // only just started).
+      if (tracking) this.#lastAliveWritten = 0;
     }
     // Samples come with the tooltip tick while a timer runs, and from the reminders' own minute
     // while they are on; without either, silence is expected and is not a clock gap.
