@@ -4,6 +4,7 @@
  * re-exports it) so each half stays readable; zod only, no electron, no Node.
  */
 import { z } from 'zod';
+import { AWAY_CHOICES, nearestChoice, type AwayChoice } from './away-choices';
 
 // ---------------------------------------------------------------------------------------------
 // Settings (schema version 2 added these; see main/storage/settings-migrations.ts).
@@ -101,9 +102,8 @@ export const presenceSettingsPatchShape = {
  *   starts again now.
  * stop-now: a service that cannot change past time (WebWork) can only stop now.
  */
-export const AWAY_CHOICES = ['keep', 'discard', 'discard-continue', 'split', 'stop-now'] as const;
 export const awayChoiceSchema = z.enum(AWAY_CHOICES);
-export type AwayChoice = z.infer<typeof awayChoiceSchema>;
+export { AWAY_CHOICES, nearestChoice, type AwayChoice };
 
 export const awayReasonSchema = z.enum(['idle', 'lock', 'sleep', 'shutdown']);
 export type AwayReason = z.infer<typeof awayReasonSchema>;

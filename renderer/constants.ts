@@ -3,7 +3,7 @@
  * runtime would pull zod (~15 KB gzipped) into the popup; the types keep these complete and a
  * test (test/popup/constants.test.ts) keeps them equal to the contract's.
  */
-import type { AwayChoice, HotkeyAction, ProviderKind } from '../preload/contract';
+import type { HotkeyAction, ProviderKind } from '../preload/contract';
 
 export const HOTKEY_ACTIONS = [
   'toggleTimer',
@@ -21,12 +21,3 @@ export const PROVIDER_NAMES: Record<ProviderKind, string> = {
   trackingtime: 'TrackingTime',
   webwork: 'WebWork',
 };
-
-/** The away prompt's choices in the contract's order (the order the popup lists them in). */
-export const AWAY_CHOICES = [
-  'keep',
-  'discard',
-  'discard-continue',
-  'split',
-  'stop-now',
-] as const satisfies readonly AwayChoice[];

@@ -11,10 +11,9 @@
  *     tray-timer away discard                       the entry stops at 10:42
  *     …
  */
-import { AWAY_CHOICES } from '../../preload/contract';
+import { AWAY_CHOICES, nearestChoice } from '../../preload/away-choices';
 import type { AwayChoice, AwayPrompt } from '../../preload/contract';
 import { formatClockTime } from '../../preload/format';
-import { nearestChoice } from '../core/presence-service';
 
 /** The words `tray-timer away` takes, and the choice each sends ('continue' is shorter to type). */
 export const AWAY_WORDS: Readonly<Record<string, AwayChoice>> = {

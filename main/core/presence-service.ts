@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   PROVIDER_NAMES,
+  nearestChoice,
   type AwayChoice,
   type AwayPrompt,
   type AwayResolveInput,
@@ -508,14 +509,6 @@ export class PresenceService {
     this.#pomodoroTimer?.cancel();
     this.#reminderTimer?.cancel();
   }
-}
-
-/** What an account that cannot take `choice` does instead (see resolve()). */
-export function nearestChoice(choice: AwayChoice, offered: readonly AwayChoice[]): AwayChoice {
-  if (offered.includes(choice)) return choice;
-  if (choice === 'discard' && offered.includes('stop-now')) return 'stop-now';
-  // Every service can stop now; none can take back time it cannot record in the past.
-  return choice === 'stop-now' ? 'stop-now' : 'keep';
 }
 
 function untrustedNote(why: DetectorState['untrustedWhy'], locksKnown: boolean): string {

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent } from 'react';
 import type { AppError, AwayChoice, AwayPrompt as Prompt } from '../../preload/contract';
 import { formatClockTime } from '../../preload/format';
-import { AWAY_CHOICES } from '../constants';
+import { AWAY_CHOICES, nearestChoice } from '../../preload/away-choices';
 import { fieldMessage } from '../hooks/useCommands';
 
 interface Props {
@@ -25,13 +25,6 @@ interface Props {
 export function offeredChoices(away: Prompt): AwayChoice[] {
   const offered = AWAY_CHOICES.filter((c) => away.accounts.some((a) => a.choices.includes(c)));
   return offered.length > 0 ? offered : ['keep'];
-}
-
-/** What an account that cannot take `choice` does instead: main/core/presence-service.ts. */
-export function nearestChoice(choice: AwayChoice, offered: readonly AwayChoice[]): AwayChoice {
-  if (offered.includes(choice)) return choice;
-  if (choice === 'discard' && offered.includes('stop-now')) return 'stop-now';
-  return choice === 'stop-now' ? 'stop-now' : 'keep';
 }
 
 /** "Studio: stops now", "Studio keeps the time": the accounts that do something else. */

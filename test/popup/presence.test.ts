@@ -16,8 +16,6 @@ import type {
   PresenceView,
   Snapshot,
 } from '../../preload/contract';
-import { AWAY_CHOICES } from '../../preload/contract';
-import * as copies from '../../renderer/constants';
 import { VirtualClock } from '../support/virtual-clock';
 import type { Popup } from './popup-harness';
 import { providerPopupSuite, ShiftedClock } from './provider-popup-suite';
@@ -545,10 +543,6 @@ function twoServicePrompt(): AwayPrompt {
 }
 
 describe('popup: the away prompt', () => {
-  it('lists the choices in the contract’s order (the popup’s copy, kept out of zod, matches)', () => {
-    expect(copies.AWAY_CHOICES).toEqual(AWAY_CHOICES);
-  });
-
   it('offers every choice some listed service can take, saying what the others do instead; takes the keyboard; Esc hides the popup without answering', async () => {
     const p = await suite.open({ timezoneId: 'UTC' });
     const { page } = p;
