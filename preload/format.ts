@@ -1,7 +1,8 @@
 /**
  * Pure display formatting shared by the tray (main), the popup (renderer) and the CLI, so the
- * same time reads the same everywhere. No imports: safe for every process.
+ * same time reads the same everywhere. No runtime imports: safe for every process.
  */
+import type { PomodoroPhase } from './presence-contract';
 
 /** 83 s → "0:01", 5400 s → "1:30": hours and minutes, for the tooltip and status bars. */
 export function formatHoursMinutes(totalSeconds: number): string {
@@ -82,4 +83,37 @@ export function waitsFor(error: { kind: string } | null): string {
       // A passing problem of the service itself (HTTP 5xx, a garbled answer).
       return 'will sync when the service answers again';
   }
+}
+
+const MIN_ISO_MS = Date.UTC(1000, 0, 2);
+const MAX_ISO_MS = Date.UTC(9999, 11, 30);
+
+/**
+ * ISO 8601 with the local offset ("2026-11-27T09:15:00.000+01:00"), as the CLI contract asks;
+ * `wholeSeconds` leaves out the milliseconds (a typed start time: "2026-11-27T09:15:00+01:00").
+ */
+export function toLocalIso(ms: number, wholeSeconds = false): string {
+  // Four-digit years only (what ISO 8601 readers accept); a service's absurd time is clamped.
+  const d = new Date(Number.isFinite(ms) ? Math.min(Math.max(ms, MIN_ISO_MS), MAX_ISO_MS) : 0);
+  const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
+  const offsetMin = -d.getTimezoneOffset();
+  const sign = offsetMin >= 0 ? '+' : '-';
+  const millis = wholeSeconds ? '' : `.${pad(d.getMilliseconds(), 3)}`;
+  return (
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:` +
+    `${pad(d.getSeconds())}${millis}${sign}${pad(Math.floor(Math.abs(offsetMin) / 60))}:${pad(Math.abs(offsetMin) % 60)}`
+  );
+}
+
+const PHASE_NAMES: Record<PomodoroPhase, string> = {
+  work: 'Focus',
+  'short-break': 'Short break',
+  'long-break': 'Long break',
+};
+
+/** "Focus · 12 min left", "Short break · less than a minute left": tooltip, popup and CLI. */
+export function pomodoroText(phase: PomodoroPhase, remainingSeconds: number): string {
+  const left = Math.max(0, remainingSeconds);
+  const inWords = left < 60 ? 'less than a minute' : formatDurationWords(Math.ceil(left / 60) * 60);
+  return `${PHASE_NAMES[phase]} · ${inWords} left`;
 }

@@ -1,6 +1,7 @@
 /**
  * What a typed start time means, shared by the popup's start-time field and `tray-timer edit
- * --start`, so "9:15" is the same moment everywhere. Pure, no imports: safe for every process.
+ * --start`, so "9:15" is the same moment everywhere. Pure, no runtime imports beyond format.ts:
+ * safe for every process.
  *
  * Accepted (decided for issue 8):
  * - a clock time, 24-hour: "9:15", "09:15", "9.15", "9h15", "915", "0915", "9" (= 9:00); or
@@ -11,6 +12,7 @@
  *   offset it is local time), taken as is; it must not be in the future.
  * How far back a start may go is the core's rule (entry.update checks it for every caller).
  */
+import { toLocalIso } from './format';
 
 export type StartTimeResult = { ok: true; at: number } | { ok: false; message: string };
 
@@ -70,13 +72,5 @@ function latestAtOrBefore(hours: number, minutes: number, now: number): number {
 
 /** The ISO 8601 text with the local offset that entry.update takes ("2026-11-27T09:15:00+01:00"). */
 export function toIsoWithOffset(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
-  const offset = -d.getTimezoneOffset();
-  const sign = offset >= 0 ? '+' : '-';
-  return (
-    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` +
-    `T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}` +
-    `${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`
-  );
+  return toLocalIso(ms, true);
 }

@@ -31,6 +31,7 @@ import {
 import { awayOffer, planAway } from '../presence/away-plan';
 import { readLastAlive, writeLastAlive } from '../presence/last-alive';
 import {
+  nextPomodoroAt,
   pomodoroView,
   POMODORO_IDLE,
   stepPomodoro,
@@ -393,12 +394,13 @@ export class PresenceService {
       });
     }
     // One wake-up per phase: the timer is re-armed only when the phase's end moves.
-    if (this.#pomodoroTimerAt === state.endsAt && this.#pomodoroTimer) return;
+    const next = nextPomodoroAt(state);
+    if (this.#pomodoroTimerAt === next && this.#pomodoroTimer) return;
     this.#pomodoroTimer?.cancel();
     this.#pomodoroTimer = null;
-    this.#pomodoroTimerAt = state.endsAt;
-    if (this.#app && state.endsAt !== null) {
-      this.#pomodoroTimer = this.d.clock.setTimer(Math.max(0, state.endsAt - now), () => {
+    this.#pomodoroTimerAt = next;
+    if (this.#app && next !== null) {
+      this.#pomodoroTimer = this.d.clock.setTimer(Math.max(0, next - now), () => {
         this.#pomodoroTimer = null;
         this.#pomodoroTimerAt = null;
         this.#stepPomodoro(this.d.clock.now());

@@ -6,7 +6,6 @@
 import {
   NO_PRESENCE,
   PROVIDER_NAMES,
-  type PomodoroPhase,
   type PomodoroView,
   type PresenceView,
   type AccountState,
@@ -21,6 +20,8 @@ import {
   formatDurationWords,
   formatHoursMinutes,
   plural,
+  pomodoroText,
+  toLocalIso,
 } from '../../preload/format';
 import { pendingView } from '../journal/pending-view';
 import type { RemoteEntry } from '../providers/provider';
@@ -149,17 +150,9 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
   };
 }
 
-const PHASE_NAMES: Record<PomodoroPhase, string> = {
-  work: 'Focus',
-  'short-break': 'Short break',
-  'long-break': 'Long break',
-};
-
 /** "🍅 Focus · 12 min left": the pomodoro line of the tooltip. */
 export function pomodoroLine(p: PomodoroView): string {
-  const left = Math.max(0, p.remainingSeconds);
-  const inWords = left < 60 ? 'less than a minute' : formatDurationWords(Math.ceil(left / 60) * 60);
-  return `${p.phase === 'work' ? '🍅' : '☕'} ${PHASE_NAMES[p.phase]} · ${inWords} left`;
+  return `${p.phase === 'work' ? '🍅' : '☕'} ${pomodoroText(p.phase, p.remainingSeconds)}`;
 }
 
 function trayView(
@@ -247,18 +240,4 @@ export function presentError(error: AppError, lastSyncedAt: number | null, now: 
 
 const emptyEntry = { description: null, projectName: null, taskName: null };
 
-const MIN_ISO_MS = Date.UTC(1000, 0, 2);
-const MAX_ISO_MS = Date.UTC(9999, 11, 30);
-
-/** ISO 8601 with the local offset ("2026-11-27T09:15:00+01:00"), as the CLI contract asks. */
-export function toLocalIso(ms: number): string {
-  // Four-digit years only (what ISO 8601 readers accept); a service's absurd time is clamped.
-  const d = new Date(Number.isFinite(ms) ? Math.min(Math.max(ms, MIN_ISO_MS), MAX_ISO_MS) : 0);
-  const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
-  const offsetMin = -d.getTimezoneOffset();
-  const sign = offsetMin >= 0 ? '+' : '-';
-  return (
-    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:` +
-    `${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}${sign}${pad(Math.floor(Math.abs(offsetMin) / 60))}:${pad(Math.abs(offsetMin) % 60)}`
-  );
-}
+export { toLocalIso };

@@ -1,23 +1,6 @@
-import type { PomodoroPhase, PomodoroView } from '../../preload/contract';
-import { formatDurationWords } from '../../preload/format';
+import type { PomodoroView } from '../../preload/contract';
+import { pomodoroText } from '../../preload/format';
 import { CupIcon, TomatoIcon } from './icons';
-
-/** The same words as the tray's tooltip line (main/core/snapshot.ts pomodoroLine). */
-const PHASE_NAMES: Record<PomodoroPhase, string> = {
-  work: 'Focus',
-  'short-break': 'Short break',
-  'long-break': 'Long break',
-};
-
-/**
- * "Focus · 12 min left", "Short break · less than a minute left": the tooltip's words; its 🍅/☕
- * are drawn here as icons (an emoji font is not on every desktop).
- */
-export function pomodoroText(phase: PomodoroPhase, remainingSeconds: number): string {
-  const left = Math.max(0, remainingSeconds);
-  const inWords = left < 60 ? 'less than a minute' : formatDurationWords(Math.ceil(left / 60) * 60);
-  return `${PHASE_NAMES[phase]} · ${inWords} left`;
-}
 
 /**
  * Seconds left in the phase as of `now`: counted down to `endsAt`, or, if that cannot be read,
