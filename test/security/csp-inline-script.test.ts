@@ -160,7 +160,12 @@ describe.each([
   it('runs no injected inline script or handler and reaches no other origin', async () => {
     const popup = await openPopup(browser, files.url);
     try {
-      // The popup itself works under the policy: the real app rendered.
+      // The popup itself works under the policy: the real app rendered (its first state comes
+      // from the core asynchronously after the heading: wait for it rather than race it).
+      await popup.page
+        .getByText('Not tracking')
+        .waitFor({ timeout: 5000 })
+        .catch(() => undefined);
       await expect(popup.page.getByText('Not tracking').isVisible()).resolves.toBe(true);
       other.requests.length = 0;
 
