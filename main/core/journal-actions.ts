@@ -142,12 +142,18 @@ export async function act(
   rt.uncertain = false;
   try {
     settled = await replayAccount(rt, deps, direct);
+  } catch (err) {
+    // The replay could not even record what happened (journal.json cannot be rewritten: a full
+    // disk). On Local the entries file shows whether it was applied, and the user is told the
+    // error now: the record must not stay to be applied later at its old time.
+    if (rt.config.provider === 'local') dropIfPossible(rt, deps, action);
+    throw err;
   } finally {
     rt.sending.delete(action.id);
   }
   const after = deps.store.find(action.id);
   if (!after) return { kind: 'done', settled: settled.get(action.id) ?? null };
-  if (after.state === 'waiting') {
+  if (after.state === 'waiting' && !savedNowhere(rt, after)) {
     if (!after.lateOk) {
       // The service cannot take the asked time: ask before queueing (WebWork).
       drop(rt, deps, after);
@@ -163,9 +169,27 @@ export async function act(
   throw new CoreError(after.error ?? { kind: 'internal', message: `${after.label} was not done.` });
 }
 
+/**
+ * Local's "service" is this computer's disk: a fresh action it could not save (a full disk) is
+ * refused now, with the reason, rather than queued to be applied later at its old time — the
+ * user is here, and a full disk does not come back by itself. (A Local action found waiting
+ * after a crash still waits for the disk.)
+ */
+function savedNowhere(rt: AccountRuntime, action: JournalAction): boolean {
+  return rt.config.provider === 'local' && action.error?.kind === 'storage';
+}
+
 function drop(rt: AccountRuntime, deps: ActionDeps, action: JournalAction): void {
   deps.store.remove([action.id]);
   rt.reloadPending();
+}
+
+function dropIfPossible(rt: AccountRuntime, deps: ActionDeps, action: JournalAction): void {
+  try {
+    drop(rt, deps, action);
+  } catch {
+    // The journal cannot be changed either; the error being thrown already says why.
+  }
 }
 
 function lateQueueError(rt: AccountRuntime, action: JournalAction): AppError {

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { withFileLockSync, withReplayLock } from './replay-lock';
+import { claimPath, withFileLockSync, withReplayLock } from './replay-lock';
 
 let dir: string;
 beforeEach(() => {
@@ -25,34 +25,37 @@ describe('replay lock', () => {
     const order: string[] = [];
     const job = (name: string) => async () => {
       order.push(`${name} in`);
-      expect(readFileSync(lock, 'utf8')).toBe(String(process.pid));
+      expect(existsSync(claimPath(lock))).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 20));
       order.push(`${name} out`);
     };
     await Promise.all([withReplayLock(lock, job('a')), withReplayLock(lock, job('b'))]);
     expect(order).toEqual(['a in', 'a out', 'b in', 'b out']);
-    expect(existsSync(lock)).toBe(false);
+    expect(existsSync(claimPath(lock))).toBe(false);
   });
 
   it('waits for a live holder in another process, and takes over from a dead one at once', async () => {
     const lock = join(dir, '.journal-work.lock');
     // A live holder: a child that owns the lock for a while.
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 400)']);
-    writeFileSync(lock, String(holder.pid));
+    writeFileSync(claimPath(lock, holder.pid ?? 0), '');
     const started = Date.now();
     await withReplayLock(lock, async () => undefined);
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
 
-    writeFileSync(lock, String(await deadPid()));
+    const dead = claimPath(lock, await deadPid());
+    writeFileSync(dead, '');
     const again = Date.now();
     await withReplayLock(lock, async () => undefined);
     expect(Date.now() - again).toBeLessThan(200);
+    // The dead process's claim is cleared, not left for every later contender to check.
+    expect(existsSync(dead)).toBe(false);
   });
 
   it('gives up with a clear message when a live holder never lets go', async () => {
     const lock = join(dir, '.journal-work.lock');
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 2000)']);
-    writeFileSync(lock, String(holder.pid));
+    writeFileSync(claimPath(lock, holder.pid ?? 0), '');
     await expect(
       withReplayLock(lock, async () => undefined, { waitMs: 100, pollMs: 10 }),
     ).rejects.toThrow(`Another Tray Timer process (pid ${holder.pid}) is using the action journal`);
@@ -61,7 +64,7 @@ describe('replay lock', () => {
 
   it('a change of the journal file takes the short lock and releases it', () => {
     const lock = join(dir, '.journal.lock');
-    expect(withFileLockSync(lock, () => readFileSync(lock, 'utf8'))).toBe(String(process.pid));
-    expect(existsSync(lock)).toBe(false);
+    expect(withFileLockSync(lock, () => existsSync(claimPath(lock)))).toBe(true);
+    expect(existsSync(claimPath(lock))).toBe(false);
   });
 });

@@ -5,13 +5,23 @@
  *    actions); waiting for it is async;
  *  - one change of journal.json at a time (a read-modify-write from two processes would lose
  *    one of them); held for a few milliseconds, waited for synchronously.
- * A lock is a file created exclusively (O_EXCL) holding the owner's pid; a holder that died (a
- * crash, SIGKILL) does not keep it: a lock whose pid no longer runs is taken over at once.
- * (mtime-based lock libraries would make the restart after a crash wait for staleness.)
+ *
+ * How a lock is taken: each contender creates its own claim file `<lock>.<pid>`, then lists the
+ * claims next to it. It holds the lock only if no other claim belongs to a running process;
+ * otherwise it withdraws its claim and tries again a little later (a random delay, so two
+ * contenders that saw each other do not meet again). Of two contenders, the one that lists
+ * second sees the first's claim, so two can never both hold the lock. A claim whose process is
+ * gone (a crash, SIGKILL) is removed by whoever sees it, so the restart after a crash does not
+ * wait (mtime-based lock libraries would make it wait for staleness).
+ * An earlier version kept one lock file holding the owner's pid, created exclusively and taken
+ * over when the pid was gone: a contender reading the file between its creation and the pid
+ * being written saw "no owner" and took it over, and two contenders taking over the same dead
+ * owner's lock could both win. Under load that let two processes replay at once (a start sent
+ * twice, found by CI).
  * Within one process, replays queue on a promise chain.
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, openSync, readdirSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { describeWriteError, processIsAlive, StorageError } from '../storage/atomic-file';
 
 const chains = new Map<string, Promise<unknown>>();
@@ -47,37 +57,51 @@ export function withReplayLock<T>(
   return p;
 }
 
-/** One attempt: taken, or held by a live process (its pid in `holder`). */
-function tryTake(path: string): { taken: true } | { taken: false; holder: number } {
-  for (;;) {
-    let fd: number;
-    try {
-      fd = openSync(path, 'wx', 0o600);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
-        throw describeWriteError(journalNextTo(path), err);
-      const holder = holderPid(path);
-      if (holder !== null && isRunning(holder)) return { taken: false, holder };
-      // Left behind by a process that is gone (or half-written): take it over.
-      try {
-        unlinkSync(path);
-      } catch {
-        // Someone else took it over first; try again.
-      }
-      continue;
-    }
-    try {
-      writeSync(fd, String(process.pid));
-    } catch (err) {
-      // A full disk: the lock is not ours to keep half-written.
-      closeSync(fd);
-      unlinkSync(path);
-      throw describeWriteError(journalNextTo(path), err);
-    }
-    closeSync(fd);
-    return { taken: true };
+/** This process's claim on a lock. */
+export const claimPath = (lockPath: string, pid: number = process.pid): string =>
+  `${lockPath}.${pid}`;
+
+/** The pids of the claims on a lock, this process's own included. */
+function claimants(lockPath: string): number[] {
+  const prefix = `${basename(lockPath)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(lockPath));
+  } catch (err) {
+    throw describeWriteError(journalNextTo(lockPath), err);
   }
+  const pids: number[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const rest = name.slice(prefix.length);
+    if (/^[1-9][0-9]*$/.test(rest)) pids.push(Number(rest));
+  }
+  return pids;
 }
+
+/** One attempt: taken, or claimed by another live process (its pid in `holder`). */
+function tryTake(lockPath: string): { taken: true } | { taken: false; holder: number } {
+  const own = claimPath(lockPath);
+  try {
+    // 'w', not 'wx': a claim left by a dead process that had this pid is ours now.
+    closeSync(openSync(own, 'w', 0o600));
+  } catch (err) {
+    throw describeWriteError(journalNextTo(lockPath), err);
+  }
+  for (const pid of claimants(lockPath)) {
+    if (pid === process.pid) continue;
+    if (processIsAlive(pid)) {
+      release(lockPath);
+      return { taken: false, holder: pid };
+    }
+    // Left behind by a process that is gone: nobody will withdraw it but us.
+    removeQuietly(claimPath(lockPath, pid));
+  }
+  return { taken: true };
+}
+
+/** A delay around `ms` (0.5–1.5×), so contenders that met do not retry in step. */
+const jittered = (ms: number) => ms * (0.5 + Math.random());
 
 const busy = (path: string, holder: number) =>
   new StorageError(
@@ -91,7 +115,7 @@ async function acquire(path: string, timing: LockTiming): Promise<void> {
     const attempt = tryTake(path);
     if (attempt.taken) return;
     if (Date.now() > deadline) throw busy(path, attempt.holder);
-    await new Promise((resolve) => setTimeout(resolve, timing.pollMs));
+    await new Promise((resolve) => setTimeout(resolve, jittered(timing.pollMs)));
   }
 }
 
@@ -104,7 +128,7 @@ export function withFileLockSync<T>(path: string, fn: () => T, waitMs = 5_000): 
     const attempt = tryTake(path);
     if (attempt.taken) break;
     if (Date.now() > deadline) throw busy(path, attempt.holder);
-    Atomics.wait(sleeper, 0, 0, 5);
+    Atomics.wait(sleeper, 0, 0, jittered(5));
   }
   try {
     return fn();
@@ -113,25 +137,16 @@ export function withFileLockSync<T>(path: string, fn: () => T, waitMs = 5_000): 
   }
 }
 
-function release(path: string): void {
-  try {
-    if (holderPid(path) === process.pid) unlinkSync(path);
-  } catch {
-    // Already gone.
-  }
+function release(lockPath: string): void {
+  removeQuietly(claimPath(lockPath));
 }
 
-function holderPid(path: string): number | null {
+function removeQuietly(path: string): void {
   try {
-    const pid = Number(readFileSync(path, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
+    unlinkSync(path);
   } catch {
-    return null;
+    // Already gone (another contender removed a dead claim first).
   }
-}
-
-function isRunning(pid: number): boolean {
-  return pid === process.pid || processIsAlive(pid);
 }
 
 /** Locks live next to journal.json; a failure to write one is told as the journal's. */

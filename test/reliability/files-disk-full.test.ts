@@ -95,8 +95,8 @@ const SEEDED_LOCAL = { running: 'Review', recent: ['Write'], error: null };
  */
 async function localStartOnFullDisk(leavePages: number): Promise<void> {
   const core = await world.open();
-  // Big enough that the file does not fit in one free page.
-  for (let i = 0; i < 12; i++) {
+  // Big enough that the file does not fit in the free pages.
+  for (let i = 0; i < 12 * Math.max(1, leavePages); i++) {
     await ok(core, {
       type: 'start',
       input: { accountId: 'local', description: `Earlier work ${i} ${'·'.repeat(120)}` },
@@ -168,10 +168,19 @@ describe('a nearly full disk (one page free, the file needs more)', () => {
     expect(tempFiles(world.dir)).toEqual([]);
   });
 
-  // Was a bug until e94c643 (notes/h3-bugs.md #6): the refused start stayed queued in
-  // journal.json, shown as pending, and was replayed backdated after the next start.
+  // notes/h3-bugs.md #6: the refused start stayed queued in journal.json, shown as pending, and
+  // was replayed backdated after the next start. e94c643 only hid it (its lock file took the
+  // last page, so the journal write failed first); with claim files that take no page it came
+  // back (the journal's own update then fails), and the core now drops the record itself.
   it('start on Local: the refused start is not shown (nor kept) as pending', () =>
     localStartOnFullDisk(1));
+});
+
+describe('a nearly full disk (two pages free: the journal fits, entries.json does not)', () => {
+  // The journal records Local's "disk is full" on the action; a fresh action is refused on the
+  // spot, not left waiting for a disk that does not free itself.
+  it('start on Local: the refused start is not shown (nor kept) as pending', () =>
+    localStartOnFullDisk(2));
 });
 
 describe('a full disk', () => {
