@@ -24,7 +24,10 @@ export function reportLock(core: Pick<Core, 'power'>, event: LockEvent): void {
 }
 
 export interface ScreenLockFeed {
-  /** Whether locks reach the core: true on macOS/Windows; on Linux while the watcher runs. */
+  /**
+   * Whether locks reach the core: true on macOS/Windows; on Linux while the watcher runs and
+   * unless the bus has no screen locker that announces locks (swaylock, i3lock…).
+   */
   readonly locksKnown: boolean;
   /** Starts forwarding to the core (the feed is made before it, for the PresenceSource). */
   attach(core: Pick<Core, 'power'>): void;
@@ -57,11 +60,19 @@ export function createScreenLockFeed(options: {
     onUnavailable: (reason) =>
       options.log?.(`screen lock is not reported on this desktop: ${reason}`),
   });
+  void watcher.lockersKnown.then(() => {
+    if (watcher.lockers?.length === 0)
+      options.log?.(
+        'screen lock is not reported on this desktop: no screensaver service on the session bus (lockers such as swaylock or i3lock send no lock signal)',
+      );
+  });
   return {
     get locksKnown() {
       // 'starting' counts: dbus-monitor is there and the first run has not failed yet, and a
       // note that flips from "not reported" to nothing a moment after start would be noise.
-      return watcher.state === 'starting' || watcher.state === 'watching';
+      // Likewise lockers not known yet (null) count as there.
+      const running = watcher.state === 'starting' || watcher.state === 'watching';
+      return running && watcher.lockers?.length !== 0;
     },
     attach(target) {
       core = target;

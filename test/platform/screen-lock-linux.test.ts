@@ -3,15 +3,21 @@
  * own): a real dbus-monitor child, real signals sent with dbus-send the way GNOME Shell, KDE,
  * Cinnamon and MATE send them.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMonitorParser, watchLinuxScreenLock } from '../../main/platform/screen-lock-linux';
+import {
+  createMonitorParser,
+  screensaverOwners,
+  watchLinuxScreenLock,
+} from '../../main/platform/screen-lock-linux';
 import type {
+  MonitorEvent,
   ScreenLockWatcher,
   ScreenLockWatchOptions,
 } from '../../main/platform/screen-lock-linux';
+import { ownBusName } from './bus-name';
 import { dbusToolsInstalled, startPrivateBus } from './private-bus';
 import type { PrivateBus } from './private-bus';
 
@@ -64,12 +70,14 @@ describe('dbus-monitor output parsing', () => {
     const parse = createMonitorParser();
     const header = (iface: string, member = 'ActiveChanged') =>
       `signal time=1534260664.904563 sender=:1.12 -> destination=(null destination) serial=1124 path=/ScreenSaver; interface=${iface}; member=${member}`;
-    const lines: [string, boolean | null][] = [
+    const lock = { kind: 'lock' } as const;
+    const unlock = { kind: 'unlock' } as const;
+    const lines: [string, MonitorEvent | null][] = [
       [header('org.freedesktop.ScreenSaver'), null],
-      ['   boolean true', true],
+      ['   boolean true', lock],
       ['   boolean false', null], // a second line is not a second signal
       [header('org.gnome.ScreenSaver'), null],
-      ['   boolean false', false],
+      ['   boolean false', unlock],
       [header('org.example.Other'), null],
       ['   boolean true', null],
       [header('org.gnome.ScreenSaver', 'WakeUpScreen'), null],
@@ -83,6 +91,54 @@ describe('dbus-monitor output parsing', () => {
       ['', null],
     ];
     expect(lines.map(([line]) => parse(line))).toEqual(lines.map(([, want]) => want));
+  });
+
+  it("the bus's NameOwnerChanged for a screensaver name is a locker coming or going; other names are nothing", () => {
+    const parse = createMonitorParser();
+    const header =
+      'signal time=1764241200.1 sender=org.freedesktop.DBus -> destination=(null destination) serial=7 path=/org/freedesktop/DBus; interface=org.freedesktop.DBus; member=NameOwnerChanged';
+    const lines: [string, MonitorEvent | null][] = [
+      [header, null],
+      ['   string "org.gnome.ScreenSaver"', null],
+      ['   string ""', null],
+      ['   string ":1.42"', { kind: 'owner', name: 'org.gnome.ScreenSaver', owned: true }],
+      [header, null],
+      ['   string "org.gnome.ScreenSaver"', null],
+      ['   string ":1.42"', null],
+      ['   string ""', { kind: 'owner', name: 'org.gnome.ScreenSaver', owned: false }],
+      [header, null],
+      ['   string "org.example.Other"', null],
+      ['   string ""', null],
+      ['   string ":1.43"', null],
+      // Cut short: the next header starts over.
+      [header, null],
+      ['   string "org.freedesktop.ScreenSaver"', null],
+      [header, null],
+      ['   string "org.freedesktop.ScreenSaver"', null],
+      ['   string ""', null],
+      ['   string ":1.9"', { kind: 'owner', name: 'org.freedesktop.ScreenSaver', owned: true }],
+      ['   string ":1.10"', null],
+    ];
+    expect(lines.map(([line]) => parse(line))).toEqual(lines.map(([, want]) => want));
+  });
+
+  it("ListNames as dbus-send prints it: the screensaver names among the bus's names", () => {
+    const reply = [
+      'method return time=1764241200.2 sender=org.freedesktop.DBus -> destination=:1.7 serial=3 reply_serial=2',
+      '   array [',
+      '      string "org.freedesktop.DBus"',
+      '      string ":1.7"',
+      '      string "org.freedesktop.ScreenSaver"',
+      '      string "org.gnome.ScreenSaver.Extra"',
+      '      string ":1.3"',
+      '      string "org.gnome.ScreenSaver"',
+      '   ]',
+    ].join('\n');
+    expect(screensaverOwners(reply)).toEqual([
+      'org.gnome.ScreenSaver',
+      'org.freedesktop.ScreenSaver',
+    ]);
+    expect(screensaverOwners(reply.replace(/ScreenSaver"/g, 'Other"'))).toEqual([]);
   });
 });
 
@@ -121,6 +177,75 @@ describe.skipIf(!tools && !onCi)(
       await expect.poll(() => events.length, WAIT).toBe(6);
       expect(events).toEqual(['lock', 'unlock', 'lock', 'unlock', 'lock', 'unlock']);
       expect(unavailable).toEqual([]);
+    });
+
+    it('no screen locker on the bus (sway, i3): lockers is empty; a GNOME Shell taking its name later is seen, and its going away', async () => {
+      if (!bus) throw new Error('no private bus');
+      const { watcher } = watch();
+      await watcher.ready;
+      await watcher.lockersKnown;
+      expect(watcher.lockers).toEqual([]);
+      const shell = await ownBusName(
+        bus.env.DBUS_SESSION_BUS_ADDRESS ?? '',
+        'org.gnome.ScreenSaver',
+      );
+      await expect.poll(() => watcher.lockers, WAIT).toEqual(['org.gnome.ScreenSaver']);
+      await shell.release();
+      await expect.poll(() => watcher.lockers, WAIT).toEqual([]);
+    });
+
+    it('a locker already running when the watcher starts is found (KDE: org.freedesktop.ScreenSaver)', async () => {
+      if (!bus) throw new Error('no private bus');
+      const kde = await ownBusName(
+        bus.env.DBUS_SESSION_BUS_ADDRESS ?? '',
+        'org.freedesktop.ScreenSaver',
+      );
+      try {
+        const { watcher } = watch();
+        await watcher.lockersKnown;
+        expect(watcher.lockers).toEqual(['org.freedesktop.ScreenSaver']);
+      } finally {
+        await kde.release();
+      }
+    });
+
+    it('a locker that appears while the answer to ListNames is on its way is not lost to that older answer', async () => {
+      if (!bus) throw new Error('no private bus');
+      // A dbus-send that asks at once but answers late, saying when it has asked.
+      const dir = mkdtempSync(path.join(tmpdir(), 'tray-timer-slow-send-'));
+      const asked = path.join(dir, 'asked');
+      const script = path.join(dir, 'slow-dbus-send');
+      writeFileSync(
+        script,
+        `#!/bin/sh\nout=$(dbus-send "$@")\ntouch '${asked}'\nsleep 1\nprintf '%s\\n' "$out"\n`,
+        { mode: 0o755 },
+      );
+      try {
+        const { watcher } = watch({ sendCommand: script });
+        await watcher.ready;
+        await expect.poll(() => existsSync(asked), WAIT).toBe(true);
+        const shell = await ownBusName(
+          bus.env.DBUS_SESSION_BUS_ADDRESS ?? '',
+          'org.gnome.ScreenSaver',
+        );
+        try {
+          await watcher.lockersKnown;
+          expect(watcher.lockers).toEqual(['org.gnome.ScreenSaver']);
+        } finally {
+          await shell.release();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('without dbus-send to ask, whether a locker is there stays unknown (null), and locks are still heard', async () => {
+      const { watcher, events } = watch({ sendCommand: '/nonexistent/dbus-send' });
+      await watcher.ready;
+      await watcher.lockersKnown;
+      expect(watcher.lockers).toBeNull();
+      await signal('/org/gnome/ScreenSaver', 'org.gnome.ScreenSaver.ActiveChanged', 'boolean:true');
+      await expect.poll(() => events, WAIT).toEqual(['lock']);
     });
 
     it('dbus-monitor killed → started again, and locks still arrive', async () => {

@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../../main/core/core';
+import { ownBusName } from '../platform/bus-name';
 import { dbusToolsInstalled, startPrivateBus } from '../platform/private-bus';
 import type { PrivateBus } from '../platform/private-bus';
 import type { TestCore } from './harness';
@@ -39,10 +40,10 @@ async function screensaver(active: boolean, iface = 'org.gnome.ScreenSaver'): Pr
 }
 
 let t: TestCore | undefined;
-const stops: (() => void)[] = [];
+const stops: (() => void | Promise<void>)[] = [];
 beforeEach(() => resetFake());
 afterEach(async () => {
-  for (const stop of stops.splice(0)) stop();
+  for (const stop of stops.splice(0)) await stop();
   await t?.close();
   t = undefined;
 });
@@ -50,13 +51,17 @@ afterEach(async () => {
 /** What main/index.ts does on Linux, with the power events the core is told recorded. */
 async function linuxShell(env: NodeJS.ProcessEnv = bus?.env ?? process.env) {
   let ready: Promise<boolean> = Promise.resolve(false);
+  let lockersKnown: Promise<void> = Promise.resolve();
+  const logged: string[] = [];
   const feed = createScreenLockFeed({
     platform: 'linux',
     watch: (handlers) => {
       const watcher = watchLinuxScreenLock({ ...handlers, env });
       ready = watcher.ready;
+      lockersKnown = watcher.lockersKnown;
       return watcher;
     },
+    log: (message) => logged.push(message),
   });
   stops.push(() => feed.dispose());
   const notifier = createNotifier({ showPopup: () => undefined });
@@ -79,13 +84,23 @@ async function linuxShell(env: NodeJS.ProcessEnv = bus?.env ?? process.env) {
   };
   feed.attach(core);
   stops.push(watchPower(core));
-  return { t, feed, told, ready: await ready };
+  return { t, feed, told, logged, ready: await ready, lockersKnown };
+}
+
+/** A screen locker on the bus, as GNOME Shell owns org.gnome.ScreenSaver; released after. */
+async function lockerOnBus(name = 'org.gnome.ScreenSaver') {
+  if (!bus) throw new Error('no private bus');
+  const owner = await ownBusName(bus.env.DBUS_SESSION_BUS_ADDRESS ?? '', name);
+  stops.push(() => owner.release());
+  return owner;
 }
 
 describe.skipIf(!tools && !onCi)('Linux screen lock → the core (a private dbus-daemon)', () => {
   it('Wayland: a 75-minute GNOME lock while a timer runs → the away prompt and notification after unlock', async () => {
-    const { t, feed, told, ready } = await linuxShell();
+    await lockerOnBus('org.gnome.ScreenSaver');
+    const { t, feed, told, ready, lockersKnown } = await linuxShell();
     expect(ready).toBe(true);
+    await lockersKnown;
     expect(feed.locksKnown).toBe(true);
     const { core, clock } = t;
     // Preferences does not claim that locks go unheard.
@@ -124,6 +139,29 @@ describe.skipIf(!tools && !onCi)('Linux screen lock → the core (a private dbus
     await expect.poll(() => told, WAIT).toEqual(['lock-screen', 'unlock-screen', 'lock-screen']);
   });
 });
+
+describe.skipIf(!tools && !onCi)(
+  'a Linux desktop whose locker sends no signal (sway + swaylock)',
+  () => {
+    it('Preferences says locks are not reported; once a screensaver service appears (it started after the app) it no longer does', async () => {
+      const { t, feed, logged, ready, lockersKnown } = await linuxShell();
+      expect(ready).toBe(true);
+      await lockersKnown;
+      expect(feed.locksKnown).toBe(false);
+      expect(t.core.snapshot().presence.idle.note).toBe(
+        'This Wayland session does not report idle time, and screen locks are not reported here either, so time away is counted from sleep (and the app not running) only.',
+      );
+      expect(logged).toEqual([
+        'screen lock is not reported on this desktop: no screensaver service on the session bus (lockers such as swaylock or i3lock send no lock signal)',
+      ]);
+      await lockerOnBus('org.freedesktop.ScreenSaver');
+      await expect.poll(() => feed.locksKnown, WAIT).toBe(true);
+      expect(t.core.snapshot().presence.idle.note).toBe(
+        'This Wayland session does not report idle time, so time away is counted from screen lock and sleep only.',
+      );
+    });
+  },
+);
 
 describe('Linux without dbus-monitor', () => {
   it('Preferences says locks are not reported, and nothing throws', async () => {
