@@ -29,6 +29,12 @@ export interface PresenceSource {
    * Omitted: true. Preferences says so when time away can only come from sleep.
    */
   locksKnown?: boolean;
+  /**
+   * The machine's uptime in seconds, sleep included, which setting the wall clock does not move
+   * (os.uptime()). Lets the idle detector tell a clock set forward from a sleep. Omitted: a
+   * wall-clock jump while a timer runs is taken as a sleep.
+   */
+  uptimeSeconds?(): number;
 }
 
 export interface Core {

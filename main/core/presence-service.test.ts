@@ -147,6 +147,43 @@ describe('the away prompt', () => {
   });
 });
 
+describe('the wall clock set while a timer runs', () => {
+  /** Works an hour, the clock is set two hours forward, works ten more minutes. */
+  async function clockSetForward(withUptime: boolean): Promise<Core> {
+    const uptimeAtT0 = 5 * 3600;
+    const core = await openCore({
+      dataDir: dir,
+      secrets: new MemorySecretStore(),
+      clock,
+      mode: 'app',
+      presence: withUptime
+        ? { ...source, uptimeSeconds: () => uptimeAtT0 + clock.elapsedMs(T0) / 1000 }
+        : source,
+      notify: (n) => notes.push(n),
+    });
+    cores.push(core);
+    await run(core, { type: 'start', input: { description: 'Docs' } });
+    await clock.advance(60 * MIN);
+    clock.setWallClock(120 * MIN);
+    await clock.advance(10 * MIN);
+    return core;
+  }
+
+  it('set forward two hours: with the uptime nothing is asked, and the entry runs on', async () => {
+    const core = await clockSetForward(true);
+    expect(core.snapshot().presence.away).toBeNull();
+    expect(notes).toEqual([]);
+    expect(local(core.snapshot()).running).toBe(true);
+  });
+
+  it('without an uptime (a platform that cannot tell), the same jump is asked about as a sleep', async () => {
+    const core = await clockSetForward(false);
+    expect(core.snapshot().presence.away?.message).toMatch(
+      /^You were away 09:59–12:00 \(2 h 1 min\)$/,
+    );
+  });
+});
+
 describe('shutdown and the next launch', () => {
   it('a run that ended without quitting (shutdown, crash) is asked about at the next launch', async () => {
     const first = await open();

@@ -193,6 +193,8 @@ export class PresenceService {
   }
 
   #feed(event: PresenceEvent): void {
+    const uptimeMs = this.#uptimeMs();
+    if (uptimeMs !== undefined) event = { ...event, uptimeMs };
     const before = this.#detector.idleTrusted;
     // Nothing samples now (no timer, no reminders): the silence since the last event says
     // nothing about sleep. Lock and suspend still count.
@@ -201,6 +203,18 @@ export class PresenceService {
     this.#detector = state;
     if (away) this.#onAway(away);
     if (before !== state.idleTrusted) this.d.emit();
+  }
+
+  /** The machine's uptime now, when the platform tells it (see PresenceSource). */
+  #uptimeMs(): number | undefined {
+    try {
+      const seconds = this.d.source?.uptimeSeconds?.();
+      return seconds !== undefined && Number.isFinite(seconds) && seconds >= 0
+        ? seconds * 1000
+        : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   #writeAlive(now: number, force: boolean): void {

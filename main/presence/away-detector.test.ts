@@ -481,14 +481,60 @@ describe('wall-clock jumps', () => {
     expect(span && span.to - span.from).toBe(20 * MIN);
   });
 
-  it('the clock set forward by 2 hours looks like a sleep: the user is asked about 2 hours', () => {
-    // Documented limit: wall-clock samples alone cannot tell a clock change from a sleep without
-    // a suspend event; the user answers "Keep" (nothing changes).
+  it('without the uptime, the clock set forward by 2 hours looks like a sleep: the user is asked about 2 hours', () => {
+    // Wall-clock samples alone cannot tell a clock change from a sleep without a suspend event
+    // (a platform whose uptime cannot be read); the user answers "Keep" (nothing changes).
     const t = new Timeline(thu(9, 0))
       .work(60)
       .setClock(2 * HOUR)
       .work(10);
     expect(run(t).said).toEqual(['Thu 10:00 → Thu 12:01 (sleep)']);
+  });
+});
+
+describe('wall-clock jumps, with the uptime (os.uptime(): sleep counted, clock changes not)', () => {
+  it('the clock set forward by 2 hours while the user works asks nothing', () => {
+    const t = new Timeline(thu(9, 0))
+      .withUptime()
+      .work(60)
+      .setClock(2 * HOUR)
+      .work(10);
+    const r = run(t);
+    expect(r.said).toEqual([]);
+    expect(r.state.awayFrom).toBeNull();
+  });
+
+  it('a night asleep with no suspend event is still a night: the uptime counts the sleep', () => {
+    const t = workedUntilSix().withUptime().sleepUntil(fri(8, 0)).work(5);
+    expect(run(t).said).toEqual(['Thu 18:00 → Fri 08:01 (sleep)']);
+  });
+
+  it('the clock set forward an hour during a 30-minute lock: asked about the 30 minutes, on the new clock', () => {
+    // Locked at 10:00; the clock is put right (an hour forward) while locked; unlocked 30
+    // minutes later, at 11:30 on the new clock. Wall clock alone: 90 minutes.
+    const t = new Timeline(thu(9, 0)).withUptime().work(60).lock().idle(10);
+    t.setClock(HOUR).idle(20).unlock().work(5);
+    expect(run(t).said).toEqual(['Thu 11:00 → Thu 11:30 (lock)']);
+  });
+
+  it('the clock set back an hour during a 30-minute lock: exactly 30 minutes', () => {
+    const day = (uptime: boolean) => {
+      const t = new Timeline(thu(9, 0));
+      if (uptime) t.withUptime();
+      t.work(60).lock().idle(10).setClock(-HOUR).idle(20).unlock().work(5);
+      return run(t).said;
+    };
+    expect(day(true)).toEqual(['Thu 09:00 → Thu 09:30 (lock)']);
+    // Without it, the minute between the last event on the old clock and the first on the new
+    // one is lost.
+    expect(day(false)).toEqual(['Thu 09:01 → Thu 09:30 (lock)']);
+  });
+
+  it('a small correction at a wake (NTP steps the clock 20 s) changes nothing', () => {
+    const t = workedUntilSix().withUptime().suspend().sleepUntil(fri(8, 0)).resume();
+    t.setClock(20 * SEC).work(5);
+    // Not taken for a clock change (the night is not moved): the return is on the new clock.
+    expect(run(t).said).toEqual(['Thu 18:00 → Fri 08:01:20 (sleep)']);
   });
 });
 

@@ -13,15 +13,25 @@
  *    shown after waking): the span ends at an unlock, or at the first input after the resume.
  *  - Wayland sessions report an idle time of 0 forever. A source that reads 0 while the screen is
  *    locked, or for ten minutes on end, is not trusted: lock, sleep and clock gaps remain.
+ *  - A wall clock set by hand (or stepped by a large correction) moves without time passing.
+ *    The machine's uptime counts sleep but not clock changes, so where events carry it, the
+ *    difference between the two is a clock change, not a sleep.
  */
 import type { AwayReason } from '../../preload/contract';
 
-export type PresenceEvent =
+export type PresenceEvent = (
   | { type: 'lock' | 'unlock' | 'suspend' | 'resume' | 'shutdown'; at: number }
   /** idleSeconds null: the platform cannot tell (no source). */
   | { type: 'sample'; at: number; idleSeconds: number | null }
   /** The app starts; lastAliveAt: the last moment the previous run was known to be alive. */
-  | { type: 'launch'; at: number; lastAliveAt: number | null };
+  | { type: 'launch'; at: number; lastAliveAt: number | null }
+) & {
+  /**
+   * The machine's uptime at `at` (ms): sleep included, unmoved by setting the wall clock
+   * (os.uptime()). Omitted: every silence on the wall clock is taken as time that passed.
+   */
+  uptimeMs?: number;
+};
 
 export interface DetectorConfig {
   /** Away at least this long before it counts. */
@@ -57,6 +67,8 @@ export interface DetectorState {
   resumedAt: number | null;
   /** The last event of any kind (for clock gaps). */
   lastAt: number | null;
+  /** The machine's uptime at `lastAt`, when that event carried it. */
+  uptimeAtLast: number | null;
   /** The last idle sample: when, and the last input it implies. */
   lastInputAt: number | null;
   /** The first of a run of samples reading exactly 0. */
@@ -69,6 +81,11 @@ export interface DetectorState {
 
 /** Silence beyond the sampling period that means the process was not running (asleep). */
 export const CLOCK_GAP_MS = 60_000;
+/**
+ * The wall clock moved this much more (or less) than the uptime: it was set. Well above the
+ * uptime's whole seconds and the small steps NTP makes at a wake, well below CLOCK_GAP_MS.
+ */
+export const CLOCK_SET_MS = 30_000;
 /** Idle reading 0 this long is not a person: it is a source that cannot tell. */
 export const ALWAYS_ZERO_MS = 10 * 60_000;
 /** Idle time comes in whole seconds: two readings of one input differ by up to this much. */
@@ -87,6 +104,7 @@ export function initialDetectorState(config: DetectorConfig): DetectorState {
     wokeAt: null,
     resumedAt: null,
     lastAt: null,
+    uptimeAtLast: null,
     lastInputAt: null,
     zeroSince: null,
     idleTrusted: !wayland,
@@ -108,6 +126,13 @@ export function stepDetector(
 ): StepResult {
   const s: DetectorState = { ...prev };
   const at = event.at;
+  // The wall clock was set: the uptime says how much time really passed since the last event.
+  // Move what we know by the difference, as if the clock had always read the new time: a clock
+  // set forward an hour is not an hour asleep, and one set back keeps the minutes that passed.
+  if (s.lastAt !== null && s.uptimeAtLast !== null && event.uptimeMs !== undefined) {
+    const set = at - s.lastAt - (event.uptimeMs - s.uptimeAtLast);
+    if (Math.abs(set) > CLOCK_SET_MS) shiftClock(s, set);
+  }
   // A clock set back (or events out of order): move what we know back with it, as if no time
   // had passed since the last event. Left on the old clock, the away start would lie in the
   // new clock's future and the user's return (input "before" it) would never be seen.
@@ -123,6 +148,7 @@ export function stepDetector(
     s.zeroSince = null;
   }
   s.lastAt = at;
+  s.uptimeAtLast = event.uptimeMs ?? null;
 
   switch (event.type) {
     case 'launch': {
@@ -251,7 +277,7 @@ function earliestWake(firstSampleAt: number, config: DetectorConfig): number {
   return firstSampleAt - config.sampleEveryMs;
 }
 
-/** Moves every remembered time by `delta` (the wall clock was set back). */
+/** Moves every remembered wall-clock time by `delta` (the wall clock was set). */
 function shiftClock(s: DetectorState, delta: number): void {
   const move = (t: number | null) => (t === null ? null : t + delta);
   s.awayFrom = move(s.awayFrom);

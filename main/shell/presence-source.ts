@@ -2,6 +2,7 @@
  * The core's PresenceSource from Electron: the system idle time, the kind of desktop session,
  * and whether screen locks reach the core.
  */
+import { uptime } from 'node:os';
 import { powerMonitor } from 'electron';
 import type { PresenceSource } from '../core/core';
 
@@ -34,6 +35,8 @@ export function createPresenceSource(
      * Omitted: what Electron alone gives, locks on macOS and Windows and none on Linux.
      */
     locksKnown?: () => boolean;
+    /** The machine's uptime (tests on virtual time pass that clock's). Default: os.uptime(). */
+    uptimeSeconds?: () => number;
   } = {},
 ): PresenceSource {
   const platform = options.platform ?? process.platform;
@@ -45,6 +48,9 @@ export function createPresenceSource(
     get locksKnown() {
       return locksKnown();
     },
+    // Sleep included, unmoved by setting the clock (libuv: CLOCK_BOOTTIME on Linux,
+    // GetTickCount64 on Windows, the boot time the kernel keeps in step with the clock on macOS).
+    uptimeSeconds: options.uptimeSeconds ?? (() => uptime()),
     idleSeconds() {
       // Electron answers whole seconds >= 0. Anything else is a backend that cannot tell, which
       // is what a throw means to the core (it samples "unknown" instead of "just active").

@@ -26,20 +26,25 @@ export async function openTestCore(
   options: {
     settingsBackend?: SettingsBackendFactory;
     dataDir?: string;
-    /** The shell's presence hooks, as main/index.ts passes them. */
-    presence?: CoreOptions['presence'];
+    /**
+     * The shell's presence hooks, as main/index.ts passes them; a function gets the virtual
+     * clock (a source whose uptime must follow it, not the real machine's).
+     */
+    presence?: CoreOptions['presence'] | ((clock: VirtualClock) => CoreOptions['presence']);
     notify?: CoreOptions['notify'];
   } = {},
 ): Promise<TestCore> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'tray-timer-shell-'));
   const clock = new VirtualClock(T0);
+  const presence =
+    typeof options.presence === 'function' ? options.presence(clock) : options.presence;
   const core = await openCore({
     dataDir,
     secrets: new MemorySecretStore(),
     clock,
     mode: 'app',
     ...(options.settingsBackend ? { settingsBackend: options.settingsBackend } : {}),
-    ...(options.presence ? { presence: options.presence } : {}),
+    ...(presence ? { presence } : {}),
     ...(options.notify ? { notify: options.notify } : {}),
   });
   return {

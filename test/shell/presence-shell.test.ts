@@ -32,7 +32,9 @@ async function shell(session: 'x11' | 'wayland') {
   let showPopup: () => void = () => undefined;
   const notifier = createNotifier({ showPopup: () => showPopup() });
   t = await openTestCore({
-    presence: createPresenceSource({ platform: 'linux', env }),
+    // The machine's uptime follows the virtual clock: nobody sets the clock in these tests.
+    presence: (clock) =>
+      createPresenceSource({ platform: 'linux', env, uptimeSeconds: () => clock.now() / 1000 }),
     notify: (n) => notifier.notify(n),
   });
   const popup = createPopup({

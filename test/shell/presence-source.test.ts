@@ -1,6 +1,7 @@
 /**
  * The core's PresenceSource from the (fake) powerMonitor and the session's environment.
  */
+import { uptime } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('../fakes/electron'));
@@ -26,6 +27,16 @@ describe('presence source', () => {
     expect(() => source.idleSeconds()).toThrow(/idle time of -1/);
     powerMonitor.idleSeconds = Number.NaN;
     expect(() => source.idleSeconds()).toThrow(/idle time of NaN/);
+  });
+
+  it("the machine's uptime is os.uptime() (sleep counted, clock changes not), unless one is given", () => {
+    const source = createPresenceSource({ platform: 'linux', env: {} });
+    const before = uptime();
+    const read = source.uptimeSeconds?.() ?? -1;
+    expect(read).toBeGreaterThanOrEqual(before);
+    expect(read).toBeLessThanOrEqual(uptime());
+    const given = createPresenceSource({ platform: 'linux', env: {}, uptimeSeconds: () => 42 });
+    expect(given.uptimeSeconds?.()).toBe(42);
   });
 
   it('defaults to this process: platform and environment', () => {

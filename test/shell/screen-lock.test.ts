@@ -67,11 +67,14 @@ async function linuxShell(env: NodeJS.ProcessEnv = bus?.env ?? process.env) {
   const notifier = createNotifier({ showPopup: () => undefined });
   stops.push(() => notifier.dispose());
   t = await openTestCore({
-    presence: createPresenceSource({
-      platform: 'linux',
-      env: { XDG_SESSION_TYPE: 'wayland' },
-      locksKnown: () => feed.locksKnown,
-    }),
+    presence: (clock) =>
+      createPresenceSource({
+        platform: 'linux',
+        env: { XDG_SESSION_TYPE: 'wayland' },
+        locksKnown: () => feed.locksKnown,
+        // The machine's uptime follows the virtual clock: nobody sets the clock here.
+        uptimeSeconds: () => clock.now() / 1000,
+      }),
     notify: (n) => notifier.notify(n),
   });
   const real = t.core;

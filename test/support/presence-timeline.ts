@@ -46,11 +46,33 @@ export class Timeline {
    * reads the idle time before the sleep plus the minutes since the wake, not 14 hours.
    */
   counterSkipsSleep = false;
+  /**
+   * The machine's uptime (ms), sent with every event once `withUptime()` is called (what the
+   * real shell does: os.uptime()). It counts sleep and does not move when the clock is set.
+   */
+  uptime: number | null = null;
 
   constructor(start: number, idleReads: 'counts' | 'zero' = 'counts') {
     this.now = start;
     this.lastInput = start;
     this.idleReads = idleReads;
+  }
+
+  /** From now on, events carry the machine's uptime (starting at `ms`). */
+  withUptime(ms = 3 * HOUR): this {
+    this.uptime = ms;
+    return this;
+  }
+
+  /** Real time passes (the uptime with it, sleep included). */
+  private advance(ms: number): void {
+    this.now += ms;
+    if (this.uptime !== null) this.uptime += ms;
+  }
+
+  /** What every event carries besides its own fields. */
+  private get extra(): { uptimeMs?: number } {
+    return this.uptime === null ? {} : { uptimeMs: this.uptime };
   }
 
   /** The idle time a sample would read now. */
@@ -64,6 +86,7 @@ export class Timeline {
       type: 'sample',
       at: this.now,
       idleSeconds: idleSeconds === undefined ? this.idleSeconds() : idleSeconds,
+      ...this.extra,
     });
     return this;
   }
@@ -82,7 +105,7 @@ export class Timeline {
    */
   work(minutes: number): this {
     for (let i = 0; i < minutes; i++) {
-      this.now += MIN;
+      this.advance(MIN);
       this.lastInput = this.now - (i === minutes - 1 ? 0 : i % 4) * SEC;
       this.sample();
     }
@@ -98,7 +121,7 @@ export class Timeline {
   /** Nobody at the keyboard for `minutes`: a sample each minute, the idle time grows. */
   idle(minutes: number): this {
     for (let i = 0; i < minutes; i++) {
-      this.now += MIN;
+      this.advance(MIN);
       this.sample();
     }
     return this;
@@ -106,7 +129,7 @@ export class Timeline {
 
   /** Time passes with no event at all (the process is frozen, or the machine sleeps). */
   silent(ms: number): this {
-    this.now += ms;
+    this.advance(ms);
     return this;
   }
 
@@ -114,7 +137,7 @@ export class Timeline {
   sleepUntil(ms: number): this {
     if (ms < this.now) throw new Error(`${clock(ms)} is before ${clock(this.now)}`);
     if (this.counterSkipsSleep) this.lastInput += ms - this.now;
-    this.now = ms;
+    this.advance(ms - this.now);
     return this;
   }
 
@@ -143,19 +166,19 @@ export class Timeline {
     return this.push('shutdown');
   }
   launch(lastAliveAt: number | null): this {
-    this.events.push({ type: 'launch', at: this.now, lastAliveAt });
+    this.events.push({ type: 'launch', at: this.now, lastAliveAt, ...this.extra });
     return this;
   }
 
   /** Moves to a later local time (no events between). */
   at(ms: number): this {
     if (ms < this.now) throw new Error(`${clock(ms)} is before ${clock(this.now)}`);
-    this.now = ms;
+    this.advance(ms - this.now);
     return this;
   }
 
   private push(type: 'lock' | 'unlock' | 'suspend' | 'resume' | 'shutdown'): this {
-    this.events.push({ type, at: this.now });
+    this.events.push({ type, at: this.now, ...this.extra });
     return this;
   }
 }

@@ -17,6 +17,8 @@ export class VirtualClock implements Clock {
   readonly #pending = new Set<Pending>();
   /** Timers that fired so far. */
   fired = 0;
+  /** How far the wall clock was set, in total (setWallClock). */
+  #set = 0;
 
   constructor(startMs: number) {
     this.#now = startMs;
@@ -30,6 +32,21 @@ export class VirtualClock implements Clock {
     const item: Pending = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn };
     this.#pending.add(item);
     return { cancel: () => void this.#pending.delete(item) };
+  }
+
+  /**
+   * The wall clock is set by `ms` (by hand, or a large NTP step) without time passing. Timers
+   * keep their delays, as Node's do (they run on a monotonic clock).
+   */
+  setWallClock(ms: number): void {
+    this.#now += ms;
+    this.#set += ms;
+    for (const p of this.#pending) p.at += ms;
+  }
+
+  /** Time that really passed since the start, unmoved by setWallClock (an uptime). */
+  elapsedMs(start: number): number {
+    return this.#now - this.#set - start;
   }
 
   get pendingCount(): number {
