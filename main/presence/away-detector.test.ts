@@ -530,6 +530,14 @@ describe('wall-clock jumps, with the uptime (os.uptime(): sleep counted, clock c
     expect(day(false)).toEqual(['Thu 09:01 → Thu 09:30 (lock)']);
   });
 
+  it('a suspend the OS reported stays a sleep even if an uptime missed it (one that stood still)', () => {
+    const t = workedUntilSix().withUptime().suspend();
+    t.sleepUntil(fri(8, 0));
+    t.uptime = (t.uptime ?? 0) - 14 * HOUR + MIN; // as if the uptime had not counted the night
+    t.resume().work(5);
+    expect(run(t).said).toEqual(['Thu 18:00 → Fri 08:01 (sleep)']);
+  });
+
   it('a small correction at a wake (NTP steps the clock 20 s) changes nothing', () => {
     const t = workedUntilSix().withUptime().suspend().sleepUntil(fri(8, 0)).resume();
     t.setClock(20 * SEC).work(5);

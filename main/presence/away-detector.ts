@@ -129,7 +129,14 @@ export function stepDetector(
   // The wall clock was set: the uptime says how much time really passed since the last event.
   // Move what we know by the difference, as if the clock had always read the new time: a clock
   // set forward an hour is not an hour asleep, and one set back keeps the minutes that passed.
-  if (s.lastAt !== null && s.uptimeAtLast !== null && event.uptimeMs !== undefined) {
+  // A sleep the OS reported (suspend, then resume) stays a sleep whatever the uptime says.
+  const reportedSleep = s.asleep || event.type === 'resume';
+  if (
+    !reportedSleep &&
+    s.lastAt !== null &&
+    s.uptimeAtLast !== null &&
+    event.uptimeMs !== undefined
+  ) {
     const set = at - s.lastAt - (event.uptimeMs - s.uptimeAtLast);
     if (Math.abs(set) > CLOCK_SET_MS) shiftClock(s, set);
   }

@@ -35,22 +35,29 @@ export function createPresenceSource(
      * Omitted: what Electron alone gives, locks on macOS and Windows and none on Linux.
      */
     locksKnown?: () => boolean;
-    /** The machine's uptime (tests on virtual time pass that clock's). Default: os.uptime(). */
+    /**
+     * The machine's uptime (tests on virtual time pass that clock's). Default: os.uptime() on
+     * Linux, none elsewhere.
+     */
     uptimeSeconds?: () => number;
   } = {},
 ): PresenceSource {
   const platform = options.platform ?? process.platform;
   const session = sessionType(platform, options.env ?? process.env);
   const locksKnown = options.locksKnown ?? (() => platform !== 'linux');
+  const uptimeSeconds =
+    options.uptimeSeconds ?? (platform === 'linux' ? () => uptime() : undefined);
   return {
     session,
     // A getter, not a value: the core keeps this object and reads it when it builds a snapshot.
     get locksKnown() {
       return locksKnown();
     },
-    // Sleep included, unmoved by setting the clock (libuv: CLOCK_BOOTTIME on Linux,
-    // GetTickCount64 on Windows, the boot time the kernel keeps in step with the clock on macOS).
-    uptimeSeconds: options.uptimeSeconds ?? (() => uptime()),
+    // Linux only: libuv reads /proc/uptime there (CLOCK_BOOTTIME: sleep counted, setting the
+    // clock does not move it). On macOS it is time() minus the kernel's boot time and on Windows
+    // a performance counter; neither was tried across a sleep and a clock change, and an uptime
+    // that skipped sleep would turn a night into a clock change, so they go without.
+    ...(uptimeSeconds ? { uptimeSeconds } : {}),
     idleSeconds() {
       // Electron answers whole seconds >= 0. Anything else is a backend that cannot tell, which
       // is what a throw means to the core (it samples "unknown" instead of "just active").

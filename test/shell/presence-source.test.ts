@@ -29,13 +29,15 @@ describe('presence source', () => {
     expect(() => source.idleSeconds()).toThrow(/idle time of NaN/);
   });
 
-  it("the machine's uptime is os.uptime() (sleep counted, clock changes not), unless one is given", () => {
+  it("the machine's uptime: os.uptime() on Linux (sleep counted, clock changes not), none on macOS and Windows (untried), unless one is given", () => {
     const source = createPresenceSource({ platform: 'linux', env: {} });
     const before = uptime();
     const read = source.uptimeSeconds?.() ?? -1;
     expect(read).toBeGreaterThanOrEqual(before);
     expect(read).toBeLessThanOrEqual(uptime());
-    const given = createPresenceSource({ platform: 'linux', env: {}, uptimeSeconds: () => 42 });
+    expect(createPresenceSource({ platform: 'darwin', env: {} }).uptimeSeconds).toBeUndefined();
+    expect(createPresenceSource({ platform: 'win32', env: {} }).uptimeSeconds).toBeUndefined();
+    const given = createPresenceSource({ platform: 'win32', env: {}, uptimeSeconds: () => 42 });
     expect(given.uptimeSeconds?.()).toBe(42);
   });
 
