@@ -196,9 +196,10 @@ describe('popup: presence preferences (real core, settings.json)', () => {
     await from.fill('19:00');
     await from.press('Enter');
     const fromError = reminders.locator(`#${await from.getAttribute('aria-describedby')}`);
-    await expect(fromError.textContent()).resolves.toBe(
-      'Reminders: “from” (19:00) must be earlier than “to” (18:00).',
-    );
+    // The core's answer (settings.update) comes back after the key press: wait for it.
+    await expect
+      .poll(() => fromError.textContent())
+      .toBe('Reminders: “from” (19:00) must be earlier than “to” (18:00).');
     await expect(from.getAttribute('aria-invalid')).resolves.toBe('true');
     // The field keeps what was typed, so it can be corrected; the settings did not change.
     await expect(from.inputValue()).resolves.toBe('19:00');
@@ -291,8 +292,11 @@ describe('popup: editing the running entry', () => {
     await expect
       .poll(() => Date.parse(local(p.core.snapshot()).entry?.startedAt ?? ''))
       .toBe(expected);
-    await expect(card.getByTestId('start-line').textContent()).resolves.toMatch(/· 2[45] min ago$/);
-    await expect(card.getByTestId('clock').textContent()).resolves.toMatch(/^0:2[45]:\d\d$/);
+    // What the popup shows follows the core's push: wait for it (under load it comes later).
+    await expect
+      .poll(() => card.getByTestId('start-line').textContent())
+      .toMatch(/· 2[45] min ago$/);
+    await expect.poll(() => card.getByTestId('clock').textContent()).toMatch(/^0:2[45]:\d\d$/);
     const updates = sent(p, 'entry.update');
     expect(updates).toHaveLength(1);
     const input = updates[0]?.type === 'entry.update' ? updates[0].input : null;
@@ -710,7 +714,8 @@ describe('popup: the away prompt from the core (Local, screen locked over lunch)
     const field = page.getByPlaceholder('What were you doing? (Lunch, Meeting…)');
     await field.fill('x'.repeat(3001));
     await field.press('Enter');
-    await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+    // Refused by the core (away.resolve): its answer comes back after the key press.
+    await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
     await expect(
       page.locator(`#${await field.getAttribute('aria-describedby')}`).textContent(),
     ).resolves.toMatch(/3000 characters/);
