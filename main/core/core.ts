@@ -31,8 +31,9 @@ export interface PresenceSource {
   locksKnown?: boolean;
   /**
    * The machine's uptime in seconds, sleep included, which setting the wall clock does not move
-   * (os.uptime()). Lets the idle detector tell a clock set forward from a sleep. Omitted: a
-   * wall-clock jump while a timer runs is taken as a sleep.
+   * (the shell gives os.uptime() on Linux only: main/shell/presence-source.ts says why). Lets
+   * the idle detector tell a clock set forward from a sleep. Omitted: a wall-clock jump while a
+   * timer runs is taken as a sleep.
    */
   uptimeSeconds?(): number;
 }
