@@ -181,6 +181,10 @@ describe('popup against the real core', () => {
     await expect.poll(() => startButton(page).isEnabled()).toBe(true);
 
     // Walk the Tab order from where the popup puts focus, back to the top and down again.
+    // Focus starts elsewhere, so the wait below waits for the popup's own move on being shown:
+    // after Stop the description already had focus, the wait passed at once, and under load the
+    // show's focus move came after the Shift+Tab, putting every later Tab one step ahead.
+    await startButton(page).focus();
     await p.show('timer');
     await expect.poll(() => focusedLabel(page)).toBe('What are you working on?');
     await page.keyboard.press('Shift+Tab');
