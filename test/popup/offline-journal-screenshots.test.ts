@@ -51,7 +51,7 @@ async function togglScene(colorScheme: 'light' | 'dark'): Promise<Scene> {
     start: at('09:00:00'),
     stop: at('09:40:00'),
   });
-  const p = await popups.open(colorScheme, clock, new PictureKeychain());
+  const p = await popups.open(colorScheme, clock, { secrets: new PictureKeychain() });
   const run = commandsAt(p, clock);
   await run('14:20:00', {
     type: 'accounts.add',
@@ -159,7 +159,7 @@ describe('README screenshots of the offline action journal', () => {
     const site = fake.addProject({ workspaceId: acme.id, name: 'Website' });
     fake.addTask({ projectId: site.id, title: 'Design' });
     fake.addContract({ userId: ada.id, projectId: site.id });
-    const p = await popups.open('light', clock, new PictureKeychain());
+    const p = await popups.open('light', clock, { secrets: new PictureKeychain() });
     try {
       const run = commandsAt(p, clock);
       await run('09:00:00', {

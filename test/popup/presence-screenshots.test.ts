@@ -5,29 +5,12 @@
  * sections of Preferences on a Wayland session. Real core on Local, clocks pinned, so the
  * pictures only change when the popup does.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { PresenceSource } from '../../main/core/core';
-import { launchChromium, openPopup } from './popup-harness';
 import type { Popup } from './popup-harness';
-import { ensureRendererBuilt, RENDERER_OUT } from './renderer-build';
-import { at, commandsAt, PinnedClock, shot, SHOWN_AT } from './screenshot-kit';
-import { serveDirectory } from './static-server';
-import type { StaticServer } from './static-server';
+import { at, commandsAt, PinnedClock, shot, SHOWN_AT, useScreenshotPopups } from './screenshot-kit';
 
-// The kit's popups take no presence source; this suite needs one (a Wayland desktop), so it
-// opens its own with the kit's pinned clocks and pictures.
-let browser: Browser;
-let server: StaticServer;
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  server = await serveDirectory(RENDERER_OUT);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const popups = useScreenshotPopups();
 
 const WAYLAND: PresenceSource = { idleSeconds: () => 0, session: 'wayland' };
 const ACTIVE: PresenceSource = { idleSeconds: () => 0, session: 'x11' };
@@ -44,13 +27,7 @@ async function localDay(
   presence: PresenceSource = ACTIVE,
 ): Promise<Scene> {
   const clock = new PinnedClock(at('08:55:00'));
-  const p = await openPopup(browser, server.url, {
-    colorScheme,
-    clock,
-    fixedTimeMs: SHOWN_AT,
-    timezoneId: 'UTC',
-    presence,
-  });
+  const p = await popups.open(colorScheme, clock, { presence });
   const run = commandsAt(p, clock);
   await run('09:00:00', {
     type: 'start',

@@ -14,7 +14,7 @@ import { systemClock } from '../../main/core/clock';
 import type { SecretStore } from '../../main/secrets/secret-store';
 import type { Command } from '../../preload/contract';
 import { launchChromium, openPopup } from './popup-harness';
-import type { Popup } from './popup-harness';
+import type { Popup, PopupOptions } from './popup-harness';
 import { ensureRendererBuilt, RENDERER_OUT, REPO } from './renderer-build';
 import { serveDirectory } from './static-server';
 import type { StaticServer } from './static-server';
@@ -51,8 +51,15 @@ export class PictureKeychain implements SecretStore {
 }
 
 export interface ScreenshotPopups {
-  /** The popup in `colorScheme`, its core on `clock`, the page's clock at SHOWN_AT. */
-  open(colorScheme: 'light' | 'dark', clock: PinnedClock, secrets?: SecretStore): Promise<Popup>;
+  /**
+   * The popup in `colorScheme`, its core on `clock`, the page's clock at SHOWN_AT; a keychain
+   * and a presence source when the scene needs them.
+   */
+  open(
+    colorScheme: 'light' | 'dark',
+    clock: PinnedClock,
+    extra?: Pick<PopupOptions, 'secrets' | 'presence'>,
+  ): Promise<Popup>;
 }
 
 /** One browser and one popup server for the suite (beforeAll/afterAll of the calling file). */
@@ -70,13 +77,13 @@ export function useScreenshotPopups(): ScreenshotPopups {
     await server?.close();
   });
   return {
-    open: (colorScheme, clock, secrets) =>
+    open: (colorScheme, clock, extra = {}) =>
       openPopup(browser, server.url, {
         colorScheme,
         clock,
         fixedTimeMs: SHOWN_AT,
         timezoneId: 'UTC',
-        ...(secrets ? { secrets } : {}),
+        ...extra,
       }),
   };
 }

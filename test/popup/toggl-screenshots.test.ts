@@ -70,7 +70,7 @@ async function scene(colorScheme: 'light' | 'dark', onConnected?: (s: Scene) => 
     stop: at('11:32:10'),
   });
 
-  const p = await popups.open(colorScheme, clock, new PictureKeychain());
+  const p = await popups.open(colorScheme, clock, { secrets: new PictureKeychain() });
   const s: Scene = {
     p,
     page: p.page,

@@ -77,7 +77,7 @@ async function scene(colorScheme: 'light' | 'dark'): Promise<Scene> {
     mobileContract.set(u.id, fake.addContract({ userId: u.id, projectId: mobile.id }));
   }
 
-  const p = await popups.open(colorScheme, clock, new PictureKeychain());
+  const p = await popups.open(colorScheme, clock, { secrets: new PictureKeychain() });
   const run = commandsAt(p, clock);
   await run('09:00:00', {
     type: 'accounts.add',
